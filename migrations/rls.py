@@ -1,0 +1,54 @@
+"""Row-level security for tenant-owned tables, used by migrations (PostgreSQL only; SQLite relies on the ORM).
+
+A row is visible when its tenant is the transaction's tenant, or when the transaction opened an explicit
+subtree scope and the row's tenant lies on that subtree's path. Nothing set → nothing visible.
+"""
+from alembic import op
+
+VISIBLE_FUNCTION = """
+CREATE OR REPLACE FUNCTION tongban_tenant_visible(row_tenant varchar) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT row_tenant = current_setting('app.tenant_id', true)
+      OR (current_setting('app.scope', true) = 'subtree'
+          AND coalesce(current_setting('app.subtree_path', true), '') <> ''
+          AND (current_setting('app.subtree_path', true) = '/'
+               OR EXISTS (SELECT 1 FROM tenants t
+                          WHERE t.code = row_tenant
+                            AND t.path >= current_setting('app.subtree_path', true)
+                            AND t.path < current_setting('app.subtree_path', true) || '~')))
+$$
+"""
+
+
+def is_postgres() -> bool:
+    return op.get_bind().dialect.name == "postgresql"
+
+
+def create_visibility_function() -> None:
+    if is_postgres():
+        op.execute(VISIBLE_FUNCTION)
+
+
+def drop_visibility_function() -> None:
+    if is_postgres():
+        op.execute("DROP FUNCTION IF EXISTS tongban_tenant_visible(varchar)")
+
+
+def protect(table: str) -> None:
+    """Enable and force row-level security on ``table`` with the tenant policy."""
+    if not is_postgres():
+        return
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(
+        f"CREATE POLICY tenant_isolation ON {table} "
+        "USING (tongban_tenant_visible(tenant_id)) WITH CHECK (tongban_tenant_visible(tenant_id))"
+    )
+
+
+def unprotect(table: str) -> None:
+    if not is_postgres():
+        return
+    op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
+    op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")

@@ -1,0 +1,88 @@
+"""The data layer's ground: the declarative base, engines, and one unit of work per request or command.
+
+Every unit of work is bound to a :class:`~tongban.tenants.isolation.TenantContext`; the isolation module
+hooks the session so that PostgreSQL sees the tenant through ``set_config(..., true)`` (transaction-local)
+and every ORM query carries the tenant criteria as a safety net.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timezone
+
+from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import NullPool
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: DateTime(timezone=True)}
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def build_engine(url: str, *, pool_size: int = 10) -> Engine:
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            from pathlib import Path
+
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        return engine
+    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+
+
+def build_admin_engine(url: str) -> Engine:
+    """An engine for migrations and role management: no pool, used briefly."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return build_engine(url)
+    return create_engine(url, poolclass=NullPool)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+class Database:
+    """Engine + session factory. Built by the app factory or the CLI, never at import time."""
+
+    def __init__(self, url: str, *, pool_size: int = 10) -> None:
+        self.url = url
+        self.engine = build_engine(url, pool_size=pool_size)
+        self.is_postgres = self.engine.dialect.name == "postgresql"
+        self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        from tongban.tenants.isolation import install_session_hooks
+
+        install_session_hooks(self.sessionmaker)
+
+    @contextmanager
+    def unit_of_work(self, tenant) -> Iterator[Session]:
+        """One transaction bound to ``tenant`` (a TenantContext); commits on success, rolls back on error."""
+        session = self.sessionmaker(info={"tenant": tenant})
+        try:
+            with session.begin():
+                yield session
+        finally:
+            session.close()
+
+    def dispose(self) -> None:
+        self.engine.dispose()

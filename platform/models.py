@@ -1,0 +1,14 @@
+"""Every mapped model, imported so that the metadata (and alembic's autogenerate) sees them all."""
+from tongban.platform.content.notices import Notice  # noqa: F401
+from tongban.platform.db import Base
+from tongban.platform.jobs import JobRun  # noqa: F401
+from tongban.tenants.access import SubtreeAccess  # noqa: F401
+from tongban.tenants.models import DirectoryVersion, Tenant, TenantHost  # noqa: F401
+
+metadata = Base.metadata
+
+
+def tenant_owned_tables() -> list[str]:
+    from tongban.tenants.isolation import TenantOwned
+
+    return sorted(m.class_.__tablename__ for m in Base.registry.mappers if issubclass(m.class_, TenantOwned))

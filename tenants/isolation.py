@@ -1,0 +1,163 @@
+"""Tenant isolation: the context a unit of work runs in, the tenant-owned base, and the session hooks.
+
+Two walls, one rule ("a query sees its tenant, or an explicitly granted and audited subtree"):
+- PostgreSQL: row-level security policies (see migrations) read ``app.tenant_id``, ``app.scope`` and
+  ``app.subtree_path``, which every transaction sets with ``set_config(name, value, true)`` — local to
+  the transaction, so a pooled connection never carries a tenant into the next request. With nothing set
+  the policies return no rows (fail closed).
+- Both databases: the ORM adds the same criteria to every query on a tenant-owned entity, and refuses
+  to flush a row into a tenant outside the context.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlalchemy import String, and_, event, false, select, text
+from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
+
+Scope = Literal["self", "subtree"]
+
+
+class TenantViolation(PermissionError):
+    """A write aimed at a tenant outside the unit of work's context."""
+
+
+@dataclass(frozen=True)
+class TenantContext:
+    """Who the unit of work acts for: one tenant, or (explicitly) a tenant and its whole subtree."""
+
+    code: str | None
+    path: str | None = None
+    scope: Scope = "self"
+    reason: str | None = None
+
+    @classmethod
+    def none(cls) -> TenantContext:
+        return cls(code=None)
+
+    @classmethod
+    def of(cls, tenant) -> TenantContext:
+        return cls(code=tenant.code, path=tenant.path)
+
+    @classmethod
+    def subtree_of(cls, tenant, *, reason: str) -> TenantContext:
+        """Read and write the tenant and everything below it. Callers record why (see tenants.access)."""
+        return cls(code=tenant.code, path=tenant.path, scope="subtree", reason=reason)
+
+    @classmethod
+    def system(cls, reason: str) -> TenantContext:
+        """The platform itself (workers, migrations of data, CLI): every tenant, for a stated reason."""
+        return cls(code="*", path="/", scope="subtree", reason=reason)
+
+    def covers_path(self, path: str) -> bool:
+        if self.code is None:
+            return False
+        if self.scope == "subtree":
+            return self.path is not None and path.startswith(self.path)
+        return False
+
+
+class TenantOwned:
+    """Mixin for every tenant-owned table: a ``tenant_id`` leading its indexes, guarded by RLS and the ORM."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[str]:
+        return mapped_column(String(12), index=True)
+
+    __tenant_owned__ = True
+
+
+def _tenant_of(session: Session) -> TenantContext:
+    return session.info.get("tenant") or TenantContext.none()
+
+
+def tenant_criteria(context: TenantContext, column):
+    """The SQL criteria for ``column`` (a tenant_id column) under ``context``."""
+    from tongban.tenants.models import Tenant
+
+    if context.code is None:
+        return false()
+    if context.scope == "subtree":
+        if context.path == "/":
+            return column.is_not(None)
+        subtree = select(Tenant.code).where(
+            and_(Tenant.path >= context.path, Tenant.path < context.path + "~")
+        )
+        return column.in_(subtree.scalar_subquery())
+    return column == context.code
+
+
+def install_session_hooks(factory) -> None:
+    event.listen(factory, "after_begin", _set_postgres_tenant)
+    event.listen(factory, "do_orm_execute", _add_tenant_criteria)
+    event.listen(factory, "before_flush", _check_tenant_of_new_rows)
+
+
+def _set_postgres_tenant(session: Session, _transaction, connection) -> None:
+    if connection.dialect.name != "postgresql":
+        return
+    context = _tenant_of(session)
+    connection.execute(
+        text(
+            "SELECT set_config('app.tenant_id', :code, true), set_config('app.scope', :scope, true),"
+            " set_config('app.subtree_path', :path, true)"
+        ),
+        {"code": context.code or "", "scope": context.scope if context.code else "",
+         "path": context.path if context.scope == "subtree" and context.path else ""},
+    )
+
+
+def _add_tenant_criteria(state: ORMExecuteState) -> None:
+    if not (state.is_select or state.is_update or state.is_delete):
+        return
+    if state.execution_options.get("include_all_tenants_unchecked"):
+        return
+    criteria = _criteria_lambda(_tenant_of(state.session))
+    if criteria is not None:
+        state.statement = state.statement.options(
+            with_loader_criteria(TenantOwned, criteria, include_aliases=True)
+        )
+
+
+def _criteria_lambda(context: TenantContext):
+    """One lambda per scope kind, with plain values in the closure so SQLAlchemy binds them as parameters."""
+    from tongban.tenants.models import Tenant
+
+    if context.code is None:
+        return lambda cls: false()
+    if context.scope == "subtree":
+        if context.path == "/":
+            return None
+        low, high = context.path, context.path + "~"
+        return lambda cls: cls.tenant_id.in_(
+            select(Tenant.code).where(Tenant.path >= low, Tenant.path < high)
+        )
+    code = context.code
+    return lambda cls: cls.tenant_id == code
+
+
+def _check_tenant_of_new_rows(session: Session, _flush_context, _instances) -> None:
+    context = _tenant_of(session)
+    for obj in list(session.new) + list(session.dirty):
+        if not isinstance(obj, TenantOwned):
+            continue
+        if obj.tenant_id is None and context.code not in (None, "*"):
+            obj.tenant_id = context.code
+        if not _may_write(session, context, obj.tenant_id):
+            raise TenantViolation(
+                f"不能写入其他租户的数据 / cannot write tenant {obj.tenant_id!r} from context {context.code!r}"
+            )
+
+
+def _may_write(session: Session, context: TenantContext, tenant_id: str | None) -> bool:
+    if tenant_id is None or context.code is None:
+        return False
+    if tenant_id == context.code or context.path == "/":
+        return True
+    if context.scope != "subtree":
+        return False
+    from tongban.tenants.models import Tenant
+
+    path = session.execute(select(Tenant.path).where(Tenant.code == tenant_id)).scalar_one_or_none()
+    return path is not None and context.covers_path(path)
