@@ -5,17 +5,34 @@ subtree scope and the row's tenant lies on that subtree's path. Nothing set → 
 """
 from alembic import op
 
+# Two functions so the common case inlines: the planner inlines a scalar SQL function only when it has no
+# sub-select, so the subtree look-up lives in its own function, reached only inside an explicit subtree scope.
+SUBTREE_FUNCTION = """
+CREATE OR REPLACE FUNCTION tongban_in_subtree(row_tenant varchar) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(current_setting('app.subtree_path', true), '') <> ''
+     AND (current_setting('app.subtree_path', true) = '/'
+          OR EXISTS (SELECT 1 FROM tenants t
+                     WHERE t.code = row_tenant
+                       AND t.path >= current_setting('app.subtree_path', true)
+                       AND t.path < current_setting('app.subtree_path', true) || '~'))
+$$
+"""
+
 VISIBLE_FUNCTION = """
 CREATE OR REPLACE FUNCTION tongban_tenant_visible(row_tenant varchar) RETURNS boolean
 LANGUAGE sql STABLE AS $$
   SELECT row_tenant = current_setting('app.tenant_id', true)
-      OR (current_setting('app.scope', true) = 'subtree'
-          AND coalesce(current_setting('app.subtree_path', true), '') <> ''
-          AND (current_setting('app.subtree_path', true) = '/'
-               OR EXISTS (SELECT 1 FROM tenants t
-                          WHERE t.code = row_tenant
-                            AND t.path >= current_setting('app.subtree_path', true)
-                            AND t.path < current_setting('app.subtree_path', true) || '~')))
+      OR (current_setting('app.scope', true) = 'subtree' AND tongban_in_subtree(row_tenant))
+$$
+"""
+
+
+ON_MY_PATH_FUNCTION = """
+CREATE OR REPLACE FUNCTION tongban_on_tenant_path(row_tenant varchar) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+  SELECT coalesce(current_setting('app.tenant_path', true), '') <> ''
+     AND position('/' || row_tenant || '/' in current_setting('app.tenant_path', true)) > 0
 $$
 """
 
@@ -26,12 +43,45 @@ def is_postgres() -> bool:
 
 def create_visibility_function() -> None:
     if is_postgres():
+        op.execute(SUBTREE_FUNCTION)
         op.execute(VISIBLE_FUNCTION)
+
+
+def create_path_function() -> None:
+    if is_postgres():
+        op.execute(ON_MY_PATH_FUNCTION)
+
+
+def drop_path_function() -> None:
+    if is_postgres():
+        op.execute("DROP FUNCTION IF EXISTS tongban_on_tenant_path(varchar)")
+
+
+def protect_inherited(table: str) -> None:
+    """Rows visible to their tenant, to every tenant below it, and to subtree scopes; written by the owner."""
+    if not is_postgres():
+        return
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    op.execute(
+        f"CREATE POLICY tenant_inherited ON {table} "
+        "USING (tongban_on_tenant_path(tenant_id) OR tongban_tenant_visible(tenant_id)) "
+        "WITH CHECK (tongban_tenant_visible(tenant_id))"
+    )
+
+
+def unprotect_inherited(table: str) -> None:
+    if not is_postgres():
+        return
+    op.execute(f"DROP POLICY IF EXISTS tenant_inherited ON {table}")
+    op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
 
 
 def drop_visibility_function() -> None:
     if is_postgres():
         op.execute("DROP FUNCTION IF EXISTS tongban_tenant_visible(varchar)")
+        op.execute("DROP FUNCTION IF EXISTS tongban_in_subtree(varchar)")
 
 
 def protect(table: str) -> None:

@@ -36,7 +36,7 @@ def db() -> None:
 
 
 @db.command("upgrade")
-@click.option("--revision", default="head")
+@click.option("--revision", default="heads")
 def db_upgrade(revision: str) -> None:
     from tongban.platform import migrate
 

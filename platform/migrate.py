@@ -23,7 +23,7 @@ def alembic_config(url: str) -> Config:
     return config
 
 
-def upgrade(settings: Settings, revision: str = "head") -> None:
+def upgrade(settings: Settings, revision: str = "heads") -> None:
     command.upgrade(alembic_config(settings.admin_database_url), revision)
     if settings.is_postgres:
         ensure_app_role(settings)

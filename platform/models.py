@@ -1,4 +1,6 @@
 """Every mapped model, imported so that the metadata (and alembic's autogenerate) sees them all."""
+from tongban.configurator.publishing import models as _catalogue_models  # noqa: F401
+from tongban.platform.audit import ConfigChange  # noqa: F401
 from tongban.platform.content.notices import Notice  # noqa: F401
 from tongban.platform.db import Base
 from tongban.platform.jobs import JobRun  # noqa: F401
@@ -12,3 +14,9 @@ def tenant_owned_tables() -> list[str]:
     from tongban.tenants.isolation import TenantOwned
 
     return sorted(m.class_.__tablename__ for m in Base.registry.mappers if issubclass(m.class_, TenantOwned))
+
+
+def tenant_inherited_tables() -> list[str]:
+    from tongban.tenants.isolation import TenantInherited
+
+    return sorted(m.class_.__tablename__ for m in Base.registry.mappers if issubclass(m.class_, TenantInherited))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlalchemy import String, and_, event, false, select, text
+from sqlalchemy import String, and_, event, false, or_, select, text
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, declared_attr, mapped_column, with_loader_criteria
 
 Scope = Literal["self", "subtree"]
@@ -68,6 +68,28 @@ class TenantOwned:
     __tenant_owned__ = True
 
 
+class TenantInherited:
+    """Mixin for configuration a tenant shares with everything below it (catalogue items, tenant settings).
+
+    A row is visible to its own tenant and to every tenant under it; it is written by its own tenant
+    (or an explicit subtree scope above it). ``tenant_id`` is the owning tenant.
+    """
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[str]:
+        return mapped_column(String(12), index=True)
+
+    __tenant_inherited__ = True
+
+
+GUARDED = (TenantOwned, TenantInherited)
+
+
+def path_codes(path: str | None) -> tuple[str, ...]:
+    """``/46/4601/460105/`` → ``("46", "4601", "460105")``: the tenant and its ancestors."""
+    return tuple(path.strip("/").split("/")) if path and path != "/" else ()
+
+
 def _tenant_of(session: Session) -> TenantContext:
     return session.info.get("tenant") or TenantContext.none()
 
@@ -101,10 +123,11 @@ def _set_postgres_tenant(session: Session, _transaction, connection) -> None:
     connection.execute(
         text(
             "SELECT set_config('app.tenant_id', :code, true), set_config('app.scope', :scope, true),"
-            " set_config('app.subtree_path', :path, true)"
+            " set_config('app.subtree_path', :path, true), set_config('app.tenant_path', :own_path, true)"
         ),
         {"code": context.code or "", "scope": context.scope if context.code else "",
-         "path": context.path if context.scope == "subtree" and context.path else ""},
+         "path": context.path if context.scope == "subtree" and context.path else "",
+         "own_path": context.path if context.code and context.path else ""},
     )
 
 
@@ -113,11 +136,16 @@ def _add_tenant_criteria(state: ORMExecuteState) -> None:
         return
     if state.execution_options.get("include_all_tenants_unchecked"):
         return
-    criteria = _criteria_lambda(_tenant_of(state.session))
-    if criteria is not None:
-        state.statement = state.statement.options(
-            with_loader_criteria(TenantOwned, criteria, include_aliases=True)
-        )
+    context = _tenant_of(state.session)
+    options = []
+    owned = _criteria_lambda(context)
+    if owned is not None:
+        options.append(with_loader_criteria(TenantOwned, owned, include_aliases=True))
+    inherited = _inherited_criteria_lambda(context)
+    if inherited is not None:
+        options.append(with_loader_criteria(TenantInherited, inherited, include_aliases=True))
+    if options:
+        state.statement = state.statement.options(*options)
 
 
 def _criteria_lambda(context: TenantContext):
@@ -137,10 +165,26 @@ def _criteria_lambda(context: TenantContext):
     return lambda cls: cls.tenant_id == code
 
 
+def _inherited_criteria_lambda(context: TenantContext):
+    """Rows owned by the tenant or its ancestors; in a subtree scope, also rows owned below it."""
+    from tongban.tenants.models import Tenant
+
+    if context.code is None:
+        return lambda cls: false()
+    if context.path == "/":
+        return None
+    codes = path_codes(context.path) or (context.code,)
+    if context.scope == "subtree":
+        low, high = context.path, context.path + "~"
+        return lambda cls: or_(cls.tenant_id.in_(codes), cls.tenant_id.in_(
+            select(Tenant.code).where(Tenant.path >= low, Tenant.path < high)))
+    return lambda cls: cls.tenant_id.in_(codes)
+
+
 def _check_tenant_of_new_rows(session: Session, _flush_context, _instances) -> None:
     context = _tenant_of(session)
     for obj in list(session.new) + list(session.dirty):
-        if not isinstance(obj, TenantOwned):
+        if not isinstance(obj, GUARDED):
             continue
         if obj.tenant_id is None and context.code not in (None, "*"):
             obj.tenant_id = context.code

@@ -89,7 +89,7 @@ def _clean(engine) -> None:
     from tongban.tenants.divisions import parse_divisions, bundled_hainan
     from tongban.tenants.models import Tenant, TenantHost
 
-    keep = {"tenants", "tenant_directory_version", "alembic_version"}
+    keep = {"tenants", "tenant_directory_version", "alembic_version", "catalogue_clock"}
     hainan = [d.code for d in parse_divisions(bundled_hainan())]
     with engine.begin() as conn:
         for table in reversed(metadata.sorted_tables):

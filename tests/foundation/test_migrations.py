@@ -10,7 +10,7 @@ from sqlalchemy.engine import make_url
 from tests_support import ON_POSTGRES
 from tongban.platform import migrate
 from tongban.platform.db import build_admin_engine
-from tongban.platform.models import metadata, tenant_owned_tables
+from tongban.platform.models import metadata, tenant_inherited_tables, tenant_owned_tables
 from tongban.platform.settings import load_settings
 
 
@@ -74,3 +74,16 @@ def test_every_tenant_owned_table_is_protected_by_row_level_security(migrated, a
                        .scalars())
     assert sorted(r.relname for r in rows if r.relrowsecurity and r.relforcerowsecurity) == tables
     assert policies == set(tables)
+
+
+def test_every_inherited_table_is_protected_by_its_policy(migrated, admin_engine):
+    tables = tenant_inherited_tables()
+    assert {"items", "tenant_items"} <= set(tables)
+    if not ON_POSTGRES:
+        pytest.skip("row-level security is PostgreSQL's; SQLite relies on the ORM criteria")
+    with admin_engine.connect() as conn:
+        forced = set(conn.execute(text("SELECT relname FROM pg_class WHERE relname = ANY(:t) "
+                                       "AND relrowsecurity AND relforcerowsecurity"), {"t": tables}).scalars())
+        policies = set(conn.execute(text("SELECT tablename FROM pg_policies WHERE policyname = 'tenant_inherited'"))
+                       .scalars())
+    assert forced == set(tables) == policies
