@@ -19,12 +19,22 @@ def run_migrations() -> None:
         _run(connectable)
 
 
+def _render_item(type_, obj, autogen_context):
+    """Render the UTC timestamp decorator as the plain column type it stores."""
+    from tongban.platform.db import UTCDateTime
+
+    if type_ == "type" and isinstance(obj, UTCDateTime):
+        return "sa.DateTime(timezone=True)"
+    return False
+
+
 def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -102,3 +102,21 @@ def unprotect(table: str) -> None:
     op.execute(f"DROP POLICY IF EXISTS tenant_isolation ON {table}")
     op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+
+
+def protect_shared(table: str, second_column: str = "received_tenant_id") -> None:
+    """Rows visible to and written by either of two tenants (the handler and the receiver)."""
+    if not is_postgres():
+        return
+    op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
+    check = f"tongban_tenant_visible(tenant_id) OR tongban_tenant_visible({second_column})"
+    op.execute(f"CREATE POLICY tenant_shared ON {table} USING ({check}) WITH CHECK ({check})")
+
+
+def unprotect_shared(table: str) -> None:
+    if not is_postgres():
+        return
+    op.execute(f"DROP POLICY IF EXISTS tenant_shared ON {table}")
+    op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
+    op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")

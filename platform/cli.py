@@ -147,6 +147,27 @@ def tenants_add_host(code: str, host: str) -> None:
     console.print(f"{host} → {code}")
 
 
+@main.group()
+def audit() -> None:
+    """审计 / Audit trail."""
+
+
+@audit.command("verify")
+def audit_verify() -> None:
+    """校验全部办件的审计链 / check every case's hash-chained audit trail."""
+    from tongban.platform.approval.events import verify_all
+    from tongban.tenants.isolation import TenantContext
+
+    with _database().unit_of_work(TenantContext.system("audit verify")) as session:
+        checked, problems = verify_all(session)
+    for p in problems:
+        console.print(f"[red]{p.case_number} 第 {p.seq} 条：{p.problem}[/red]")
+    console.print(f"已校验 {checked} 个办件，发现 {len(problems)} 处篡改 / {checked} cases checked, "
+                  f"{len(problems)} problems")
+    if problems:
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--demo", is_flag=True, help="同时写入演示数据 / add demo content")
 def seed(demo: bool) -> None:
@@ -198,6 +219,9 @@ def quickstart(host: str, port: int) -> None:
     console.print(f"打开 Open http://{host}:{port}/  ·  长流镇: http://{host}:{port}/t/460105100/")
     serve.callback(host=host, port=port, workers=1)
 
+
+from tongban.configurator.catalogue_io.cli import register as _register_catalogue  # noqa: E402
+_register_catalogue(main)
 
 if __name__ == "__main__":
     main()

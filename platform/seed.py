@@ -46,7 +46,15 @@ def seed_demo(database) -> int:
     return created
 
 
+def seed_calendar_data(database) -> int:
+    from tongban.platform.calendar.store import seed_calendar
+
+    with database.unit_of_work(TenantContext.system("seed calendar")) as session:
+        return seed_calendar(session)
+
+
 def seed(database, *, demo: bool) -> SeedReport:
     tenants = seed_tenants(database)
+    seed_calendar_data(database)
     notices = seed_demo(database) if demo else 0
     return SeedReport(tenants, notices)

@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import time
+from functools import lru_cache
+
+from huey import crontab
 
 from tongban.platform.jobs import claim, huey, worker_database
 from tongban.tenants.isolation import TenantContext
@@ -15,3 +18,27 @@ def record_probe(key: str, hold_seconds: float = 0.0) -> bool:
         if hold_seconds:
             time.sleep(min(hold_seconds, 5.0))
         return claimed
+
+
+@huey.task(retries=2, retry_delay=5)
+def relay_outbox(ids: list[int]) -> int:
+    """Send outbox messages after their transaction committed (safe to run twice: each is claimed once)."""
+    from tongban.platform.notify.outbox import relay
+
+    return relay(worker_database(), ids, worker_channels())
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_outbox() -> int:
+    """Send what no relay confirmed (a crash between commit and hand-off, or a channel that failed)."""
+    from tongban.platform.notify.outbox import due_for_sweep, relay
+
+    return relay(worker_database(), due_for_sweep(worker_database()), worker_channels())
+
+
+@lru_cache(maxsize=1)
+def worker_channels():
+    from tongban.platform.notify.channels import build_channels
+    from tongban.platform.settings import load_settings
+
+    return build_channels(load_settings())

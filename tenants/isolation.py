@@ -82,7 +82,22 @@ class TenantInherited:
     __tenant_inherited__ = True
 
 
-GUARDED = (TenantOwned, TenantInherited)
+class TenantShared:
+    """Mixin for rows two tenants see: the owner (``tenant_id``, e.g. the handling tenant of a case) and
+    ``received_tenant_id`` (the tenant whose window received it, 全省通办)."""
+
+    @declared_attr
+    def tenant_id(cls) -> Mapped[str]:
+        return mapped_column(String(12), index=True)
+
+    @declared_attr
+    def received_tenant_id(cls) -> Mapped[str]:
+        return mapped_column(String(12), index=True)
+
+    __tenant_shared__ = True
+
+
+GUARDED = (TenantOwned, TenantInherited, TenantShared)
 
 
 def path_codes(path: str | None) -> tuple[str, ...]:
@@ -144,6 +159,9 @@ def _add_tenant_criteria(state: ORMExecuteState) -> None:
     inherited = _inherited_criteria_lambda(context)
     if inherited is not None:
         options.append(with_loader_criteria(TenantInherited, inherited, include_aliases=True))
+    shared = _shared_criteria_lambda(context)
+    if shared is not None:
+        options.append(with_loader_criteria(TenantShared, shared, include_aliases=True))
     if options:
         state.statement = state.statement.options(*options)
 
@@ -163,6 +181,22 @@ def _criteria_lambda(context: TenantContext):
         )
     code = context.code
     return lambda cls: cls.tenant_id == code
+
+
+def _shared_criteria_lambda(context: TenantContext):
+    from tongban.tenants.models import Tenant
+
+    if context.code is None:
+        return lambda cls: false()
+    if context.scope == "subtree":
+        if context.path == "/":
+            return None
+        low, high = context.path, context.path + "~"
+        return lambda cls: or_(
+            cls.tenant_id.in_(select(Tenant.code).where(Tenant.path >= low, Tenant.path < high)),
+            cls.received_tenant_id.in_(select(Tenant.code).where(Tenant.path >= low, Tenant.path < high)))
+    code = context.code
+    return lambda cls: or_(cls.tenant_id == code, cls.received_tenant_id == code)
 
 
 def _inherited_criteria_lambda(context: TenantContext):
@@ -188,6 +222,8 @@ def _check_tenant_of_new_rows(session: Session, _flush_context, _instances) -> N
             continue
         if obj.tenant_id is None and context.code not in (None, "*"):
             obj.tenant_id = context.code
+        if isinstance(obj, TenantShared) and _may_write(session, context, obj.received_tenant_id):
+            continue
         if not _may_write(session, context, obj.tenant_id):
             raise TenantViolation(
                 f"不能写入其他租户的数据 / cannot write tenant {obj.tenant_id!r} from context {context.code!r}"

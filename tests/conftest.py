@@ -62,6 +62,11 @@ def database(migrated):
 
     db = Database(migrated.database_url, pool_size=5)
     seed_tenants(db)
+    from tongban.platform.calendar.store import seed_calendar
+    from tongban.tenants.isolation import TenantContext
+
+    with db.unit_of_work(TenantContext.system("test seed")) as session:
+        seed_calendar(session)
     yield db
     db.dispose()
 
@@ -89,7 +94,8 @@ def _clean(engine) -> None:
     from tongban.tenants.divisions import parse_divisions, bundled_hainan
     from tongban.tenants.models import Tenant, TenantHost
 
-    keep = {"tenants", "tenant_directory_version", "alembic_version", "catalogue_clock"}
+    keep = {"tenants", "tenant_directory_version", "alembic_version", "catalogue_clock", "calendar_days",
+            "calendar_years", "calendar_version"}
     hainan = [d.code for d in parse_divisions(bundled_hainan())]
     with engine.begin() as conn:
         for table in reversed(metadata.sorted_tables):
@@ -100,6 +106,9 @@ def _clean(engine) -> None:
         for code in sorted(extra, key=len, reverse=True):
             conn.execute(delete(Tenant).where(Tenant.code == code))
         conn.execute(update(Tenant).values(status="active"))
+        conn.execute(text("DELETE FROM calendar_days WHERE day >= '2027-01-01'"))
+        conn.execute(text("DELETE FROM calendar_years WHERE year > 2026"))
+        conn.execute(text("UPDATE calendar_version SET version = version + 1"))
         conn.execute(text("UPDATE tenant_directory_version SET version = version + 1"))
 
 

@@ -132,7 +132,9 @@ def test_rls_refuses_inserting_into_another_tenant(notices):
 
 @postgres_only
 def test_a_pooled_connection_never_carries_the_tenant_into_the_next_transaction(notices):
-    db = notices
+    from tongban.platform.db import Database
+
+    db = Database(notices.url, pool_size=1)  # one pooled connection: the next transaction surely reuses it
     with db.unit_of_work(_ctx(db, HAIKOU)) as s:
         assert len(s.scalars(select(Notice)).all()) == 1
         backend = s.connection().execute(text("SELECT pg_backend_pid()")).scalar()
@@ -140,6 +142,7 @@ def test_a_pooled_connection_never_carries_the_tenant_into_the_next_transaction(
         assert conn.execute(text("SELECT pg_backend_pid()")).scalar() == backend  # the same pooled connection
         assert conn.execute(text("SELECT count(*) FROM notices")).scalar() == 0
         assert conn.execute(text("SELECT coalesce(current_setting('app.tenant_id', true), '')")).scalar() == ""
+    db.dispose()
 
 
 @postgres_only

@@ -1,0 +1,321 @@
+"""What window staff, approvers and applicants do to a case. Each action checks the state, the task and
+the actor first, and changes nothing when refused; each appends an audit event and collects notices."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from tongban.configurator.flows import NodeKind
+from tongban.platform.approval import clock, events
+from tongban.platform.approval.actors import Actor
+from tongban.platform.approval.errors import ApprovalError, NotAllowed
+from tongban.platform.approval.flowcache import version_parts
+from tongban.platform.approval.guards import (load_case, open_task, require_applicant, require_node_action,
+                                              require_staff, require_state)
+from tongban.platform.approval.models import Case, CaseMaterial, CasePause, Task
+from tongban.platform.approval.routing import Env, advance, cancel_open_tasks, conclude, enter
+
+
+def _done(env: Env, task: Task, actor: Actor, outcome: str) -> None:
+    task.state, task.completed_at, task.completed_by, task.outcome = "done", env.now, actor.subject, outcome
+
+
+def _reason(text: str | None, zh: str, en: str) -> str:
+    if not text or not text.strip():
+        raise ApprovalError("reason_required", zh, en, field="reason")
+    return text.strip()
+
+
+def accept(env: Env, case_id: int, task_id: int, actor: Actor, *, rongque: list[str] = (), comment: str = "",
+           expected_revision: int | None = None) -> Case:
+    """受理 (accept). ``rongque`` names missing materials accepted now and supplied by their deadline."""
+    case = load_case(env.session, case_id)
+    task = open_task(env.session, case, task_id, expected_revision)
+    require_state(case, "submitted", action_zh="受理", action_en="accepted")
+    role = require_staff(env.session, actor, case, "accept_cases", task)
+    flow, _, content = version_parts(env.session, case.version_id)
+    require_node_action(flow, task, "accept")
+    _mark_rongque(env, case, content, set(rongque))
+    case.state, case.accepted_at = "in_progress", env.now
+    clock.set_case_dues(env.calendar, case, clock.pauses_of(env.session, case), env.now)
+    _done(env, task, actor, "accepted")
+    events.append(env.session, case, actor, "accept", from_state="submitted", to_state="in_progress",
+                  node_id=task.node_id, comment=comment, role=role, tenant=case.tenant_id,
+                  details={"rongque": sorted(rongque), "promised_due_at": _iso(case.promised_due_at),
+                           "calendar_warnings": clock.calendar_warnings(env.calendar, env.now, case.legal_due_at)})
+    env.notices.append((case, "accepted", {}))
+    advance(env, case, task, actor)
+    return case
+
+
+def _mark_rongque(env: Env, case: Case, content: dict, rongque: set[str]) -> None:
+    specs = {m["id"]: m for m in content.get("materials") or []}
+    rows = {m.material_id: m for m in env.session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id))}
+    missing = {mid for mid, row in rows.items() if row.status == "rongque"}
+    unknown = rongque - missing
+    if unknown:
+        raise NotAllowed("not_rongque", "只有申请时缺少且允许容缺的材料可以容缺受理",
+                         "only missing materials that allow it can be accepted with a gap", details={"materials": sorted(unknown)})
+    if missing - rongque:
+        raise NotAllowed("materials_missing", "尚有材料未提交，请一次性告知补正或容缺受理",
+                         "materials are missing: request them all at once or accept them with a gap",
+                         details={"materials": sorted(missing - rongque)})
+    for mid in rongque:
+        days = int(specs[mid].get("rongque_supply_days") or 5)
+        rows[mid].supply_due_at = env.calendar.add_working_days(env.now, days).due
+
+
+def refuse(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str) -> Case:
+    """不予受理: a reason is required; the case ends."""
+    reason = _reason(reason, "不予受理必须说明理由", "a refusal needs a reason")
+    case = load_case(env.session, case_id)
+    task = open_task(env.session, case, task_id)
+    require_state(case, "submitted", action_zh="不予受理", action_en="refused")
+    role = require_staff(env.session, actor, case, "accept_cases", task)
+    _done(env, task, actor, "refused")
+    cancel_open_tasks(env.session, case, env.now, "refused")
+    case.state, case.result, case.result_note, case.concluded_at = "refused", "refused", reason, env.now
+    events.append(env.session, case, actor, "refuse", from_state="submitted", to_state="refused", node_id=task.node_id,
+                  comment=reason, role=role, tenant=case.tenant_id)
+    env.notices.append((case, "refused", {"reason": reason}))
+    return case
+
+
+def request_supplement(env: Env, case_id: int, task_id: int, actor: Actor, *, missing: list[dict], comment: str = "") -> Case:
+    """一次性告知: everything missing, listed at once; the clock stops until the applicant supplies it."""
+    if not missing or not all(str(m.get("name") or m.get("material_id") or "").strip() for m in missing):
+        raise ApprovalError("missing_required", "请一次性列明需要补正的全部内容", "list everything that must be supplied",
+                            field="missing")
+    case = load_case(env.session, case_id)
+    task = open_task(env.session, case, task_id)
+    require_state(case, "submitted", "in_progress", action_zh="要求补正", action_en="returned for supplements")
+    role = require_staff(env.session, actor, case, "accept_cases" if case.state == "submitted" else "approve_cases", task)
+    flow, _, _ = version_parts(env.session, case.version_id)
+    require_node_action(flow, task, "return_for_supplement")
+    case.supplement_requests += 1
+    before = case.state
+    env.session.add(CasePause(tenant_id=case.tenant_id, case_id=case.id, kind="supplement", started_at=env.now,
+                              reason=comment))
+    case.state, case.paused = "supplement", True
+    events.append(env.session, case, actor, "request_supplement", from_state=before, to_state="supplement",
+                  node_id=task.node_id, comment=comment, role=role, tenant=case.tenant_id,
+                  details={"missing": missing, "resume_state": before, "repeated": case.supplement_requests > 1})
+    env.notices.append((case, "supplement_requested", {"missing": missing}))
+    return case
+
+
+def supply(env: Env, case_id: int, actor: Actor, *, files: dict[str, list[dict]] | None = None,
+           form_data: dict | None = None, comment: str = "") -> Case:
+    """The applicant hands in what was asked; the clock runs again and every due moves by the pause."""
+    from tongban.platform.approval import materials as rules
+
+    case = load_case(env.session, case_id)
+    require_applicant(actor, case)
+    if case.state == "in_progress" and files:
+        return _supply_rongque(env, case, actor, files)
+    require_state(case, "supplement", action_zh="补正", action_en="supplemented")
+    _, _, content = version_parts(env.session, case.version_id)
+    specs = {m["id"]: m for m in content.get("materials") or []}
+    rows = {m.material_id: m for m in env.session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id))}
+    for mid, given in (files or {}).items():
+        if mid not in specs:
+            raise NotAllowed("unknown_material", "没有这项材料", f"no material {mid!r}")
+        problems = rules.check_files(specs[mid], given)
+        if problems:
+            raise ApprovalError(problems[0][0], problems[0][1], problems[0][2], field=f"materials.{mid}")
+        rows[mid].files, rows[mid].status = given, "supplied"
+    if form_data:
+        case.form_data = {**case.form_data, **form_data}
+    pause = env.session.scalar(select(CasePause).where(CasePause.case_id == case.id, CasePause.kind == "supplement",
+                                                       CasePause.ended_at.is_(None)))
+    pause.ended_at = env.now
+    resume = "in_progress" if case.accepted_at else "submitted"
+    case.state, case.paused = resume, False
+    clock.refresh_dues(env.session, env.calendar, case, env.now)
+    events.append(env.session, case, actor, "supply", from_state="supplement", to_state=resume, comment=comment,
+                  details={"materials": sorted((files or {}).keys())})
+    env.notices.append((case, "supplied", {}))
+    return case
+
+
+def _supply_rongque(env: Env, case: Case, actor: Actor, files: dict) -> Case:
+    rows = {m.material_id: m for m in env.session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id))}
+    for mid, given in files.items():
+        row = rows.get(mid)
+        if row is None or row.status != "rongque":
+            raise NotAllowed("not_rongque", "该材料无需补交", f"material {mid!r} is not awaited")
+        row.files, row.status = given, "supplied"
+    events.append(env.session, case, actor, "supply_rongque", details={"materials": sorted(files)})
+    return case
+
+
+def forward(env: Env, case_id: int, task_id: int, actor: Actor, *, department: str | None = None,
+            assignee: str | None = None, comment: str = "") -> Task:
+    """转发 to another department or staff member of the handling tenant."""
+    if not department and not assignee:
+        raise ApprovalError("target_required", "请选择转交的部门或人员", "choose a department or a person", field="department")
+    case = load_case(env.session, case_id)
+    task = open_task(env.session, case, task_id)
+    require_state(case, "in_progress", action_zh="转发", action_en="forwarded")
+    role = require_staff(env.session, actor, case, "approve_cases", task)
+    flow, _, _ = version_parts(env.session, case.version_id)
+    require_node_action(flow, task, "forward")
+    before = {"department": task.department, "assignee": task.assignee}
+    task.department = department or task.department
+    task.assignee = assignee
+    events.append(env.session, case, actor, "forward", node_id=task.node_id, comment=comment, role=role,
+                  tenant=case.tenant_id, public=False, details={"from": before, "to": {"department": task.department,
+                                                                                       "assignee": assignee}})
+    env.notices.append((case, "task_opened", {"role": task.role, "department": task.department, "node": task.node_id}))
+    return task
+
+
+def approve(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: str = "",
+            expected_revision: int | None = None) -> Case:
+    """Approve at a node (审查、决定、部门办理、缴费确认、发证): the case moves on along the flow."""
+    case = load_case(env.session, case_id)
+    task = open_task(env.session, case, task_id, expected_revision)
+    require_state(case, "in_progress", action_zh="办理", action_en="handled")
+    role = require_staff(env.session, actor, case, "approve_cases", task)
+    flow, _, _ = version_parts(env.session, case.version_id)
+    require_node_action(flow, task, "approve")
+    node = flow.node(task.node_id)
+    if node.kind is NodeKind.PAY_FEE and case.fee_due and not case.fee_paid:
+        raise NotAllowed("fee_unpaid", "尚未缴费", "the fee has not been paid")
+    if node.kind is NodeKind.ISSUE_CERTIFICATE:
+        _issue_certificate(env, case, node)
+    if node.kind is NodeKind.DECIDE:
+        case.decided_at = env.now
+    _done(env, task, actor, "approved")
+    events.append(env.session, case, actor, "approve", node_id=task.node_id, comment=comment, role=role,
+                  tenant=case.tenant_id, details={"label": node.label.zh})
+    advance(env, case, task, actor)
+    return case
+
+
+def reject(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str) -> Case:
+    """不予许可 at a node: the reason is required; the case concludes as rejected."""
+    reason = _reason(reason, "不予许可必须说明理由", "a rejection needs a reason")
+    case = load_case(env.session, case_id)
+    task = open_task(env.session, case, task_id)
+    require_state(case, "in_progress", action_zh="作出决定", action_en="decided")
+    role = require_staff(env.session, actor, case, "approve_cases", task)
+    flow, _, _ = version_parts(env.session, case.version_id)
+    require_node_action(flow, task, "reject")
+    _done(env, task, actor, "rejected")
+    case.decided_at, case.result, case.result_note = env.now, "rejected", reason
+    events.append(env.session, case, actor, "reject", node_id=task.node_id, comment=reason, role=role,
+                  tenant=case.tenant_id)
+    conclude(env, case, actor, result="rejected")
+    return case
+
+
+def roll_back(env: Env, case_id: int, task_id: int, actor: Actor, *, to_node: str | None = None, comment: str) -> Case:
+    """回退 to the previous step (``to_node`` None) or to a chosen earlier step outside parallel sections."""
+    comment = _reason(comment, "回退必须说明理由", "a roll-back needs a reason")
+    case = load_case(env.session, case_id)
+    task = open_task(env.session, case, task_id)
+    require_state(case, "in_progress", action_zh="回退", action_en="rolled back")
+    role = require_staff(env.session, actor, case, "approve_cases", task)
+    flow, _, _ = version_parts(env.session, case.version_id)
+    choices = flow.previous_nodes(task.node_id) if to_node is None else flow.earlier_nodes(task.node_id)
+    require_node_action(flow, task, "return_previous" if to_node is None else "roll_back")
+    target = choices[-1].id if to_node is None and choices else to_node
+    if target not in {n.id for n in choices} or flow.node(target).kind is NodeKind.START:
+        raise NotAllowed("bad_target", "不能回退到该环节", f"cannot roll back to {target!r}")
+    if task.branch or _inside_parallel(flow, target):
+        raise NotAllowed("parallel_roll_back", "并联环节内不能回退，请在汇总后回退",
+                         "steps inside a parallel section cannot be rolled back; roll back after they join")
+    _done(env, task, actor, "rolled_back")
+    cancel_open_tasks(env.session, case, env.now, "rolled_back")
+    case.round += 1
+    events.append(env.session, case, actor, "roll_back", node_id=task.node_id, comment=comment, role=role,
+                  tenant=case.tenant_id, details={"to": target})
+    enter(env, case, flow, target, None, actor)
+    return case
+
+
+def _inside_parallel(flow, node_id: str) -> bool:
+    for split in (n for n in flow.nodes if n.kind is NodeKind.PARALLEL_SPLIT):
+        join = flow.join_of(split.id).id
+        inside = {n.id for n in flow.earlier_nodes(join)} - {n.id for n in flow.earlier_nodes(split.id)} - {split.id}
+        if node_id in inside:
+            return True
+    return False
+
+
+def withdraw(env: Env, case_id: int, actor: Actor, *, reason: str = "") -> Case:
+    """The applicant withdraws before a decision."""
+    case = load_case(env.session, case_id)
+    require_applicant(actor, case)
+    require_state(case, "submitted", "supplement", "in_progress", action_zh="撤回", action_en="withdrawn")
+    if case.decided_at is not None:
+        raise NotAllowed("decided", "已作出决定，不能撤回", "a decision was made; the case cannot be withdrawn")
+    before = case.state
+    cancel_open_tasks(env.session, case, env.now, "withdrawn")
+    for pause in env.session.scalars(select(CasePause).where(CasePause.case_id == case.id, CasePause.ended_at.is_(None))):
+        pause.ended_at = env.now
+    case.state, case.result, case.paused, case.concluded_at = "withdrawn", "withdrawn", False, env.now
+    events.append(env.session, case, actor, "withdraw", from_state=before, to_state="withdrawn", comment=reason)
+    env.notices.append((case, "withdrawn", {}))
+    return case
+
+
+def charge(env: Env, case_id: int, task_id: int, actor: Actor, *, amount: str) -> Case:
+    """Set the fee to pay at a pay-fee step (defaults come from the item; a different amount is recorded)."""
+    case = load_case(env.session, case_id)
+    task = open_task(env.session, case, task_id)
+    require_state(case, "in_progress", action_zh="收费", action_en="charged")
+    role = require_staff(env.session, actor, case, "approve_cases", task)
+    if task.node_kind != NodeKind.PAY_FEE.value:
+        raise NotAllowed("not_fee_step", "当前环节不是缴费环节", "this step takes no fee")
+    try:
+        value = f"{float(amount):.2f}"
+    except ValueError:
+        raise ApprovalError("invalid_amount", "金额格式不正确", "the amount is not a number", field="amount") from None
+    standard = case.fee_due
+    case.fee_due = value
+    events.append(env.session, case, actor, "charge", node_id=task.node_id, role=role, tenant=case.tenant_id,
+                  details={"amount": value, "standard": standard, "differs": standard is not None and standard != value})
+    env.notices.append((case, "fee_charged", {"amount": value}))
+    return case
+
+
+def pay(env: Env, case_id: int, actor: Actor, *, reference: str) -> Case:
+    case = load_case(env.session, case_id)
+    if actor.kind == "staff":
+        require_staff(env.session, actor, case, "approve_cases")
+    else:
+        require_applicant(actor, case)
+    require_state(case, "in_progress", action_zh="缴费", action_en="paid")
+    if not case.fee_due or case.fee_paid:
+        raise NotAllowed("nothing_to_pay", "没有待缴费用", "there is nothing to pay")
+    case.fee_paid = True
+    events.append(env.session, case, actor, "pay", details={"amount": case.fee_due, "reference": reference})
+    return case
+
+
+def deliver(env: Env, case_id: int, actor: Actor, *, method: str, comment: str = "") -> Case:
+    """送达: the result reached the applicant (window, post, electronic)."""
+    case = load_case(env.session, case_id)
+    require_state(case, "concluded", "refused", action_zh="送达", action_en="delivered")
+    role = require_staff(env.session, actor, case, "accept_cases")
+    if case.delivered_at:
+        raise NotAllowed("delivered", "已送达", "already delivered")
+    case.delivered_at = env.now
+    events.append(env.session, case, actor, "deliver", role=role, tenant=case.tenant_id, comment=comment,
+                  details={"method": method})
+    return case
+
+
+def _issue_certificate(env: Env, case: Case, node) -> None:
+    from tongban.platform.approval.certificates import issue
+
+    case.certificate_number = issue(env, case, node.license_type)
+
+
+def _iso(value) -> str | None:
+    return value.isoformat() if value else None
+
+
+__all__ = ["accept", "refuse", "request_supplement", "supply", "forward", "approve", "reject", "roll_back",
+           "withdraw", "charge", "pay", "deliver"]

@@ -1,0 +1,77 @@
+"""Checks every action makes before it changes anything: the case's state, the task, the actor's role."""
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.platform.approval.actors import Actor
+from tongban.platform.approval.errors import CaseNotFound, Conflict, Forbidden, NotAllowed
+from tongban.platform.approval.models import Case, Task
+from tongban.tenants.models import Tenant
+
+STATE_LABELS = {
+    "submitted": ("待受理", "awaiting acceptance"), "supplement": ("待补正", "awaiting supplements"),
+    "in_progress": ("办理中", "in progress"), "reported": ("已上报", "reported to a higher level"),
+    "concluded": ("已办结", "concluded"), "refused": ("不予受理", "refused"), "withdrawn": ("已撤回", "withdrawn"),
+}
+
+
+def load_case(session: Session, case_id: int, *, lock: bool = True) -> Case:
+    stmt = select(Case).where(Case.id == case_id)
+    if lock and session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update()
+    case = session.scalar(stmt)
+    if case is None:
+        raise CaseNotFound(str(case_id))
+    return case
+
+
+def tenant_path(session: Session, code: str) -> str:
+    return session.scalar(select(Tenant.path).where(Tenant.code == code))
+
+
+def require_state(case: Case, *states: str, action_zh: str, action_en: str) -> None:
+    if case.state not in states:
+        zh, en = STATE_LABELS.get(case.state, (case.state, case.state))
+        raise NotAllowed("wrong_state", f"办件当前为“{zh}”，不能{action_zh}",
+                         f"the case is {en}; it cannot be {action_en} now")
+
+
+def open_task(session: Session, case: Case, task_id: int, expected_revision: int | None = None) -> Task:
+    task = session.get(Task, task_id)
+    if task is None or task.case_id != case.id:
+        raise NotAllowed("task_not_found", "找不到该环节任务", "no such task on this case")
+    if task.state != "open":
+        raise Conflict("task_done", "该环节已由他人处理，请刷新", "this step was already handled; reload the case")
+    if expected_revision is not None and task.revision != expected_revision:
+        raise Conflict("task_changed", "该环节已被他人修改，请刷新", "this step changed meanwhile; reload the case")
+    return task
+
+
+def require_staff(session: Session, actor: Actor, case: Case, permission: str, task: Task | None = None) -> str:
+    """The actor holds ``permission`` in the handling tenant (and the task's role and department); returns the role."""
+    path = tenant_path(session, case.tenant_id)
+    if actor.kind == "system":
+        return "system"
+    if actor.kind != "staff" or not actor.may(permission, path):
+        raise Forbidden("forbidden", "您在该办件的办理地区没有相应权限", "you hold no such role where this case is handled")
+    if task is not None:
+        if task.role and not actor.has_role(task.role, path) and not actor.has_role("tenant_admin", path):
+            raise Forbidden("wrong_role", "该环节须由指定岗位办理", "this step is for another role")
+        if task.department and actor.department != task.department:
+            raise Forbidden("wrong_department", f"该环节由“{task.department}”办理", f"this step belongs to {task.department}")
+        if task.assignee and task.assignee != actor.subject:
+            raise Forbidden("assigned_elsewhere", "该环节已转交他人办理", "this step was forwarded to someone else")
+    return actor.role_for(permission, path) or "staff"
+
+
+def require_applicant(actor: Actor, case: Case) -> None:
+    if actor.subject != case.applicant_subject:
+        raise Forbidden("not_applicant", "只有申请人本人可以进行此操作", "only the applicant can do this")
+
+
+def require_node_action(flow, task: Task, action: str) -> None:
+    node = flow.node(task.node_id)
+    if not node.allows(action):
+        raise NotAllowed("action_not_allowed", f"“{node.label.zh}”环节不允许此操作",
+                         f"the step {node.label.en or node.id!r} does not allow {action}")

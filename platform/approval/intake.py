@@ -1,0 +1,93 @@
+"""Intake (收件): an application from any channel becomes a case on the item version its tenant serves."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from tongban.configurator.forms import validate_submission
+from tongban.configurator.forms.values import to_cel
+from tongban.configurator.publishing.effective import effective_item
+from tongban.configurator.publishing.models import Item
+from tongban.platform.approval import events, materials as material_rules
+from tongban.platform.approval.actors import Actor
+from tongban.platform.approval.errors import Forbidden, NotAllowed, SubmissionInvalid
+from tongban.platform.approval.flowcache import version_parts
+from tongban.platform.approval.guards import tenant_path
+from tongban.platform.approval.models import Case, CaseMaterial
+from tongban.platform.approval.numbers import hash_query_code, new_query_code, next_case_number
+from tongban.platform.approval.routing import Env, enter
+
+CHANNELS = {"online", "window", "kiosk", "mobile", "api"}
+STAFF_CHANNELS = {"window", "kiosk"}
+
+
+@dataclass
+class Application:
+    item_code: str
+    form_data: dict
+    channel: str
+    applicant: dict  # subject, kind (person|enterprise), name, id_number, phone, email
+    files: dict[str, list[dict]] = field(default_factory=dict)  # material id → file descriptors
+    licenses: dict[str, str] = field(default_factory=dict)  # material id → e-license number (免收证照)
+
+
+def submit(env: Env, handling, received, actor: Actor, application: Application) -> tuple[Case, str]:
+    """Validate and create the case; returns it with the query code shown once to the applicant."""
+    _check_channel_and_actor(env, received, actor, application)
+    served = effective_item(env.session, handling, application.item_code)
+    if served is None or not served.enabled or handling.level not in served.content["elements"].get("levels", []):
+        raise NotAllowed("item_not_served", "该事项不在此地办理", "this item is not handled here")
+    if application.channel in ("online", "mobile", "api") and "online" not in served.content["elements"].get("channels", []):
+        raise NotAllowed("not_online", "该事项不支持网上申请，请到窗口办理", "this item cannot be applied for online")
+    flow, schema, _ = version_parts(env.session, served.version_id)
+    result = validate_submission(schema, application.form_data, identity=application.applicant)
+    values = to_cel(result.cleaned)
+    statuses, material_errors = material_rules.assess(served.content.get("materials") or [], values,
+                                                      application.files, application.licenses)
+    errors = [{"path": e.path, "code": e.code, "zh": e.message_zh, "en": e.message_en} for e in result.errors]
+    if errors or material_errors:
+        raise SubmissionInvalid(errors + material_errors)
+    case = _new_case(env, handling, received, served, application, result.as_json(), flow)
+    code = new_query_code()
+    case.query_code_hash = hash_query_code(env.secret_key, case.number, code)
+    env.session.add(case)
+    env.session.flush()
+    _add_materials(env, case, served.content.get("materials") or [], statuses)
+    events.append(env.session, case, actor, "submit", from_state="", to_state="submitted",
+                  tenant=received.code, details={"channel": application.channel, "received_at": received.code})
+    enter(env, case, flow, flow.start_node.id, None, actor)
+    env.notices.append((case, "submitted", {"query_code": code}))
+    return case, code
+
+
+def _check_channel_and_actor(env: Env, received, actor: Actor, application: Application) -> None:
+    if application.channel not in CHANNELS:
+        raise NotAllowed("bad_channel", "未知的申请渠道", f"unknown channel {application.channel!r}")
+    if application.channel in STAFF_CHANNELS:
+        if actor.kind != "staff" or not actor.may("accept_cases", tenant_path(env.session, received.code)):
+            raise Forbidden("forbidden", "只有本地窗口工作人员可以代为申请", "only staff of this window may apply for others")
+    elif actor.kind != "system" and actor.subject != application.applicant.get("subject"):
+        raise Forbidden("not_applicant", "只能以本人（或所代理企业）名义申请", "you can only apply for yourself or your enterprise")
+
+
+def _new_case(env: Env, handling, received, served, application: Application, form_json: dict, flow) -> Case:
+    elements = served.content["elements"]
+    fees = sum(float(f.get("amount") or 0) for f in elements.get("fees") or [])
+    assignments = {n["id"]: n["assignment"] for n in served.content["flow"].get("nodes", []) if n.get("assignment")}
+    item_id = env.session.scalar(select(Item.id).where(Item.code == application.item_code))
+    return Case(tenant_id=handling.code, received_tenant_id=received.code, number=next_case_number(
+                    env.session, handling.code, env.now), query_code_hash="", item_id=item_id,
+                item_code=application.item_code, item_name=elements["name"], version_id=served.version_id,
+                case_type=elements.get("case_type", "promised"), channel=application.channel,
+                applicant_subject=application.applicant["subject"], applicant=dict(application.applicant),
+                form_data=form_json, assignments=assignments, state="submitted", submitted_at=env.now,
+                promised_limit_days=elements.get("promised_limit_days"),
+                legal_limit_days=elements.get("legal_limit_days"), fee_due=f"{fees:.2f}" if fees else None)
+
+
+def _add_materials(env: Env, case: Case, specs: list[dict], statuses: dict) -> None:
+    for spec in specs:
+        status, files, license_ref = statuses.get(spec["id"], ("missing", [], None))
+        env.session.add(CaseMaterial(tenant_id=case.tenant_id, case_id=case.id, material_id=spec["id"],
+                                     name=spec["name"], status=status, files=files, license_ref=license_ref))

@@ -1,0 +1,67 @@
+"""What the applicant and the next handlers are told at each step, written to the outbox (zh first, en second)."""
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from tongban.platform.approval.models import Case
+from tongban.platform.notify import outbox
+
+APPLICANT_TEXT = {
+    "submitted": ("您的申请已提交，办件编号 {number}，查询码 {query_code}。", "Your application {number} was submitted; query code {query_code}."),
+    "accepted": ("您的申请 {number}（{item}）已受理。", "Your application {number} ({item}) was accepted."),
+    "refused": ("您的申请 {number} 不予受理：{reason}", "Your application {number} was not accepted: {reason}"),
+    "supplement_requested": ("您的申请 {number} 需要补正材料，请登录查看一次性告知清单。", "Application {number} needs more documents; see the list online."),
+    "fee_charged": ("您的申请 {number} 需缴费 {amount} 元。", "Application {number}: please pay CNY {amount}."),
+    "concluded": ("您的申请 {number} 已办结，结果：{result}。", "Application {number} is concluded: {result}."),
+    "withdrawn": ("您的申请 {number} 已撤回。", "Application {number} was withdrawn."),
+}
+RESULT_ZH = {"approved": "准予许可", "rejected": "不予许可", "refused": "不予受理", "withdrawn": "已撤回"}
+HANDLER_RESOLVERS: list = []  # identity registers: (session, tenant_code, role, department) -> [contact dicts]
+
+
+def write(session: Session, notices: list) -> int:
+    written = 0
+    for case, kind, info in notices:
+        if kind == "task_opened":
+            written += _to_handlers(session, case, info)
+        elif kind in APPLICANT_TEXT:
+            written += _to_applicant(session, case, kind, info)
+    return written
+
+
+def _text(case: Case, kind: str, info: dict) -> tuple[str, str]:
+    values = {"number": case.number, "item": case.item_name, "query_code": info.get("query_code", ""),
+              "reason": info.get("reason", ""), "amount": info.get("amount", ""),
+              "result": RESULT_ZH.get(info.get("result", ""), info.get("result", ""))}
+    zh, en = APPLICANT_TEXT[kind]
+    return zh.format(**values), en.format(**values)
+
+
+def _to_applicant(session: Session, case: Case, kind: str, info: dict) -> int:
+    zh, en = _text(case, kind, info)
+    body = f"{zh}\n{en}"
+    count = 0
+    contact = case.applicant or {}
+    reference = {"case": case.number, "kind": kind}
+    if contact.get("phone"):
+        outbox.add(session, tenant_id=case.tenant_id, channel="sms", recipient=contact["phone"], body=zh, topic=kind,
+                   reference=reference)
+        count += 1
+    if contact.get("email"):
+        outbox.add(session, tenant_id=case.tenant_id, channel="email", recipient=contact["email"],
+                   subject=f"【通办】{case.item_name} {case.number}", body=body, topic=kind, reference=reference)
+        count += 1
+    return count
+
+
+def _to_handlers(session: Session, case: Case, info: dict) -> int:
+    count = 0
+    for resolve in HANDLER_RESOLVERS:
+        for contact in resolve(session, case.tenant_id, info.get("role"), info.get("department")):
+            if contact.get("email"):
+                outbox.add(session, tenant_id=case.tenant_id, channel="email", recipient=contact["email"],
+                           subject=f"【待办】{case.item_name} {case.number}",
+                           body=f"您有新的待办：{case.item_name}（{case.number}）。\nNew task: {case.number}.",
+                           topic="task_opened", reference={"case": case.number, "node": info.get("node")})
+                count += 1
+    return count

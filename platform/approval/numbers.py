@@ -1,0 +1,43 @@
+"""Readable case numbers (tenant code + date + sequence) and query codes for progress checks."""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from tongban.platform.approval.models import CaseCounter
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
+def next_case_number(session: Session, tenant_code: str, at: datetime) -> str:
+    day = at.astimezone(BEIJING).date()
+    value = session.execute(update(CaseCounter).where(CaseCounter.tenant_id == tenant_code, CaseCounter.day == day)
+                            .values(value=CaseCounter.value + 1).returning(CaseCounter.value)).scalar()
+    if value is None:
+        try:
+            with session.begin_nested():
+                session.add(CaseCounter(tenant_id=tenant_code, day=day, value=1))
+            value = 1
+        except Exception:  # another request created today's counter first
+            value = session.execute(update(CaseCounter).where(CaseCounter.tenant_id == tenant_code, CaseCounter.day == day)
+                                    .values(value=CaseCounter.value + 1).returning(CaseCounter.value)).scalar()
+    return f"{tenant_code}-{day:%Y%m%d}-{value:06d}"
+
+
+def new_query_code() -> str:
+    """Six digits the applicant keeps to check progress without signing in."""
+    return f"{secrets.randbelow(10**6):06d}"
+
+
+def hash_query_code(secret_key: str, number: str, code: str) -> str:
+    return hmac.new(secret_key.encode(), f"{number}:{code}".encode(), hashlib.sha256).hexdigest()
+
+
+def query_code_matches(secret_key: str, number: str, code: str, stored: str) -> bool:
+    return hmac.compare_digest(hash_query_code(secret_key, number, code.strip()), stored)

@@ -1,0 +1,87 @@
+"""The approval engine's front door: one unit of work per call, in the right tenant, with notices to the outbox.
+
+Routes, GraphQL mutations, the CLI and tests all call these methods. A case is acted on in its handling
+tenant's context; two operations write across tenants and say so: intake received at another tenant's
+window (全省通办) and reporting up (上报) — they run in an explicit system scope after the domain checks.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from tongban.platform.approval import actions, notices
+from tongban.platform.approval.actors import Actor
+from tongban.platform.approval.errors import CaseNotFound, Conflict
+from tongban.platform.approval.intake import Application, submit
+from tongban.platform.approval.models import Case
+from tongban.platform.approval.reporting import report_up
+from tongban.platform.approval.routing import Env
+from tongban.platform.calendar.store import CalendarProvider
+from tongban.platform.db import utcnow
+from tongban.tenants.isolation import TenantContext
+from tongban.tenants.models import Tenant
+
+ACTIONS = {
+    "accept": actions.accept, "refuse": actions.refuse, "request_supplement": actions.request_supplement,
+    "supply": actions.supply, "forward": actions.forward, "approve": actions.approve, "reject": actions.reject,
+    "roll_back": actions.roll_back, "withdraw": actions.withdraw, "charge": actions.charge, "pay": actions.pay,
+    "deliver": actions.deliver, "report_up": report_up,
+}
+CROSS_TENANT = {"report_up"}
+CASE_ACTIONS = {"supply", "withdraw", "pay", "deliver"}  # on the case as a whole; the others act on a task
+
+
+class ApprovalService:
+    def __init__(self, database, *, secret_key: str, calendars: CalendarProvider | None = None) -> None:
+        self.database = database
+        self.secret_key = secret_key
+        self.calendars = calendars or CalendarProvider(database)
+
+    def submit(self, handling_code: str, received_code: str, actor: Actor, application: Application,
+               *, now: datetime | None = None) -> dict:
+        handling, received = self._tenants(handling_code, received_code)
+        context = (TenantContext.of(handling) if handling.code == received.code
+                   else TenantContext.system(f"全省通办: received at {received.code} for {handling.code}"))
+        with self.database.unit_of_work(context) as session:
+            env = Env(session, self.calendars.calendar(session), now or utcnow(), self.secret_key)
+            case, query_code = submit(env, handling, received, actor, application)
+            notices.write(session, env.notices)
+            return {"id": case.id, "number": case.number, "query_code": query_code, "state": case.state}
+
+    def act(self, case_id: int, action: str, actor: Actor, *, now: datetime | None = None, **arguments) -> dict:
+        """Run ``action`` on the case; a concurrent change surfaces as Conflict and nothing is written."""
+        handler = ACTIONS[action]
+        context = self._context_for(case_id, action)
+        try:
+            with self.database.unit_of_work(context) as session:
+                env = Env(session, self.calendars.calendar(session), now or utcnow(), self.secret_key)
+                if action in CASE_ACTIONS:
+                    result = handler(env, case_id, actor, **arguments)
+                else:
+                    result = handler(env, case_id, arguments.pop("task_id"), actor, **arguments)
+                notices.write(session, env.notices)
+                return {"id": result.id, "state": getattr(result, "state", None),
+                        "number": getattr(result, "number", None)}
+        except StaleDataError as error:
+            raise Conflict("concurrent_change", "办件已被他人处理，请刷新后重试",
+                           "someone else changed this case first; reload it") from error
+
+    def _context_for(self, case_id: int, action: str) -> TenantContext:
+        with self.database.unit_of_work(TenantContext.system("case routing")) as session:
+            row = session.execute(select(Case.tenant_id, Case.parent_case_id).where(Case.id == case_id)).first()
+            if row is None:
+                raise CaseNotFound(str(case_id))
+            tenant = session.get(Tenant, row.tenant_id)
+        if action in CROSS_TENANT or row.parent_case_id is not None:
+            return TenantContext.system(f"上报 case {case_id}: {action}")
+        return TenantContext.of(tenant)
+
+    def _tenants(self, *codes: str) -> list[Tenant]:
+        with self.database.unit_of_work(TenantContext.system("tenant lookup")) as session:
+            found = {t.code: t for t in session.scalars(select(Tenant).where(Tenant.code.in_(codes)))}
+        missing = [c for c in codes if c not in found]
+        if missing:
+            raise CaseNotFound(missing[0])
+        return [found[c] for c in codes]

@@ -1,0 +1,116 @@
+"""The transactional outbox: messages are written in the same transaction as the action that causes them,
+and sent by huey only after commit — a rolled-back action sends nothing, a crash after commit loses nothing
+(the sweeper resends what no relay confirmed)."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import JSON, Index, Integer, String, Text, event, or_, select, update
+from sqlalchemy.orm import Mapped, Session, mapped_column
+
+from tongban.platform.db import Base, utcnow
+from tongban.tenants.isolation import TenantContext, TenantOwned
+
+CLAIM_SECONDS = 120
+MAX_ATTEMPTS = 8
+
+
+class OutboxMessage(TenantOwned, Base):
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    channel: Mapped[str] = mapped_column(String(10))  # email | sms
+    recipient: Mapped[str] = mapped_column(String(200))
+    subject: Mapped[str] = mapped_column(String(200), default="")
+    body: Mapped[str] = mapped_column(Text)
+    topic: Mapped[str] = mapped_column(String(60))
+    reference: Mapped[dict] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None] = mapped_column()
+    sent_at: Mapped[datetime | None] = mapped_column()
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_outbox_pending", "sent_at", "next_attempt_at"),)
+
+
+def add(session: Session, *, tenant_id: str, channel: str, recipient: str, body: str, topic: str,
+        subject: str = "", reference: dict | None = None) -> OutboxMessage:
+    message = OutboxMessage(tenant_id=tenant_id, channel=channel, recipient=recipient, body=body, topic=topic,
+                            subject=subject, reference=reference or {})
+    session.add(message)
+    pending = session.info.setdefault("outbox_pending", [])
+    pending.append(message)
+    return message
+
+
+def install_dispatch(factory) -> None:
+    """After commit, hand the new messages' ids to huey; after rollback, forget them."""
+    event.listen(factory, "after_commit", lambda session: _after_commit(session))  # looked up at call time
+    event.listen(factory, "after_rollback", lambda session: session.info.pop("outbox_pending", None))
+
+
+def _after_commit(session: Session) -> None:
+    pending = session.info.pop("outbox_pending", None)
+    if not pending:
+        return
+    from tongban.platform.tasks import relay_outbox
+
+    ids = [m.id for m in pending if m.id is not None]
+    if ids:
+        relay_outbox(ids)
+
+
+def relay(database, ids: list[int], channels, *, now: datetime | None = None) -> int:
+    """Send the given messages once each: claim, send, mark sent. Returns how many were sent."""
+    sent = 0
+    for message_id in ids:
+        message = _claim(database, message_id, now or utcnow())
+        if message is None:
+            continue
+        try:
+            channels[message.channel].send(message.recipient, message.subject, message.body)
+        except Exception as error:  # the channel failed: try again later, with backoff
+            _failed(database, message_id, str(error)[:500])
+            continue
+        with database.unit_of_work(TenantContext.system("outbox sent")) as session:
+            session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(sent_at=utcnow()))
+        sent += 1
+    return sent
+
+
+def _claim(database, message_id: int, now: datetime) -> OutboxMessage | None:
+    with database.unit_of_work(TenantContext.system("outbox claim")) as session:
+        claimed = session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+                   or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
+            .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=OutboxMessage.attempts + 1)
+        ).rowcount
+        if not claimed:
+            return None
+        message = session.get(OutboxMessage, message_id)
+        session.expunge(message)
+        return message
+
+
+def _failed(database, message_id: int, error: str) -> None:
+    with database.unit_of_work(TenantContext.system("outbox failed")) as session:
+        message = session.get(OutboxMessage, message_id)
+        delay = min(2 ** message.attempts * 10, 3600)
+        message.last_error, message.claimed_until = error, None
+        message.next_attempt_at = utcnow() + timedelta(seconds=delay)
+
+
+def due_for_sweep(database, *, now: datetime | None = None, older_than: int = 30, limit: int = 500) -> list[int]:
+    """Unsent messages no relay confirmed: created over ``older_than`` seconds ago and due for a try."""
+    now = now or utcnow()
+    with database.unit_of_work(TenantContext.system("outbox sweep")) as session:
+        return list(session.scalars(
+            select(OutboxMessage.id).where(OutboxMessage.sent_at.is_(None), OutboxMessage.attempts < MAX_ATTEMPTS,
+                                           OutboxMessage.next_attempt_at <= now,
+                                           OutboxMessage.created_at <= now - timedelta(seconds=older_than),
+                                           or_(OutboxMessage.claimed_until.is_(None),
+                                               OutboxMessage.claimed_until < now))
+            .order_by(OutboxMessage.id).limit(limit)))
