@@ -220,8 +220,6 @@ def quickstart(host: str, port: int) -> None:
     serve.callback(host=host, port=port, workers=1)
 
 
-from tongban.configurator.catalogue_io.cli import register as _register_catalogue  # noqa: E402
-_register_catalogue(main)
 
 if __name__ == "__main__":
     main()

@@ -11,6 +11,7 @@ Two walls, one rule ("a query sees its tenant, or an explicitly granted and audi
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Literal
 
 from sqlalchemy import String, and_, event, false, or_, select, text
@@ -151,7 +152,14 @@ def _add_tenant_criteria(state: ORMExecuteState) -> None:
         return
     if state.execution_options.get("include_all_tenants_unchecked"):
         return
-    context = _tenant_of(state.session)
+    options = _criteria_options(_tenant_of(state.session))
+    if options:
+        state.statement = state.statement.options(*options)
+
+
+@lru_cache(maxsize=4096)
+def _criteria_options(context: TenantContext) -> tuple:
+    """The loader-criteria options of one context, built once (they are immutable)."""
     options = []
     owned = _criteria_lambda(context)
     if owned is not None:
@@ -162,8 +170,7 @@ def _add_tenant_criteria(state: ORMExecuteState) -> None:
     shared = _shared_criteria_lambda(context)
     if shared is not None:
         options.append(with_loader_criteria(TenantShared, shared, include_aliases=True))
-    if options:
-        state.statement = state.statement.options(*options)
+    return tuple(options)
 
 
 def _criteria_lambda(context: TenantContext):

@@ -78,6 +78,7 @@ def upgrade() -> None:
     sa.Column('promised_limit_days', sa.Integer(), nullable=True),
     sa.Column('legal_limit_days', sa.Integer(), nullable=True),
     sa.Column('paused', sa.Boolean(), nullable=False),
+    sa.Column('pause_count', sa.Integer(), nullable=False),
     sa.Column('round', sa.Integer(), nullable=False),
     sa.Column('supplement_requests', sa.Integer(), nullable=False),
     sa.Column('fee_due', sa.String(length=20), nullable=True),

@@ -93,9 +93,8 @@ def request_supplement(env: Env, case_id: int, task_id: int, actor: Actor, *, mi
     require_node_action(flow, task, "return_for_supplement")
     case.supplement_requests += 1
     before = case.state
-    env.session.add(CasePause(tenant_id=case.tenant_id, case_id=case.id, kind="supplement", started_at=env.now,
-                              reason=comment))
-    case.state, case.paused = "supplement", True
+    clock.open_pause(env.session, case, "supplement", env.now, comment)
+    case.state = "supplement"
     events.append(env.session, case, actor, "request_supplement", from_state=before, to_state="supplement",
                   node_id=task.node_id, comment=comment, role=role, tenant=case.tenant_id,
                   details={"missing": missing, "resume_state": before, "repeated": case.supplement_requests > 1})

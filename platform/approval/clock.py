@@ -12,7 +12,17 @@ from tongban.platform.calendar.working_days import WorkCalendar
 
 
 def pauses_of(session: Session, case: Case) -> list[tuple[datetime, datetime | None]]:
+    if not case.pause_count:
+        return []
     return [(p.started_at, p.ended_at) for p in session.scalars(select(CasePause).where(CasePause.case_id == case.id))]
+
+
+def open_pause(session: Session, case: Case, kind: str, at: datetime, reason: str = "") -> CasePause:
+    pause = CasePause(tenant_id=case.tenant_id, case_id=case.id, kind=kind, started_at=at, reason=reason)
+    session.add(pause)
+    case.pause_count = (case.pause_count or 0) + 1
+    case.paused = True
+    return pause
 
 
 def due(calendar: WorkCalendar, start: datetime, limit: int | None, pauses, now: datetime) -> datetime | None:

@@ -26,8 +26,16 @@ def load_case(session: Session, case_id: int, *, lock: bool = True) -> Case:
     return case
 
 
+_PATHS: dict[str, str] = {}  # a division code's place in the tree never changes
+
+
 def tenant_path(session: Session, code: str) -> str:
-    return session.scalar(select(Tenant.path).where(Tenant.code == code))
+    path = _PATHS.get(code)
+    if path is None:
+        path = session.scalar(select(Tenant.path).where(Tenant.code == code))
+        if path is not None:
+            _PATHS[code] = path
+    return path
 
 
 def require_state(case: Case, *states: str, action_zh: str, action_en: str) -> None:

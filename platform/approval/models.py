@@ -44,6 +44,7 @@ class Case(TenantShared, Base):
     promised_limit_days: Mapped[int | None] = mapped_column(Integer)
     legal_limit_days: Mapped[int | None] = mapped_column(Integer)
     paused: Mapped[bool] = mapped_column(Boolean, default=False)
+    pause_count: Mapped[int] = mapped_column(Integer, default=0)  # pauses ever opened: no look-up when 0
     round: Mapped[int] = mapped_column(Integer, default=1)  # moves on every roll-back
     supplement_requests: Mapped[int] = mapped_column(Integer, default=0)
     fee_due: Mapped[str | None] = mapped_column(String(20))

@@ -26,9 +26,8 @@ def report_up(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: st
     node = flow.node(task.node_id)
     upper = _ancestor_at(env, case.tenant_id, node.to_level.value if node.to_level else "city_county")
     task.state, task.completed_at, task.completed_by, task.outcome = "done", env.now, actor.subject, "reported"
-    env.session.add(CasePause(tenant_id=case.tenant_id, case_id=case.id, kind="report_up", started_at=env.now,
-                              reason=comment))
-    case.state, case.paused = "reported", True
+    clock.open_pause(env.session, case, "report_up", env.now, comment)
+    case.state = "reported"
     upper_case = Case(tenant_id=upper.code, received_tenant_id=case.tenant_id, parent_case_id=case.id,
                       number=next_case_number(env.session, upper.code, env.now), query_code_hash=case.query_code_hash,
                       item_id=case.item_id, item_code=case.item_code, item_name=case.item_name,

@@ -33,11 +33,17 @@ class Env:
     now: datetime
     secret_key: str = ""
     notices: list = field(default_factory=list)  # (case, kind, audience) collected for the outbox
+    opened: list = field(default_factory=list)  # tasks this call opened (returned to the caller)
 
 
 def routing_values(session: Session, case: Case) -> dict:
-    _flow, schema, _content = version_parts(session, case.version_id)
-    return to_cel(validate_submission(schema, case.form_data).cleaned)
+    """The form data as CEL values for edge conditions (cleaned once per case and unit of work)."""
+    cache = session.info.setdefault("routing_values", {})
+    key = (case.id, id(case.form_data))
+    if key not in cache:
+        _flow, schema, _content = version_parts(session, case.version_id)
+        cache[key] = to_cel(validate_submission(schema, case.form_data).cleaned)
+    return cache[key]
 
 
 def enter(env: Env, case: Case, flow: Flow, node_id: str, branch: str | None, actor: Actor) -> None:
@@ -56,13 +62,14 @@ def enter(env: Env, case: Case, flow: Flow, node_id: str, branch: str | None, ac
 def open_task(env: Env, case: Case, flow: Flow, node_id: str, branch: str | None) -> Task:
     node = flow.node(node_id)
     assignment = (case.assignments or {}).get(node_id) or (node.assignment.to_dict() if node.assignment else {})
-    pauses = clock.pauses_of(env.session, case) if case.paused or case.event_count > 2 else []
+    pauses = clock.pauses_of(env.session, case)
     task = Task(tenant_id=case.tenant_id, case_id=case.id, node_id=node_id, node_kind=node.kind.value,
                 point=node.point.value, round=case.round, branch=branch, state="open",
                 role=assignment.get("role"), department=assignment.get("department"),
                 started_at=env.now, limit_days=node.time_limit_days,
                 due_at=clock.due(env.calendar, env.now, node.time_limit_days, pauses, env.now))
     env.session.add(task)
+    env.opened.append(task)
     env.notices.append((case, "task_opened", {"role": task.role, "department": task.department, "node": node_id}))
     return task
 
@@ -112,7 +119,8 @@ def arrive_parent(env, case, flow, inner_join: str, outer_join: str, branch, act
 
 def cancel_open_tasks(session: Session, case: Case, now: datetime, reason: str) -> None:
     session.execute(update(Task).where(Task.case_id == case.id, Task.state == "open")
-                    .values(state="cancelled", completed_at=now, outcome=reason, revision=Task.revision + 1))
+                    .values(state="cancelled", completed_at=now, outcome=reason, revision=Task.revision + 1)
+                    .execution_options(synchronize_session=False))
 
 
 def conclude(env: Env, case: Case, actor: Actor, *, node_id: str | None = None, result: str | None = None) -> None:

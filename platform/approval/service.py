@@ -6,6 +6,8 @@ window (全省通办) and reporting up (上报) — they run in an explicit syst
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from datetime import datetime
 
 from sqlalchemy import select
@@ -38,6 +40,8 @@ class ApprovalService:
         self.database = database
         self.secret_key = secret_key
         self.calendars = calendars or CalendarProvider(database)
+        self._homes: OrderedDict[int, tuple[TenantContext, bool]] = OrderedDict()  # case id → (context, reported)
+        self._lock = threading.Lock()
 
     def submit(self, handling_code: str, received_code: str, actor: Actor, application: Application,
                *, now: datetime | None = None) -> dict:
@@ -48,7 +52,11 @@ class ApprovalService:
             env = Env(session, self.calendars.calendar(session), now or utcnow(), self.secret_key)
             case, query_code = submit(env, handling, received, actor, application)
             notices.write(session, env.notices)
-            return {"id": case.id, "number": case.number, "query_code": query_code, "state": case.state}
+            session.flush()
+            result = {"id": case.id, "number": case.number, "query_code": query_code, "state": case.state,
+                      "opened": _tasks(env)}
+        self._remember(case.id, TenantContext.of(handling), False)
+        return result
 
     def act(self, case_id: int, action: str, actor: Actor, *, now: datetime | None = None, **arguments) -> dict:
         """Run ``action`` on the case; a concurrent change surfaces as Conflict and nothing is written."""
@@ -62,21 +70,34 @@ class ApprovalService:
                 else:
                     result = handler(env, case_id, arguments.pop("task_id"), actor, **arguments)
                 notices.write(session, env.notices)
-                return {"id": result.id, "state": getattr(result, "state", None),
-                        "number": getattr(result, "number", None)}
+                session.flush()
+                return {"id": getattr(result, "case_id", result.id), "state": getattr(result, "state", None),
+                        "number": getattr(result, "number", None), "opened": _tasks(env)}
         except StaleDataError as error:
             raise Conflict("concurrent_change", "办件已被他人处理，请刷新后重试",
                            "someone else changed this case first; reload it") from error
 
     def _context_for(self, case_id: int, action: str) -> TenantContext:
-        with self.database.unit_of_work(TenantContext.system("case routing")) as session:
-            row = session.execute(select(Case.tenant_id, Case.parent_case_id).where(Case.id == case_id)).first()
-            if row is None:
-                raise CaseNotFound(str(case_id))
-            tenant = session.get(Tenant, row.tenant_id)
-        if action in CROSS_TENANT or row.parent_case_id is not None:
+        """The handling tenant's context (cached per worker: a case never changes tenant)."""
+        with self._lock:
+            known = self._homes.get(case_id)
+        if known is None:
+            with self.database.unit_of_work(TenantContext.system("case routing")) as session:
+                row = session.execute(select(Case.tenant_id, Case.parent_case_id).where(Case.id == case_id)).first()
+                if row is None:
+                    raise CaseNotFound(str(case_id))
+                known = (TenantContext.of(session.get(Tenant, row.tenant_id)), row.parent_case_id is not None)
+            self._remember(case_id, *known)
+        context, reported = known
+        if action in CROSS_TENANT or reported:
             return TenantContext.system(f"上报 case {case_id}: {action}")
-        return TenantContext.of(tenant)
+        return context
+
+    def _remember(self, case_id: int, context: TenantContext, reported: bool) -> None:
+        with self._lock:
+            self._homes[case_id] = (context, reported)
+            while len(self._homes) > 100_000:
+                self._homes.popitem(last=False)
 
     def _tenants(self, *codes: str) -> list[Tenant]:
         with self.database.unit_of_work(TenantContext.system("tenant lookup")) as session:
@@ -85,3 +106,8 @@ class ApprovalService:
         if missing:
             raise CaseNotFound(missing[0])
         return [found[c] for c in codes]
+
+
+def _tasks(env: Env) -> list[dict]:
+    return [{"id": t.id, "case_id": t.case_id, "node_id": t.node_id, "role": t.role, "department": t.department,
+             "due_at": t.due_at, "revision": t.revision} for t in env.opened]

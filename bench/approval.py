@@ -1,0 +1,134 @@
+"""Approval benchmark: full-lifecycle throughput and SQL statements per action, on SQLite and PostgreSQL.
+
+Run: .venv/bin/python bench/approval.py [--cases 200] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
+A case of the promised flow goes submit → accept → review → decide → certificate (four actions after intake).
+"""
+from __future__ import annotations
+
+import argparse
+import multiprocessing
+from concurrent.futures import ThreadPoolExecutor
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from pathlib import Path
+
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
+import approval_fixtures as fx  # noqa: E402
+
+from tongban.platform import migrate  # noqa: E402
+from tongban.platform.db import Database, build_admin_engine  # noqa: E402
+from tongban.platform.seed import seed_calendar_data, seed_tenants  # noqa: E402
+from tongban.platform.settings import load_settings  # noqa: E402
+from tongban.platform.approval.service import ApprovalService  # noqa: E402
+
+STEPS = [("accept", fx.CLERK), ("approve", fx.REVIEWER), ("approve", fx.APPROVER), ("approve", fx.CERT)]
+
+
+def _process_batch(args) -> None:
+    app_url, n, workers = args
+    db = Database(app_url, pool_size=workers)
+    engine = ApprovalService(db, secret_key="bench-secret")
+    applicant = fx.citizen(phone=None, email=None)
+
+    def lifecycle(_):
+        result = engine.submit("4601", "4601", applicant, fx.application(applicant=applicant))
+        for action, actor in STEPS:
+            (task,) = result["opened"]
+            result = engine.act(result["id"], action, actor, task_id=task["id"])
+
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lifecycle, range(n)))
+    db.dispose()
+
+
+def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 4, processes: int = 2) -> None:
+    var = tempfile.mkdtemp()
+    settings = load_settings({"TONGBAN_DATABASE_URL": app_url, "TONGBAN_ADMIN_DATABASE_URL": admin_url,
+                              "TONGBAN_VAR_DIR": var})
+    migrate.upgrade(settings)
+    db = Database(app_url, pool_size=workers)
+    seed_tenants(db)
+    seed_calendar_data(db)
+    fx.publish_all(db)
+    engine = ApprovalService(db, secret_key="bench-secret")
+    applicant = fx.citizen(phone=None, email=None)  # measure the engine, not the relay
+    statements: dict[str, list[int]] = defaultdict(list)
+    counter = []
+
+    def listener(*_args):
+        counter.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", listener)
+
+    def quiet_lifecycle():
+        result = engine.submit("4601", "4601", applicant, fx.application(applicant=applicant))
+        for action, actor in STEPS:
+            (task,) = result["opened"]
+            result = engine.act(result["id"], action, actor, task_id=task["id"])
+
+    def lifecycle():
+        counter.clear()
+        result = engine.submit("4601", "4601", applicant, fx.application(applicant=applicant))
+        statements["submit"].append(len(counter))
+        for action, actor in STEPS:
+            (task,) = result["opened"]
+            counter.clear()
+            result = engine.act(result["id"], action, actor, task_id=task["id"])
+            statements[f"{action}@{task['node_id']}"].append(len(counter))
+
+    for _ in range(10):  # warm caches (flow parse, calendar)
+        lifecycle()
+    statements.clear()
+    started = time.perf_counter()
+    for _ in range(n):
+        lifecycle()
+    sequential = n / (time.perf_counter() - started)
+    event.remove(db.engine, "before_cursor_execute", listener)
+    started = time.perf_counter()
+    with ThreadPoolExecutor(workers) as pool:
+        list(pool.map(lambda _: quiet_lifecycle(), range(n)))
+    threaded = n / (time.perf_counter() - started)
+    db.dispose()
+    started = time.perf_counter()
+    with multiprocessing.get_context("fork").Pool(processes) as pool:
+        pool.map(_process_batch, [(app_url, n // processes, workers)] * processes)
+    multi = n / (time.perf_counter() - started)
+    print(f"[{label}] full lifecycle (submit + 4 actions, 5 commits): {sequential:.0f} cases/s one after another; "
+          f"{threaded:.0f}/s with {workers} threads in one process; {multi:.0f}/s with {processes} processes × "
+          f"{workers} threads (as workers scale out; target ≥ 200/s on PostgreSQL)")
+    per_action = {k: statistics.median(v) for k, v in statements.items()}
+    print(f"[{label}] SQL statements per call: " + ", ".join(f"{k} {v:.0f}" for k, v in per_action.items())
+          + " (target ≤ 5 per action)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--cases", type=int, default=200)
+    parser.add_argument("--postgres")
+    args = parser.parse_args()
+    url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
+    run("SQLite", url, url, args.cases)
+    if args.postgres:
+        admin = make_url(args.postgres)
+        name = f"tongban_bench_{uuid.uuid4().hex[:8]}"
+        engine = build_admin_engine(args.postgres).execution_options(isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        scratch = admin.set(database=name)
+        try:
+            run("PostgreSQL", scratch.set(username="tongban_app", password=None).render_as_string(False),
+                scratch.render_as_string(False), args.cases)
+        finally:
+            with engine.connect() as conn:
+                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+
+
+if __name__ == "__main__":
+    main()
