@@ -9,6 +9,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from tongban.platform.db import Database
+from tongban.platform.identity.web import routes as identity_routes
 from tongban.platform.settings import Settings, load_settings
 from tongban.platform.web import errors, health, pages
 from tongban.platform.web.logs import configure_logging
@@ -30,7 +31,8 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         return errors.error_response(request, exc.status, zh, en, code=exc.code)
 
     app = Starlette(
-        routes=[*health.routes, Mount("/static", StaticFiles(directory=BASE_STATIC), name="static"), *pages.routes],
+        routes=[*health.routes, Mount("/static", StaticFiles(directory=BASE_STATIC), name="static"), *pages.routes,
+                *identity_routes],
         middleware=[Middleware(RequestContextMiddleware, directory=directory, base_domain=settings.base_domain,
                                log=request_logs)],
         exception_handlers={HTTPException: errors.http_exception, TenantResolutionError: tenant_error,

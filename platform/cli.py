@@ -214,12 +214,15 @@ def quickstart(host: str, port: int) -> None:
 
     settings = _settings()
     migrate.upgrade(settings)
-    report = run_seed(_database(), demo=True)
+    report = run_seed(_database(), demo=True, base_url=f"http://localhost:{port}")
     console.print(f"[green]已就绪：{report.tenants.created + report.tenants.unchanged} 个租户[/green]")
-    console.print(f"打开 Open http://{host}:{port}/  ·  长流镇: http://{host}:{port}/t/460105100/")
+    console.print(f"打开 Open http://localhost:{port}/  ·  长流镇: http://localhost:{port}/t/460105100/"
+                  f"  ·  登录 Sign in: http://localhost:{port}/login (演示账号见 README / demo accounts in README)")
     serve.callback(host=host, port=port, workers=1)
 
 
+from tongban.platform.identity.cli import register as _register_identity  # noqa: E402
+_register_identity(main)
 
 if __name__ == "__main__":
     main()

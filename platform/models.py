@@ -25,3 +25,4 @@ def tenant_inherited_tables() -> list[str]:
     return sorted(m.class_.__tablename__ for m in Base.registry.mappers if issubclass(m.class_, TenantInherited))
 
 
+from tongban.platform.identity import models as _identity_models  # noqa: F401

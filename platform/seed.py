@@ -53,8 +53,12 @@ def seed_calendar_data(database) -> int:
         return seed_calendar(session)
 
 
-def seed(database, *, demo: bool) -> SeedReport:
+def seed(database, *, demo: bool, base_url: str = "http://localhost:8000") -> SeedReport:
     tenants = seed_tenants(database)
     seed_calendar_data(database)
     notices = seed_demo(database) if demo else 0
+    if demo:
+        from tongban.platform.identity.seed import seed_identity
+
+        seed_identity(database, base_url=base_url)
     return SeedReport(tenants, notices)

@@ -1,0 +1,213 @@
+"""OAuth clients: registration, secrets (shown once, stored hashed), redirect URI rules, and the adapter
+authlib's server calls (``ClientMixin``).
+
+First-party clients (portal, workbench, admin) serve every tenant host, so their registered redirect URIs
+may hold ``{slug}`` (a tenant's host label) and ``{code}`` (a division code) placeholders. Third-party
+clients register exact URIs only.
+"""
+
+from __future__ import annotations
+
+import hmac
+import re
+import secrets
+from urllib.parse import urlsplit
+
+from authlib.oauth2.rfc6749 import ClientMixin
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.platform.identity.common import InvalidInput, audit, digest
+from tongban.platform.identity.models import Account, Client
+
+SCOPES: dict[str, tuple[str, str]] = {
+    "openid": ("确认您的登录身份", "Confirm who you are"),
+    "profile": ("姓名、用户类型和角色", "Your name, user type and roles"),
+    "email": ("电子邮箱", "Your email address"),
+    "phone": ("手机号码", "Your mobile number"),
+    "catalog:read": ("读取办事指南", "Read the service catalogue"),
+    "cases:read": ("查看您的办件", "Read your cases"),
+    "cases:write": ("代您提交和补正办件", "Submit and amend cases for you"),
+}
+USER_SCOPES = ("openid", "profile", "email", "phone")
+PLACEHOLDERS = {"{slug}": "[a-z0-9][a-z0-9-]{0,62}", "{code}": r"\d{2,12}"}
+PUBLIC, CONFIDENTIAL = "public", "confidential"
+
+
+def _uri_pattern(registered: str) -> re.Pattern[str]:
+    parts = re.split(r"(\{slug\}|\{code\})", registered)
+    return re.compile("^" + "".join(PLACEHOLDERS.get(p, re.escape(p)) for p in parts) + "$")
+
+
+def uri_matches(registered: list[str], uri: str, *, patterns: bool) -> bool:
+    if not uri:
+        return False
+    for candidate in registered:
+        if "{" in candidate:
+            if patterns and _uri_pattern(candidate).match(uri):
+                return True
+        elif hmac.compare_digest(candidate, uri):
+            return True
+    return False
+
+
+def _check_uri(uri: str, *, allow_patterns: bool) -> str:
+    uri = uri.strip()
+    test = uri.replace("{slug}", "slug").replace("{code}", "46")
+    parts = urlsplit(test)
+    loopback = parts.hostname in ("localhost", "127.0.0.1", "::1") or (parts.hostname or "").endswith(
+        ".localhost"
+    )
+    if (
+        ("{" in uri and not allow_patterns)
+        or parts.fragment
+        or not parts.hostname
+        or not (parts.scheme == "https" or (parts.scheme == "http" and loopback))
+    ):
+        raise InvalidInput(
+            f"回调地址无效：{uri}（须为 https，本机调试可用 http，不能含 #）",
+            f"Invalid redirect URI {uri} (https, or http on localhost; no fragment)",
+            field="redirect_uris",
+        )
+    return uri
+
+
+def _check_scopes(scope: str) -> str:
+    names = scope.split()
+    unknown = [s for s in names if s not in SCOPES]
+    if unknown:
+        raise InvalidInput(
+            f"未知的权限范围：{' '.join(unknown)}", f"Unknown scopes: {' '.join(unknown)}", field="scope"
+        )
+    return " ".join(dict.fromkeys(names))
+
+
+def _check_registration(name: str, client_type: str, redirect_uris, logout_uris, first_party: bool):
+    """(redirect URIs, post-logout URIs, grant types) after checking; InvalidInput names the field."""
+    if client_type not in (PUBLIC, CONFIDENTIAL):
+        raise InvalidInput(
+            "客户端类型须为 public 或 confidential",
+            "Client type is public or confidential",
+            field="client_type",
+        )
+    if not (name or "").strip():
+        raise InvalidInput("请填写应用名称", "Enter the application's name", field="name")
+    uris = [_check_uri(u, allow_patterns=first_party) for u in redirect_uris if u.strip()]
+    logouts = [_check_uri(u, allow_patterns=first_party) for u in logout_uris if u.strip()]
+    grant_types = ["authorization_code", "refresh_token"] if uris else []
+    if client_type == CONFIDENTIAL:
+        grant_types.append("client_credentials")
+    if not grant_types:
+        raise InvalidInput(
+            "公开客户端至少需要一个回调地址", "A public client needs a redirect URI", field="redirect_uris"
+        )
+    return uris, logouts, grant_types
+
+
+def register_client(
+    session: Session,
+    *,
+    name: str,
+    client_type: str,
+    redirect_uris: list[str],
+    scope: str,
+    actor: str,
+    owner: Account | None = None,
+    first_party: bool = False,
+    client_id: str | None = None,
+    post_logout_redirect_uris: list[str] = (),
+    may_introspect: bool = False,
+    secret: str | None = None,
+) -> tuple[Client, str | None]:
+    """Register a client; returns it and its secret in clear (confidential clients only), shown once."""
+    uris, logout_uris, grant_types = _check_registration(
+        name, client_type, redirect_uris, post_logout_redirect_uris, first_party
+    )
+    secret = secret or (secrets.token_urlsafe(32) if client_type == CONFIDENTIAL else None)
+    client = Client(
+        client_id=client_id or "app_" + secrets.token_hex(8),
+        name=name.strip(),
+        owner_account_id=owner.id if owner else None,
+        first_party=first_party,
+        client_type=client_type,
+        secret_hash=digest(secret) if secret else None,
+        redirect_uris=uris,
+        post_logout_redirect_uris=logout_uris,
+        grant_types=grant_types,
+        scope=_check_scopes(scope),
+        may_introspect=may_introspect,
+    )
+    session.add(client)
+    audit(
+        session,
+        actor=actor,
+        action="client_registered",
+        target=client.client_id,
+        name=client.name,
+        client_type=client_type,
+    )
+    session.flush()
+    return client, secret
+
+
+def rotate_secret(session: Session, client: Client, *, actor: str, now) -> str:
+    if client.client_type != CONFIDENTIAL:
+        raise InvalidInput("公开客户端没有密钥", "A public client has no secret")
+    secret = secrets.token_urlsafe(32)
+    client.secret_hash, client.secret_rotated_at = digest(secret), now
+    audit(session, actor=actor, action="client_secret_rotated", target=client.client_id, at=now)
+    return secret
+
+
+def clients_of(session: Session, owner: Account) -> list[Client]:
+    return list(
+        session.scalars(select(Client).where(Client.owner_account_id == owner.id).order_by(Client.created_at))
+    )
+
+
+class OAuthClient(ClientMixin):
+    """What authlib sees of a client row."""
+
+    def __init__(self, row: Client) -> None:
+        self.row = row
+        self.client_id = row.client_id
+
+    @property
+    def is_public(self) -> bool:
+        return self.row.client_type == PUBLIC
+
+    @property
+    def client_metadata(self) -> dict:
+        return {"post_logout_redirect_uris": self.row.post_logout_redirect_uris}
+
+    def get_client_id(self) -> str:
+        return self.row.client_id
+
+    def get_default_redirect_uri(self) -> str | None:
+        exact = [u for u in self.row.redirect_uris if "{" not in u]
+        return exact[0] if len(exact) == 1 and len(self.row.redirect_uris) == 1 else None
+
+    def get_allowed_scope(self, scope: str | None) -> str:
+        allowed = set(self.row.scope.split())
+        return " ".join(s for s in dict.fromkeys((scope or "").split()) if s in allowed)
+
+    def check_redirect_uri(self, redirect_uri: str) -> bool:
+        return uri_matches(self.row.redirect_uris, redirect_uri, patterns=self.row.first_party)
+
+    def check_post_logout_redirect_uri(self, uri: str) -> bool:
+        return uri_matches(self.row.post_logout_redirect_uris, uri, patterns=self.row.first_party)
+
+    def check_client_secret(self, client_secret: str) -> bool:
+        stored = self.row.secret_hash
+        return bool(stored) and hmac.compare_digest(stored, digest(client_secret or ""))
+
+    def check_endpoint_auth_method(self, method: str, endpoint: str) -> bool:
+        if self.is_public:
+            return method == "none" and endpoint in ("token", "revocation")
+        return method in ("client_secret_basic", "client_secret_post")
+
+    def check_response_type(self, response_type: str) -> bool:
+        return response_type == "code" and "authorization_code" in self.row.grant_types
+
+    def check_grant_type(self, grant_type: str) -> bool:
+        return grant_type in self.row.grant_types

@@ -1,0 +1,1 @@
+"""The OpenID Connect provider: authlib's server classes fed with requests the web layer has already read."""

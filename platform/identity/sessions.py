@@ -1,0 +1,113 @@
+"""Provider sessions (single sign-on): created after the password, completed after the second factor.
+
+A session in stage ``second_factor`` or ``enrol`` authenticates nothing: it only lets its holder finish
+signing in. The acting subject (self or an enterprise the person is an agent of) lives on the session.
+"""
+
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from tongban.platform.identity.accounts import may_act_for
+from tongban.platform.identity.common import IdentityError, audit, utc
+from tongban.platform.identity.models import Account, Enterprise, IssuedToken, ProviderSession
+
+
+class Stage(str, enum.Enum):
+    SECOND_FACTOR = "second_factor"
+    ENROL = "enrol"
+    COMPLETE = "complete"
+
+
+def start(
+    session: Session,
+    account: Account,
+    *,
+    stage: Stage,
+    now: datetime,
+    ttl: timedelta,
+    address: str = "",
+    amr: list[str] | None = None,
+) -> ProviderSession:
+    row = ProviderSession(
+        id=secrets.token_urlsafe(32),
+        account_id=account.id,
+        stage=stage.value,
+        auth_time=now,
+        amr=amr or ["pwd"],
+        created_at=now,
+        expires_at=now + ttl,
+        client_address=address[:64],
+    )
+    session.add(row)
+    session.flush()
+    return row
+
+
+def load(
+    session: Session, session_id: str | None, now: datetime, *, stage: Stage | None = Stage.COMPLETE
+) -> ProviderSession | None:
+    """The live session with this id (in ``stage``, unless stage is None), or None."""
+    if not session_id:
+        return None
+    row = session.get(ProviderSession, session_id)
+    if row is None or row.ended_at is not None or utc(row.expires_at) <= now:
+        return None
+    if stage is not None and row.stage != stage.value:
+        return None
+    account = session.get(Account, row.account_id)
+    if account is None or account.status != "active":
+        return None
+    return row
+
+
+def complete(row: ProviderSession, *, now: datetime, ttl: timedelta, method: str = "otp") -> None:
+    row.stage = Stage.COMPLETE.value
+    row.amr = sorted({*row.amr, method, "mfa"})
+    row.auth_time = now
+    row.expires_at = now + ttl
+
+
+def end(session: Session, row: ProviderSession, now: datetime) -> None:
+    """Sign out: the session ends and the tokens issued under it are revoked."""
+    row.ended_at = now
+    session.execute(
+        update(IssuedToken)
+        .where(IssuedToken.session_id == row.id, IssuedToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+def end_all_for(session: Session, account_id: int, now: datetime) -> None:
+    for row in session.scalars(
+        select(ProviderSession).where(
+            ProviderSession.account_id == account_id, ProviderSession.ended_at.is_(None)
+        )
+    ):
+        end(session, row, now)
+
+
+class ActingRefused(IdentityError):
+    code = "acting_refused"
+
+    def __init__(self) -> None:
+        super().__init__("您不是该企业的经办人", "You are not an agent of this enterprise")
+
+
+def act_as(session: Session, row: ProviderSession, enterprise_subject: str | None, *, actor: str) -> None:
+    """Switch between acting as oneself (None) and acting for an enterprise one is an agent of."""
+    if enterprise_subject in (None, "", "self"):
+        row.acting_enterprise_id = None
+        return
+    enterprise = session.scalar(select(Enterprise).where(Enterprise.subject == enterprise_subject))
+    if enterprise is None or not may_act_for(session, row.account_id, enterprise.id):
+        raise ActingRefused()
+    row.acting_enterprise_id = enterprise.id
+    audit(
+        session, actor=actor, action="acting_switched", target=enterprise.subject, enterprise=enterprise.uscc
+    )
