@@ -8,8 +8,14 @@ from starlette.requests import Request
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
+from tongban.configurator.admin import web as admin_web
+from tongban.configurator.publishing.cache import CatalogueCache
+from tongban.graphql import api as graphql_api
+from tongban.platform.approval.service import ApprovalService
 from tongban.platform.db import Database
 from tongban.platform.identity.web import routes as identity_routes
+from tongban.platform.portal import web as portal_web
+from tongban.platform.workbench import web as workbench_web
 from tongban.platform.settings import Settings, load_settings
 from tongban.platform.web import errors, health, pages
 from tongban.platform.web.logs import configure_logging
@@ -31,8 +37,10 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         return errors.error_response(request, exc.status, zh, en, code=exc.code)
 
     app = Starlette(
-        routes=[*health.routes, Mount("/static", StaticFiles(directory=BASE_STATIC), name="static"), *pages.routes,
-                *identity_routes],
+        routes=[*health.routes, Mount("/static", StaticFiles(directory=BASE_STATIC), name="static"),
+                *identity_routes, *graphql_api.routes,
+                Mount("/workbench", routes=workbench_web.routes), Mount("/admin", routes=admin_web.routes),
+                *portal_web.routes, *pages.routes],
         middleware=[Middleware(RequestContextMiddleware, directory=directory, base_domain=settings.base_domain,
                                log=request_logs)],
         exception_handlers={HTTPException: errors.http_exception, TenantResolutionError: tenant_error,
@@ -42,4 +50,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.database = database
     app.state.directory = directory
     app.state.templates = build_templates()
+    app.state.approval = ApprovalService(database, secret_key=settings.secret_key)
+    app.state.catalogue = CatalogueCache()
     return app

@@ -9,6 +9,7 @@ cd "$(dirname "$0")/.."
 ALL=0
 if [[ "${1:-}" == "--all" ]]; then ALL=1; shift; fi
 
+bash scripts/system-deps.sh  # CJK fonts, HarfBuzz subsetter, Chromium (Debian packages; installs what is missing)
 if [[ ! -x .venv/bin/python ]]; then python3 -m venv .venv; fi
 .venv/bin/pip install -q --disable-pip-version-check -e '.[test]'
 

@@ -6,18 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from tongban.platform.identity.permissions import ROLE_PERMISSIONS as _CATALOGUE
+
+# The role catalogue is identity's; the engine asks it by name.
 ROLE_PERMISSIONS: dict[str, frozenset[str]] = {
-    "window_clerk": frozenset({"accept_cases", "view_cases"}),
-    "approver": frozenset({"approve_cases", "view_cases"}),
-    "department_handler": frozenset({"approve_cases", "view_cases"}),
-    "tenant_admin": frozenset({"accept_cases", "approve_cases", "view_cases", "administer_tenant"}),
-    "province_admin": frozenset({"accept_cases", "approve_cases", "view_cases", "administer_tenant",
-                                 "configure_items", "publish_items"}),
-    "supervisor": frozenset({"view_cases", "supervise"}),
+    role.value: frozenset(p.value for p in permissions) for role, permissions in _CATALOGUE.items()
 }
-for _handler in ("reviewer", "certificate_clerk", "registrar", "cashier", "leadership", "social_assistance_officer",
-                 "township_leader"):
-    ROLE_PERMISSIONS[_handler] = frozenset({"approve_cases", "view_cases"})
 
 
 @dataclass(frozen=True)
@@ -63,3 +57,18 @@ class Actor:
             if grant.covers(tenant_path) and grant.allows(permission):
                 return grant.role
         return None
+
+
+def actor_from_user(user, *, department: str | None = None, contact: dict | None = None) -> Actor:
+    """An Actor from a signed-in user or API principal (identity's RPUser / Principal): staff act by their
+    tenant roles; citizens and enterprises (possibly through an agent) act as applicants."""
+    claims = getattr(user, "claims", {}) or {}
+    user_type = getattr(user, "user_type", None) or claims.get("user_type")
+    grants = tuple(RoleGrant(g.role, g.tenant_code, g.tenant_path, g.subtree) for g in getattr(user, "roles", ()))
+    if user_type == "staff" or grants:
+        return Actor(user.subject, claims.get("name") or getattr(user, "name", user.subject), "staff",
+                     department=department if department is not None else claims.get("department") or None,
+                     grants=grants)
+    subject = getattr(user, "acting_subject", None) or getattr(user, "enterprise_sub", None) or user.subject
+    return Actor(subject, getattr(user, "name", None) or claims.get("name") or subject, "applicant",
+                 contact=contact or {"email": claims.get("email"), "phone": claims.get("phone_number")})

@@ -64,7 +64,7 @@ def require_staff(session: Session, actor: Actor, case: Case, permission: str, t
     if actor.kind != "staff" or not actor.may(permission, path):
         raise Forbidden("forbidden", "您在该办件的办理地区没有相应权限", "you hold no such role where this case is handled")
     if task is not None:
-        if task.role and not actor.has_role(task.role, path) and not actor.has_role("tenant_admin", path):
+        if task.role and not actor.has_role(task.role, path) and not actor.has_role("province_admin", path):
             raise Forbidden("wrong_role", "该环节须由指定岗位办理", "this step is for another role")
         if task.department and actor.department != task.department:
             raise Forbidden("wrong_department", f"该环节由“{task.department}”办理", f"this step belongs to {task.department}")

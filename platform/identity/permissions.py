@@ -48,6 +48,15 @@ class Role(str, enum.Enum):
     APPROVER = "approver"
     SUPERVISOR = "supervisor"
     STATISTICIAN = "statistician"
+    # handlers named by flow nodes (assignment.role); each may approve the cases of its tenant
+    REVIEWER = "reviewer"
+    CERTIFICATE_CLERK = "certificate_clerk"
+    REGISTRAR = "registrar"
+    CASHIER = "cashier"
+    LEADERSHIP = "leadership"
+    DEPARTMENT_HANDLER = "department_handler"
+    SOCIAL_ASSISTANCE_OFFICER = "social_assistance_officer"
+    TOWNSHIP_LEADER = "township_leader"
 
     @property
     def permissions(self) -> frozenset[Permission]:
@@ -77,6 +86,9 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.SUPERVISOR: frozenset({P.SUPERVISE, P.HANDLE_RATINGS, P.VIEW_CASES, P.VIEW_STATISTICS}),
     Role.STATISTICIAN: frozenset({P.VIEW_STATISTICS}),
 }
+for _handler in (Role.REVIEWER, Role.CERTIFICATE_CLERK, Role.REGISTRAR, Role.CASHIER, Role.LEADERSHIP,
+                 Role.DEPARTMENT_HANDLER, Role.SOCIAL_ASSISTANCE_OFFICER, Role.TOWNSHIP_LEADER):
+    ROLE_PERMISSIONS[_handler] = frozenset({P.APPROVE_CASES, P.VIEW_CASES})
 
 ROLE_LABELS = {
     Role.PROVINCE_ADMIN: ("省级管理员", "Province administrator"),
@@ -86,6 +98,14 @@ ROLE_LABELS = {
     Role.APPROVER: ("审批人员", "Approver"),
     Role.SUPERVISOR: ("监察人员", "Supervisor"),
     Role.STATISTICIAN: ("统计人员", "Statistician"),
+    Role.REVIEWER: ("审查人员", "Reviewer"),
+    Role.CERTIFICATE_CLERK: ("制证人员", "Certificate clerk"),
+    Role.REGISTRAR: ("登记人员", "Registrar"),
+    Role.CASHIER: ("收费人员", "Cashier"),
+    Role.LEADERSHIP: ("分管领导", "Leadership"),
+    Role.DEPARTMENT_HANDLER: ("部门经办人", "Department handler"),
+    Role.SOCIAL_ASSISTANCE_OFFICER: ("社会救助专干", "Social assistance officer"),
+    Role.TOWNSHIP_LEADER: ("乡镇领导", "Township leader"),
 }
 
 

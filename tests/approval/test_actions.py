@@ -41,7 +41,7 @@ def test_staff_of_haikou_cannot_act_on_sanyas_cases(engine, db):
     with pytest.raises(Forbidden):
         engine.act(sanya_case, "accept", CLERK, task_id=task.id)
     assert the_case(db, sanya_case).state == "submitted"
-    province_admin = staff("prov", "46", "tenant_admin", subtree=True)
+    province_admin = staff("prov", "46", "province_admin", subtree=True)
     engine.act(sanya_case, "accept", province_admin, task_id=task.id)
     assert the_case(db, sanya_case).state == "in_progress"
 

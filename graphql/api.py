@@ -1,0 +1,2 @@
+"""The public GraphQL API at /graphql (filled in by its capability)."""
+routes: list = []

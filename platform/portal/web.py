@@ -1,0 +1,2 @@
+"""Web routes of this room (filled in by its capability)."""
+routes: list = []

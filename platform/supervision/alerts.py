@@ -1,0 +1,94 @@
+"""Raising alerts: at most one per (rule, subject), whoever else is raising it at the same moment.
+
+The insert is ``ON CONFLICT DO NOTHING`` on the unique key, so only the rows this transaction created come
+back; only those get their event, their notices, their webhook and their place in the statistics.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import insert as core_insert, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from tongban.platform.supervision import casedata, notify
+from tongban.platform.supervision.models import Alert, SupervisionEvent
+from tongban.platform.supervision.rules import Rule
+from tongban.platform.supervision.stats import facts, rollup
+
+LEVELS = ("province", "city_county", "district", "township", "village")
+CHUNK = 500  # rows per INSERT (SQLite allows 32,766 parameters)
+
+
+@dataclass
+class Raise:
+    """One alert to raise, with who is responsible for it."""
+
+    rule: Rule
+    subject_key: str
+    tenant_id: str
+    fired_for: datetime | None = None
+    case_id: int | None = None
+    task_id: int | None = None
+    petition_id: int | None = None
+    case_number: str | None = None
+    item_code: str = ""
+    channel: str = ""
+    department: str = ""
+    person: str | None = None
+    point: str | None = None
+    details: dict = field(default_factory=dict)
+
+
+def responsible(case, tasks, *, task=None, department: str = "", point: str | None = None) -> dict:
+    """The task that holds the case (the given one, else the first open one, else the last one done)."""
+    holder = task or next((t for t in tasks if t.state == "open"), None) or (tasks[-1] if tasks else None)
+    return {"tenant_id": (holder.tenant_id if holder else case.tenant_id), "case_id": case.id,
+            "task_id": holder.id if task is not None else None, "case_number": case.number,
+            "item_code": case.item_code, "channel": case.channel,
+            "department": (holder.department if holder and holder.department else department) or "",
+            "person": (holder.assignee or holder.completed_by) if holder else None,
+            "point": point or (holder.point if holder else None)}
+
+
+def raise_alerts(session: Session, raises: list[Raise], now: datetime) -> list[Alert]:
+    """Insert the alerts not raised before; returns the new ones (already issued or pending confirmation)."""
+    if not raises:
+        return []
+    tenants = casedata.tenant_info(session, {r.tenant_id for r in raises})
+    supervisors = {code: casedata.supervisor_of(session, code) for code in {r.tenant_id for r in raises}}
+    rows = [_row(r, tenants, supervisors, now) for r in raises]
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    new_ids = []
+    for start in range(0, len(rows), CHUNK):  # RETURNING lists only the rows inserted, never the skipped ones
+        statement = (insert(Alert).values(rows[start:start + CHUNK])
+                     .on_conflict_do_nothing(index_elements=["rule_code", "subject_key"]).returning(Alert.id))
+        new_ids += session.execute(statement).scalars().all()
+    if not new_ids:
+        return []
+    alerts = list(session.scalars(select(Alert).where(Alert.id.in_(new_ids)).order_by(Alert.id)))
+    session.execute(core_insert(SupervisionEvent.__table__), [
+        {"tenant_id": a.tenant_id, "subject": f"alert:{a.id}", "at": now, "actor": "system", "actor_tenant": None,
+         "action": "raise", "from_state": None, "to_state": a.state, "comment": "", "details": {"rule_version": a.rule_version}}
+        for a in alerts])
+    delta: Counter = Counter()
+    for alert in alerts:
+        delta.update(facts.alert_contributions(alert))
+    rollup.apply(session, dict(delta))
+    notify.alerts_raised(session, alerts)
+    return alerts
+
+
+def _row(r: Raise, tenants: dict, supervisors: dict, now: datetime) -> dict:
+    level = tenants.get(r.tenant_id, ("",))[0]
+    return {"tenant_id": r.tenant_id, "rule_code": r.rule.code, "rule_version": r.rule.version,
+            "severity": r.rule.severity, "subject_key": r.subject_key, "case_id": r.case_id, "task_id": r.task_id,
+            "petition_id": r.petition_id, "case_number": r.case_number, "item_code": r.item_code or "",
+            "channel": r.channel or "", "department": r.department or "", "person": r.person, "level": level,
+            "point": r.point, "supervisor_code": supervisors[r.tenant_id], "raised_at": now, "fired_for": r.fired_for,
+            "state": "issued" if r.rule.auto_issue else "pending", "escalations": 0,
+            "details": {"rule_zh": r.rule.name_zh, "rule_en": r.rule.name_en, "threshold_days": r.rule.threshold_days,
+                        **r.details}, "revision": 1}

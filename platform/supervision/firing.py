@@ -1,0 +1,117 @@
+"""Turning due timers into alerts: who is responsible for each, and whether it still holds.
+
+A timer that no longer holds (the case concluded, the step was done, the petition answered a moment ago and
+the sync has not seen it yet) is left armed; the next sync takes it down.
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.platform.approval.models import Task
+from tongban.platform.supervision import casedata
+from tongban.platform.supervision.alerts import Raise, responsible
+from tongban.platform.supervision.models import Petition
+from tongban.platform.supervision.rules import Rule
+
+RUNNING_RULES = {"case_warning", "case_yellow", "case_red"}
+
+
+def raises_for(session: Session, timers: list, rules: dict[str, Rule]) -> tuple[list[Raise], list[int]]:
+    """The alerts to raise for ``timers``, and the ids of timers that still hold (to mark fired)."""
+    by_kind = defaultdict(list)
+    for timer in timers:
+        by_kind[timer.subject_key.split(":", 1)[0]].append(timer)
+    raises, fired = [], []
+    for kind, handler in (("case", _case_raises), ("petition", _petition_raises), ("rating", _rating_raises)):
+        if by_kind.get(kind):
+            r, f = handler(session, by_kind[kind], rules)
+            raises += r
+            fired += f
+    return raises, fired
+
+
+def _case_raises(session: Session, timers: list, rules: dict[str, Rule]):
+    views = casedata.load_views(session, {t.case_id for t in timers})
+    tasks = defaultdict(list)
+    for task in session.scalars(select(Task).where(Task.case_id.in_(list(views))).order_by(Task.id)):
+        tasks[task.case_id].append(task)
+    raises, fired = [], []
+    for timer in timers:
+        view, rule = views.get(timer.case_id), rules.get(timer.rule_code)
+        if view is None or rule is None:
+            continue
+        task = next((t for t in tasks[timer.case_id] if t.id == timer.task_id), None) if timer.task_id else None
+        if not _still_holds(timer, view, task):
+            continue
+        point = {"license_late": "conclusion", "report_up_late": None}.get(rule.code)
+        holder = task or _report_task(rule, tasks[timer.case_id])
+        who = responsible(view.case, tasks[timer.case_id], task=holder, department=view.department, point=point)
+        if task is None:
+            who["task_id"] = None
+        details = {"limit_days": _limit(rule, view, task)}
+        raises.append(Raise(rule, timer.subject_key, fired_for=timer.fire_at, details=details, **who))
+        fired.append(timer.id)
+    return raises, fired
+
+
+def _still_holds(timer, view, task) -> bool:
+    case = view.case
+    if timer.rule_code in RUNNING_RULES:
+        return case.state == "in_progress" and not case.paused
+    if timer.rule_code == "node_overdue":
+        return task is not None and task.state == "open" and not case.paused
+    if timer.rule_code == "license_late":
+        return not case.certificate_number
+    return True
+
+
+def _report_task(rule: Rule, tasks: list):
+    if rule.code != "report_up_late":
+        return None
+    return next((t for t in reversed(tasks) if t.node_kind == "report_up"), None)
+
+
+def _limit(rule: Rule, view, task) -> int | None:
+    if task is not None:
+        return task.limit_days
+    if rule.code in ("case_warning", "case_yellow"):
+        return view.case.promised_limit_days
+    if rule.code == "case_red":
+        return view.case.legal_limit_days
+    return rule.threshold_days
+
+
+def _petition_raises(session: Session, timers: list, rules: dict[str, Rule]):
+    petitions = {p.id: p for p in session.scalars(select(Petition).where(Petition.id.in_({t.petition_id for t in timers})))}
+    raises, fired = [], []
+    for timer in timers:
+        petition, rule = petitions.get(timer.petition_id), rules.get(timer.rule_code)
+        if petition is None or rule is None or petition.answered_at is not None:
+            continue
+        raises.append(Raise(rule, timer.subject_key, petition.tenant_id, fired_for=timer.fire_at,
+                            petition_id=petition.id, department=petition.department,
+                            details={"kind": petition.kind, "due_at": petition.due_at.isoformat()}))
+        fired.append(timer.id)
+    return raises, fired
+
+
+def _rating_raises(session: Session, timers: list, rules: dict[str, Rule]):
+    from tongban.platform.supervision.ratings.models import Rating, Rectification
+
+    ids = {int(t.subject_key.split(":")[1]) for t in timers}
+    rows = {r.rating_id: (r, g) for r, g in session.execute(
+        select(Rectification, Rating).join(Rating, Rating.id == Rectification.rating_id).where(Rectification.rating_id.in_(ids)))}
+    raises, fired = [], []
+    for timer in timers:
+        found, rule = rows.get(int(timer.subject_key.split(":")[1])), rules.get(timer.rule_code)
+        if found is None or rule is None or found[0].state != "open":
+            continue
+        rectification, rating = found
+        raises.append(Raise(rule, timer.subject_key, rating.tenant_id, fired_for=timer.fire_at, case_id=rating.case_id,
+                            item_code=rating.item_code, channel=rating.channel, department=rectification.department,
+                            details={"rating_id": rating.id, "level": rating.level}))
+        fired.append(timer.id)
+    return raises, fired

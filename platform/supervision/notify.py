@@ -1,0 +1,101 @@
+"""Who hears about an alert: the responsible department and the supervisors (outbox, same transaction), and
+the vertical system the case came from (a signed webhook delivery row, same transaction)."""
+from __future__ import annotations
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from tongban.platform.approval.notices import HANDLER_RESOLVERS
+from tongban.platform.notify import outbox
+
+SEVERITY_ZH = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}
+STATE_ZH = {"pending": "待确认", "issued": "已发出", "appealed": "申诉中", "under_supervision": "督办中",
+            "rectification_submitted": "整改待审核", "withdrawn": "已撤回", "cancelled": "已撤销", "closed": "已办结"}
+
+
+def alerts_raised(session: Session, alerts: list) -> None:
+    for alert in alerts:
+        if alert.state == "issued":
+            to_department(session, alert, "alert_issued", _issued_text(alert))
+        to_supervisors(session, alert, "alert_raised", _raised_text(alert))
+    queue_webhooks(session, [a for a in alerts if a.case_id and a.state == "issued"])
+
+
+def alert_changed(session: Session, alert, action: str, note: str = "") -> None:
+    """After a disposition: tell the department (and push an issued card to the vertical system)."""
+    zh = f"监察{SEVERITY_ZH[alert.severity]}（{alert.details.get('rule_zh', alert.rule_code)}）{_about(alert)}：{STATE_ZH[alert.state]}"
+    en = f"Supervision {alert.severity} ({alert.rule_code}) {alert.case_number or ''}: {alert.state}"
+    to_department(session, alert, f"alert_{action}", (zh + (f"。{note}" if note else ""), en))
+    if action in ("confirmed", "escalated"):
+        to_supervisors(session, alert, f"alert_{action}", (zh, en))
+    if action == "confirmed" and alert.case_id:
+        queue_webhooks(session, [alert])
+
+
+def to_department(session: Session, alert, topic: str, text: tuple[str, str]) -> int:
+    return _send(session, alert, topic, text, alert.tenant_id, None, alert.department or None)
+
+
+def to_supervisors(session: Session, alert, topic: str, text: tuple[str, str]) -> int:
+    return _send(session, alert, topic, text, alert.supervisor_code, "supervisor", None)
+
+
+def _send(session, alert, topic, text, tenant_code, role, department) -> int:
+    count = 0
+    for resolve in HANDLER_RESOLVERS:
+        for contact in resolve(session, tenant_code, role, department):
+            if contact.get("email"):
+                outbox.add(session, tenant_id=alert.tenant_id, channel="email", recipient=contact["email"],
+                           subject=f"【电子监察】{text[0][:60]}", body=f"{text[0]}\n{text[1]}", topic=topic,
+                           reference={"alert": alert.id, "case": alert.case_number})
+                count += 1
+    return count
+
+
+def _about(alert) -> str:
+    return f"办件 {alert.case_number}" if alert.case_number else f"{alert.subject_key}"
+
+
+def _issued_text(alert) -> tuple[str, str]:
+    return (f"您单位收到监察{SEVERITY_ZH[alert.severity]}：{alert.details.get('rule_zh', '')}，{_about(alert)}。",
+            f"Your department received a supervision {alert.severity}: {alert.details.get('rule_en', '')}, "
+            f"{alert.case_number or alert.subject_key}.")
+
+
+def _raised_text(alert) -> tuple[str, str]:
+    waiting = "，待确认" if alert.state == "pending" else ""
+    return (f"{alert.details.get('rule_zh', '')}：{_about(alert)}（{alert.department or alert.tenant_id}）{waiting}。",
+            f"{alert.details.get('rule_en', '')}: {alert.case_number or alert.subject_key} ({alert.state}).")
+
+
+def queue_webhooks(session: Session, alerts: list) -> int:
+    """One delivery per issued alert on a case reported by a vertical system with a webhook."""
+    from tongban.platform.supervision.vertical.models import VerticalClient, VerticalLink, WebhookDelivery
+
+    case_ids = [a.case_id for a in alerts if a.case_id]
+    if not case_ids:
+        return 0
+    links = {link.case_id: link for link in session.scalars(select(VerticalLink).where(VerticalLink.case_id.in_(case_ids)))}
+    if not links:
+        return 0
+    clients = {c.client_id: c for c in session.scalars(select(VerticalClient).where(
+        VerticalClient.client_id.in_({link.client_id for link in links.values()})))}
+    rows = []
+    for alert in alerts:
+        link = links.get(alert.case_id)
+        client = clients.get(link.client_id) if link else None
+        if client is None or not client.webhook_url or not client.active:
+            continue
+        rows.append({"tenant_id": alert.tenant_id, "client_id": client.client_id, "alert_id": alert.id,
+                     "payload": webhook_payload(alert, link.external_id), "attempts": 0,
+                     "created_at": alert.raised_at, "next_attempt_at": alert.raised_at})
+    if rows:
+        session.execute(insert(WebhookDelivery.__table__), rows)
+    return len(rows)
+
+
+def webhook_payload(alert, external_id: str) -> dict:
+    return {"alert_id": alert.id, "external_id": external_id, "case_number": alert.case_number,
+            "rule": alert.rule_code, "rule_zh": alert.details.get("rule_zh"), "severity": alert.severity,
+            "state": alert.state, "department": alert.department, "point": alert.point,
+            "raised_at": alert.raised_at.isoformat(), "due": alert.fired_for.isoformat() if alert.fired_for else None}

@@ -1,0 +1,105 @@
+"""The supervision tick: catch up with changed cases, raise what came due, escalate unanswered 督办.
+
+``tick(database, now)`` costs in proportion to what changed and what came due since the last tick:
+the event log is read after a cursor (primary-key range), due timers through the ``(state, fire_at)``
+index, overdue 督办 through ``(state, correction_due_at)``. Any number of workers may tick at once:
+syncs queue on the cursor row, timers are claimed with ``state = 'armed'`` in the UPDATE (and skipped
+when locked on PostgreSQL), and the alerts' unique key is the last word.
+"""
+from __future__ import annotations
+
+import weakref
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from tongban.platform.calendar.store import CalendarProvider
+from tongban.platform.db import utcnow
+from tongban.platform.supervision import disposition, firing, sync
+from tongban.platform.supervision.alerts import raise_alerts
+from tongban.platform.supervision.models import Alert, SupervisionTimer, SyncCursor
+from tongban.platform.supervision.rules import current_rules
+from tongban.tenants.isolation import TenantContext
+
+FIRE_BATCH = 1000
+_PROVIDERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@dataclass
+class TickResult:
+    events: int = 0
+    cases_synced: int = 0
+    alerts: list[int] = field(default_factory=list)
+    escalated: list[int] = field(default_factory=list)
+
+
+def calendars_for(database) -> CalendarProvider:
+    provider = _PROVIDERS.get(database)
+    if provider is None:
+        provider = _PROVIDERS[database] = CalendarProvider(database)
+    return provider
+
+
+def tick(database, now: datetime | None = None, *, calendars: CalendarProvider | None = None) -> TickResult:
+    now = now or utcnow()
+    calendars = calendars or calendars_for(database)
+    result = TickResult()
+    while True:
+        with database.unit_of_work(TenantContext.system("supervision sync")) as session:
+            done = sync.sync_batch(session, current_rules(session), calendars.calendar(session), now)
+        result.events += done.events
+        result.cases_synced += done.cases
+        if done.events < sync.BATCH:
+            break
+    while True:
+        with database.unit_of_work(TenantContext.system("supervision tick")) as session:
+            raised, claimed = fire_due(session, now)
+        result.alerts += raised
+        if claimed < FIRE_BATCH:
+            break
+    with database.unit_of_work(TenantContext.system("supervision escalation")) as session:
+        result.escalated = escalate_overdue(session, now)
+        session.execute(update(SyncCursor).where(SyncCursor.id == 1).values(last_tick_at=now))
+    return result
+
+
+def fire_due(session: Session, now: datetime) -> tuple[list[int], int]:
+    """Claim up to ``FIRE_BATCH`` due timers and raise their alerts; returns (new alert ids, timers looked at)."""
+    query = (select(SupervisionTimer).where(SupervisionTimer.state == "armed", SupervisionTimer.fire_at <= now)
+             .order_by(SupervisionTimer.fire_at).limit(FIRE_BATCH))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True)
+    timers = list(session.scalars(query))
+    if not timers:
+        return [], 0
+    rules = current_rules(session)
+    raises, holding = firing.raises_for(session, timers, rules)
+    if not holding:
+        return [], len(timers)
+    claimed = set(session.scalars(update(SupervisionTimer).where(SupervisionTimer.id.in_(holding),
+                                                                 SupervisionTimer.state == "armed")
+                                  .values(state="fired").returning(SupervisionTimer.id)
+                                  .execution_options(synchronize_session=False)))
+    by_id = dict(zip(holding, raises))
+    mine = [by_id[i] for i in holding if i in claimed and rules[by_id[i].rule.code].enabled]
+    return [a.id for a in raise_alerts(session, mine, now)], len(timers)
+
+
+def escalate_overdue(session: Session, now: datetime) -> list[int]:
+    """督办 unanswered by its deadline goes to the supervising level above."""
+    overdue = list(session.scalars(select(Alert).where(Alert.state == "under_supervision",
+                                                       Alert.correction_due_at <= now).limit(FIRE_BATCH)))
+    escalated = []
+    for alert in overdue:
+        disposition.escalate(session, alert, now, actor="system", reason="督办逾期未反馈 / 督办 unanswered by its deadline")
+        escalated.append(alert.id)
+    return escalated
+
+
+def huey_tick() -> TickResult:
+    """Body of a periodic huey task (register with ``@huey.periodic_task(crontab(minute='*'))``)."""
+    from tongban.platform.jobs import worker_database
+
+    return tick(worker_database())
