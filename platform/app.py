@@ -15,6 +15,7 @@ from tongban.platform.approval.service import ApprovalService
 from tongban.platform.db import Database
 from tongban.platform.identity.web import routes as identity_routes
 from tongban.platform.portal import web as portal_web
+from tongban.platform.sharing import web as sharing_web
 from tongban.platform.workbench import web as workbench_web
 from tongban.platform.settings import Settings, load_settings
 from tongban.platform.web import errors, health, pages
@@ -38,7 +39,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
 
     app = Starlette(
         routes=[*health.routes, Mount("/static", StaticFiles(directory=BASE_STATIC), name="static"),
-                *identity_routes, *graphql_api.routes,
+                *identity_routes, *graphql_api.routes, *sharing_web.routes,
                 Mount("/workbench", routes=workbench_web.routes), Mount("/admin", routes=admin_web.routes),
                 *portal_web.routes, *pages.routes],
         middleware=[Middleware(RequestContextMiddleware, directory=directory, base_domain=settings.base_domain,
