@@ -9,8 +9,8 @@ from tongban.platform.approval import clock, events
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import ApprovalError, NotAllowed
 from tongban.platform.approval.flowcache import version_parts
-from tongban.platform.approval.guards import (load_case, open_task, require_applicant, require_node_action,
-                                              require_staff, require_state)
+from tongban.platform.approval.guards import (load_case, load_case_and_task, require_applicant,
+                                              require_node_action, require_staff, require_state)
 from tongban.platform.approval.models import Case, CaseMaterial, CasePause, Task
 from tongban.platform.approval.routing import Env, advance, cancel_open_tasks, conclude, enter
 
@@ -28,8 +28,7 @@ def _reason(text: str | None, zh: str, en: str) -> str:
 def accept(env: Env, case_id: int, task_id: int, actor: Actor, *, rongque: list[str] = (), comment: str = "",
            expected_revision: int | None = None) -> Case:
     """受理 (accept). ``rongque`` names missing materials accepted now and supplied by their deadline."""
-    case = load_case(env.session, case_id)
-    task = open_task(env.session, case, task_id, expected_revision)
+    case, task = load_case_and_task(env.session, case_id, task_id, expected_revision)
     require_state(case, "submitted", action_zh="受理", action_en="accepted")
     role = require_staff(env.session, actor, case, "accept_cases", task)
     flow, _, content = version_parts(env.session, case.version_id)
@@ -67,8 +66,7 @@ def _mark_rongque(env: Env, case: Case, content: dict, rongque: set[str]) -> Non
 def refuse(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str) -> Case:
     """不予受理: a reason is required; the case ends."""
     reason = _reason(reason, "不予受理必须说明理由", "a refusal needs a reason")
-    case = load_case(env.session, case_id)
-    task = open_task(env.session, case, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id)
     require_state(case, "submitted", action_zh="不予受理", action_en="refused")
     role = require_staff(env.session, actor, case, "accept_cases", task)
     _done(env, task, actor, "refused")
@@ -85,8 +83,7 @@ def request_supplement(env: Env, case_id: int, task_id: int, actor: Actor, *, mi
     if not missing or not all(str(m.get("name") or m.get("material_id") or "").strip() for m in missing):
         raise ApprovalError("missing_required", "请一次性列明需要补正的全部内容", "list everything that must be supplied",
                             field="missing")
-    case = load_case(env.session, case_id)
-    task = open_task(env.session, case, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id)
     require_state(case, "submitted", "in_progress", action_zh="要求补正", action_en="returned for supplements")
     role = require_staff(env.session, actor, case, "accept_cases" if case.state == "submitted" else "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
@@ -152,8 +149,7 @@ def forward(env: Env, case_id: int, task_id: int, actor: Actor, *, department: s
     """转发 to another department or staff member of the handling tenant."""
     if not department and not assignee:
         raise ApprovalError("target_required", "请选择转交的部门或人员", "choose a department or a person", field="department")
-    case = load_case(env.session, case_id)
-    task = open_task(env.session, case, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id)
     require_state(case, "in_progress", action_zh="转发", action_en="forwarded")
     role = require_staff(env.session, actor, case, "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
@@ -171,8 +167,7 @@ def forward(env: Env, case_id: int, task_id: int, actor: Actor, *, department: s
 def approve(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: str = "",
             expected_revision: int | None = None) -> Case:
     """Approve at a node (审查、决定、部门办理、缴费确认、发证): the case moves on along the flow."""
-    case = load_case(env.session, case_id)
-    task = open_task(env.session, case, task_id, expected_revision)
+    case, task = load_case_and_task(env.session, case_id, task_id, expected_revision)
     require_state(case, "in_progress", action_zh="办理", action_en="handled")
     role = require_staff(env.session, actor, case, "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
@@ -194,8 +189,7 @@ def approve(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: str 
 def reject(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str) -> Case:
     """不予许可 at a node: the reason is required; the case concludes as rejected."""
     reason = _reason(reason, "不予许可必须说明理由", "a rejection needs a reason")
-    case = load_case(env.session, case_id)
-    task = open_task(env.session, case, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id)
     require_state(case, "in_progress", action_zh="作出决定", action_en="decided")
     role = require_staff(env.session, actor, case, "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
@@ -211,8 +205,7 @@ def reject(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str) -
 def roll_back(env: Env, case_id: int, task_id: int, actor: Actor, *, to_node: str | None = None, comment: str) -> Case:
     """回退 to the previous step (``to_node`` None) or to a chosen earlier step outside parallel sections."""
     comment = _reason(comment, "回退必须说明理由", "a roll-back needs a reason")
-    case = load_case(env.session, case_id)
-    task = open_task(env.session, case, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id)
     require_state(case, "in_progress", action_zh="回退", action_en="rolled back")
     role = require_staff(env.session, actor, case, "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
@@ -261,8 +254,7 @@ def withdraw(env: Env, case_id: int, actor: Actor, *, reason: str = "") -> Case:
 
 def charge(env: Env, case_id: int, task_id: int, actor: Actor, *, amount: str) -> Case:
     """Set the fee to pay at a pay-fee step (defaults come from the item; a different amount is recorded)."""
-    case = load_case(env.session, case_id)
-    task = open_task(env.session, case, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id)
     require_state(case, "in_progress", action_zh="收费", action_en="charged")
     role = require_staff(env.session, actor, case, "approve_cases", task)
     if task.node_kind != NodeKind.PAY_FEE.value:

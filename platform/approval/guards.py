@@ -45,6 +45,20 @@ def require_state(case: Case, *states: str, action_zh: str, action_en: str) -> N
                          f"the case is {en}; it cannot be {action_en} now")
 
 
+def load_case_and_task(session: Session, case_id: int, task_id: int,
+                       expected_revision: int | None = None) -> tuple[Case, Task]:
+    """The case (locked on PostgreSQL) and its open task in one statement."""
+    stmt = select(Case, Task).join(Task, Task.case_id == Case.id).where(Case.id == case_id, Task.id == task_id)
+    if session.get_bind().dialect.name == "postgresql":
+        stmt = stmt.with_for_update(of=Case)
+    row = session.execute(stmt).first()
+    if row is None:
+        case = load_case(session, case_id)
+        raise NotAllowed("task_not_found", "找不到该环节任务", f"no such task on case {case.number}")
+    case, task = row
+    return case, open_task(session, case, task.id, expected_revision)
+
+
 def open_task(session: Session, case: Case, task_id: int, expected_revision: int | None = None) -> Task:
     task = session.get(Task, task_id)
     if task is None or task.case_id != case.id:

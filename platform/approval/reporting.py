@@ -8,7 +8,8 @@ from tongban.platform.approval import clock, events
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import NotAllowed
 from tongban.platform.approval.flowcache import version_parts
-from tongban.platform.approval.guards import load_case, open_task, require_node_action, require_staff, require_state
+from tongban.platform.approval.guards import (load_case, load_case_and_task, require_node_action, require_staff,
+                                              require_state)
 from tongban.platform.approval.models import Case, CasePause
 from tongban.platform.approval.numbers import next_case_number
 from tongban.platform.approval.routing import Env, conclude, enter
@@ -17,8 +18,7 @@ from tongban.tenants.models import Tenant
 
 def report_up(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: str = "") -> Case:
     """Needs a unit of work that may write both tenants (the service opens an explicit system scope)."""
-    case = load_case(env.session, case_id)
-    task = open_task(env.session, case, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id)
     require_state(case, "in_progress", action_zh="上报", action_en="reported up")
     role = require_staff(env.session, actor, case, "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)

@@ -1,0 +1,274 @@
+"""Read models of cases for staff (the workbench): task lists, one case in full, cases received for others.
+
+Read-only: every function takes a unit of work already bound to the request's tenant (or an explicit,
+audited subtree scope) and changes nothing. Who may handle a task is asked of ``guards.require_staff``,
+never re-implemented; the SQL filter below only narrows the list to the tasks whose role, department and
+assignee fit the actor, so that paging counts the right rows.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import and_, false, func, or_, select, true
+from sqlalchemy.orm import Session
+
+from tongban.configurator.flows import Flow, NodeKind
+from tongban.platform.approval import documents
+from tongban.platform.approval.actors import Actor
+from tongban.platform.approval.errors import ApprovalError, CaseNotFound
+from tongban.platform.approval.flowcache import version_parts
+from tongban.platform.approval.guards import require_staff
+from tongban.platform.approval.models import Case, CaseEvent, CaseMaterial, CasePause, Task
+from tongban.platform.calendar.working_days import WorkCalendar
+
+SOON_WORKING_DAYS = 2
+TASK_STATES = ("submitted", "supplement", "in_progress")
+DUE_FILTERS = ("overdue", "soon")
+
+
+# --- due marks -------------------------------------------------------------------------------------------
+def due_mark(calendar: WorkCalendar, due_at: datetime | None, now: datetime) -> str | None:
+    """``red`` when overdue, ``yellow`` when due within two working days, else None."""
+    if due_at is None:
+        return None
+    if due_at <= now:
+        return "red"
+    if due_at <= calendar.add_working_days(now, SOON_WORKING_DAYS).due:
+        return "yellow"
+    return None
+
+
+# --- my tasks ----------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TaskFilters:
+    item: str | None = None
+    state: str | None = None
+    due: str | None = None
+
+
+@dataclass(frozen=True)
+class TaskRow:
+    task_id: int
+    case_id: int
+    tenant_code: str
+    number: str
+    item_code: str
+    item_name: str
+    applicant_name: str
+    case_state: str
+    node_id: str
+    node_label: str
+    role: str | None
+    department: str | None
+    started_at: datetime
+    due_at: datetime | None
+    mark: str | None
+
+
+@dataclass(frozen=True)
+class TaskPage:
+    rows: list[TaskRow]
+    total: int
+    page: int
+    per_page: int
+    items: list[tuple[str, str]] = field(default_factory=list)  # (code, name) among all my open tasks
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _role_condition(roles: set[str]):
+    if "province_admin" in roles:
+        return true()
+    if not roles:
+        return false()
+    return or_(Task.role.in_(sorted(roles)), Task.role.is_(None))
+
+
+def handled_by(actor: Actor, tenant_code: str, tenant_path: str, *, subtree: bool = False):
+    """Open tasks whose role (and department, and assignee when forwarded to a person) fit ``actor`` —
+    in this tenant, and with ``subtree`` also below it through the actor's subtree grants."""
+    local = {g.role for g in actor.grants if g.covers(tenant_path)}
+    roles = and_(Task.tenant_id == tenant_code, _role_condition(local))
+    if subtree:
+        below = {g.role for g in actor.grants if g.subtree and g.covers(tenant_path)}
+        roles = or_(roles, _role_condition(below))
+    return and_(Task.state == "open", roles,
+                or_(Task.department.is_(None), Task.department == (actor.department or "")),
+                or_(Task.assignee.is_(None), Task.assignee == actor.subject))
+
+
+def my_tasks(session: Session, actor: Actor, tenant_code: str, tenant_path: str, *, calendar: WorkCalendar,
+             now: datetime, filters: TaskFilters = TaskFilters(), page: int = 1, per_page: int = 20,
+             subtree: bool = False) -> TaskPage:
+    """The actor's open tasks, soonest due first (no due last), with yellow/red marks and paging."""
+    mine = handled_by(actor, tenant_code, tenant_path, subtree=subtree)
+    where = [mine, *_filter_conditions(filters, calendar, now)]
+    base = select(Task, Case).join(Case, Case.id == Task.case_id).where(*where)
+    total = session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    rows = session.execute(base.order_by(Task.due_at.is_(None), Task.due_at, Task.id)
+                           .offset((page - 1) * per_page).limit(per_page)).all()
+    items = session.execute(select(Case.item_code, Case.item_name).join(Task, Task.case_id == Case.id)
+                            .where(mine).group_by(Case.item_code, Case.item_name).order_by(Case.item_code)).all()
+    return TaskPage([_task_row(session, task, case, calendar, now) for task, case in rows], total, page, per_page,
+                    [(code, name) for code, name in items])
+
+
+def _filter_conditions(filters: TaskFilters, calendar: WorkCalendar, now: datetime) -> list:
+    conditions = []
+    if filters.item:
+        conditions.append(Case.item_code == filters.item)
+    if filters.state in TASK_STATES:
+        conditions.append(Case.state == filters.state)
+    if filters.due == "overdue":
+        conditions.append(Task.due_at <= now)
+    elif filters.due == "soon":
+        soon = calendar.add_working_days(now, SOON_WORKING_DAYS).due
+        conditions.append(and_(Task.due_at > now, Task.due_at <= soon))
+    return conditions
+
+
+def _task_row(session: Session, task: Task, case: Case, calendar: WorkCalendar, now: datetime) -> TaskRow:
+    flow = version_parts(session, case.version_id)[0]
+    return TaskRow(task.id, case.id, case.tenant_id, case.number, case.item_code, case.item_name,
+                   str((case.applicant or {}).get("name", "")), case.state, task.node_id,
+                   _node_label(flow, task.node_id), task.role, task.department, task.started_at, task.due_at,
+                   due_mark(calendar, task.due_at, now))
+
+
+def _node_label(flow: Flow, node_id: str) -> str:
+    try:
+        return flow.node(node_id).label.zh
+    except Exception:  # a join marker or a node of an older flow
+        return node_id
+
+
+# --- one case ----------------------------------------------------------------------------------------------
+@dataclass
+class OpenTask:
+    task: Task
+    node_label: str
+    node_kind: str
+    actions: tuple[str, ...]  # the node's declared actions (flow), shown only when ``mine``
+    mine: bool
+    refusal: ApprovalError | None  # why not mine (role, department, assignee)
+    earlier: list[tuple[str, str]]  # nodes a roll-back may go to: (id, label)
+    mark: str | None
+
+
+@dataclass
+class CaseDetail:
+    case: Case
+    handled_here: bool
+    flow: Flow | None = None
+    content: dict = field(default_factory=dict)
+    materials: list[CaseMaterial] = field(default_factory=list)
+    events: list[CaseEvent] = field(default_factory=list)
+    pauses: list[CasePause] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    open_tasks: list[OpenTask] = field(default_factory=list)
+    documents: list[str] = field(default_factory=list)
+    case_mark: str | None = None
+
+    @property
+    def current_nodes(self) -> list[str]:
+        return [t.task.node_id for t in self.open_tasks]
+
+
+def visible_case(session: Session, case_id: int) -> Case:
+    """The case if the unit of work's tenant handles or received it; else the same CaseNotFound."""
+    case = session.scalar(select(Case).where(Case.id == case_id))
+    if case is None:
+        raise CaseNotFound(str(case_id))
+    return case
+
+
+def case_detail(session: Session, case_id: int, actor: Actor, tenant_code: str, *, calendar: WorkCalendar,
+                now: datetime) -> CaseDetail:
+    """Everything staff see of one case. A case received here for another tenant shows only its own row
+    (its tasks, materials and events belong to the handling tenant)."""
+    case = visible_case(session, case_id)
+    detail = CaseDetail(case, handled_here=case.tenant_id == tenant_code, documents=documents.available(case))
+    if not detail.handled_here:
+        return detail
+    flow, _schema, content = version_parts(session, case.version_id)
+    detail.flow, detail.content = flow, content
+    detail.materials = list(session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id)
+                                            .order_by(CaseMaterial.id)))
+    detail.events = list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)))
+    detail.pauses = list(session.scalars(select(CasePause).where(CasePause.case_id == case.id).order_by(CasePause.id)))
+    detail.tasks = list(session.scalars(select(Task).where(Task.case_id == case.id).order_by(Task.id)))
+    detail.open_tasks = [_open_task(session, flow, case, t, actor, calendar, now)
+                         for t in detail.tasks if t.state == "open"]
+    detail.case_mark = due_mark(calendar, case.promised_due_at, now) if case.state == "in_progress" else None
+    return detail
+
+
+def _open_task(session: Session, flow: Flow, case: Case, task: Task, actor: Actor, calendar: WorkCalendar,
+               now: datetime) -> OpenTask:
+    permission = "accept_cases" if case.state == "submitted" else "approve_cases"
+    try:
+        require_staff(session, actor, case, permission, task)
+        refusal = None
+    except ApprovalError as error:
+        refusal = error
+    node = flow.node(task.node_id)
+    earlier = [(n.id, n.label.zh) for n in flow.earlier_nodes(task.node_id)
+               if n.kind not in (NodeKind.START, NodeKind.PARALLEL_SPLIT, NodeKind.JOIN, NodeKind.CONCLUDE)]
+    return OpenTask(task, node.label.zh, node.kind.value, tuple(a.value for a in node.actions), refusal is None,
+                    refusal, earlier, due_mark(calendar, task.due_at, now))
+
+
+# --- cases received here for other tenants (全省通办) ----------------------------------------------------------
+@dataclass(frozen=True)
+class ReceivedPage:
+    cases: list[Case]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def received_for_others(session: Session, tenant_code: str, *, page: int = 1, per_page: int = 20) -> ReceivedPage:
+    where = (Case.received_tenant_id == tenant_code, Case.tenant_id != tenant_code, Case.parent_case_id.is_(None))
+    total = session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+    page = max(1, min(page, max(1, -(-total // per_page))))
+    cases = list(session.scalars(select(Case).where(*where).order_by(Case.submitted_at.desc(), Case.id.desc())
+                                 .offset((page - 1) * per_page).limit(per_page)))
+    return ReceivedPage(cases, total, page, per_page)
+
+
+# --- applicants at the window -------------------------------------------------------------------------------
+def applicant_subject(session: Session, secret_key: str, kind: str, number: str) -> str:
+    """The applicant's account subject when the person (by resident ID) or enterprise (by USCC) is registered,
+    so the case also shows in their own online account; else a stable pseudonym of the number."""
+    from tongban.platform.identity.models import Account, Enterprise, Person
+
+    number = number.strip().upper()
+    if kind == "enterprise":
+        found = session.scalar(select(Enterprise.subject).where(Enterprise.uscc == number))
+    else:
+        found = session.scalar(select(Account.subject).join(Person, Person.account_id == Account.id)
+                               .where(Person.id_number == number))
+    if found:
+        return found
+    digest = hmac.new(secret_key.encode(), f"window-applicant:{kind}:{number}".encode(), hashlib.sha256).hexdigest()
+    return f"window:{digest[:32]}"
+
+
+def masked_number(number: str | None) -> str:
+    """A resident ID with its middle hidden (what notices print); other numbers as they are."""
+    text = str(number or "")
+    return f"{text[:6]}********{text[-4:]}" if len(text) == 18 and text[:17].isdigit() else text
+
+
+__all__ = ["TaskFilters", "TaskPage", "TaskRow", "CaseDetail", "OpenTask", "ReceivedPage", "due_mark", "my_tasks",
+           "handled_by", "case_detail", "visible_case", "received_for_others", "applicant_subject", "masked_number"]
