@@ -223,6 +223,8 @@ def quickstart(host: str, port: int) -> None:
 
 from tongban.platform.identity.cli import register as _register_identity  # noqa: E402
 _register_identity(main)
+from tongban.configurator.catalogue_io.cli import register as _register_catalogue  # noqa: E402
+_register_catalogue(main)
 
 if __name__ == "__main__":
     main()

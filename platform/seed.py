@@ -58,7 +58,9 @@ def seed(database, *, demo: bool, base_url: str = "http://localhost:8000") -> Se
     seed_calendar_data(database)
     notices = seed_demo(database) if demo else 0
     if demo:
+        from tongban.configurator.demo import seed_demo_catalogue
         from tongban.platform.identity.seed import seed_identity
 
         seed_identity(database, base_url=base_url)
+        seed_demo_catalogue(database)
     return SeedReport(tenants, notices)

@@ -133,7 +133,7 @@ def test_post_logout_redirect_must_be_registered(browser, seeded):
 
 def test_a_room_with_its_own_prefix(app, browser, seeded):
     workbench = RelyingParty("workbench", prefix="/workbench")
-    app.router.routes.extend(workbench.routes())
+    app.router.routes[0:0] = workbench.routes()  # ahead of the (empty) /workbench mount
     start = browser.get("http://haikou.localhost/workbench/auth/login", follow_redirects=False)
     assert (
         "redirect_uri=http%3A%2F%2Fhaikou.localhost%2Fworkbench%2Fauth%2Fcallback"
