@@ -85,6 +85,15 @@ def db(database, admin_engine):
     """The seeded database, cleaned after each test: data tables emptied, the Hainan tree restored."""
     yield database
     _clean(admin_engine)
+    _forget_worker_caches()
+
+
+def _forget_worker_caches() -> None:
+    """Caches keyed by ids that never repeat in production; emptied tables here hand the ids out again."""
+    from tongban.platform.approval import flowcache, guards
+
+    flowcache._CACHE.clear()
+    guards._PATHS.clear()
 
 
 def _clean(engine) -> None:

@@ -57,6 +57,8 @@ class Role(str, enum.Enum):
     DEPARTMENT_HANDLER = "department_handler"
     SOCIAL_ASSISTANCE_OFFICER = "social_assistance_officer"
     TOWNSHIP_LEADER = "township_leader"
+    HANDLER = "handler"
+    INSPECTOR = "inspector"
 
     @property
     def permissions(self) -> frozenset[Permission]:
@@ -87,7 +89,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     Role.STATISTICIAN: frozenset({P.VIEW_STATISTICS}),
 }
 for _handler in (Role.REVIEWER, Role.CERTIFICATE_CLERK, Role.REGISTRAR, Role.CASHIER, Role.LEADERSHIP,
-                 Role.DEPARTMENT_HANDLER, Role.SOCIAL_ASSISTANCE_OFFICER, Role.TOWNSHIP_LEADER):
+                 Role.DEPARTMENT_HANDLER, Role.SOCIAL_ASSISTANCE_OFFICER, Role.TOWNSHIP_LEADER, Role.HANDLER,
+                 Role.INSPECTOR):
     ROLE_PERMISSIONS[_handler] = frozenset({P.APPROVE_CASES, P.VIEW_CASES})
 
 ROLE_LABELS = {
@@ -106,6 +109,8 @@ ROLE_LABELS = {
     Role.DEPARTMENT_HANDLER: ("部门经办人", "Department handler"),
     Role.SOCIAL_ASSISTANCE_OFFICER: ("社会救助专干", "Social assistance officer"),
     Role.TOWNSHIP_LEADER: ("乡镇领导", "Township leader"),
+    Role.HANDLER: ("部门经办人员", "Department handler"),
+    Role.INSPECTOR: ("现场核查人员", "Inspector"),
 }
 
 

@@ -69,8 +69,9 @@ DEMO_STAFF = [
         "haikou.approver",
         "邢审批",
         "4601",
-        "海口市行政审批局",
-        [(Role.APPROVER, "4601", False)],
+        "market_regulation",  # 海口市市场监督管理局: reviews, inspects, decides and issues its items
+        [(Role.APPROVER, "4601", False), (Role.REVIEWER, "4601", False), (Role.INSPECTOR, "4601", False),
+         (Role.CERTIFICATE_CLERK, "4601", False), (Role.HANDLER, "4601", False)],
         "KL4SKQ5VPZ7A2KE73TJBAE6U3OFFT7AJ",
     ),
     (
@@ -85,8 +86,9 @@ DEMO_STAFF = [
         "sanya.approver",
         "羊审批",
         "4602",
-        "三亚市行政审批服务局",
-        [(Role.APPROVER, "4602", False)],
+        "market_regulation",  # 三亚市市场监督管理局
+        [(Role.APPROVER, "4602", False), (Role.REVIEWER, "4602", False), (Role.INSPECTOR, "4602", False),
+         (Role.CERTIFICATE_CLERK, "4602", False), (Role.HANDLER, "4602", False)],
         "2ZXGKMMHOLAGY5CD26JVQYN2TEGROXE3",
     ),
 ]
