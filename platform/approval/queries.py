@@ -15,14 +15,15 @@ from datetime import datetime
 from sqlalchemy import and_, false, func, or_, select, true
 from sqlalchemy.orm import Session
 
-from tongban.configurator.flows import Flow, NodeKind
+from tongban.configurator.flows import Flow, NodeKind, UnknownNode
 from tongban.platform.approval import documents
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import ApprovalError, CaseNotFound
 from tongban.platform.approval.flowcache import version_parts
-from tongban.platform.approval.guards import require_staff
+from tongban.platform.approval.guards import open_task, require_staff
 from tongban.platform.approval.models import Case, CaseEvent, CaseMaterial, CasePause, Task
 from tongban.platform.calendar.working_days import WorkCalendar
+from tongban.tenants.isolation import TenantContext
 
 SOON_WORKING_DAYS = 2
 TASK_STATES = ("submitted", "supplement", "in_progress")
@@ -144,7 +145,7 @@ def _task_row(session: Session, task: Task, case: Case, calendar: WorkCalendar, 
 def _node_label(flow: Flow, node_id: str) -> str:
     try:
         return flow.node(node_id).label.zh
-    except Exception:  # a join marker or a node of an older flow
+    except UnknownNode:  # a join marker or a node of an older flow
         return node_id
 
 
@@ -174,6 +175,7 @@ class CaseDetail:
     open_tasks: list[OpenTask] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
     case_mark: str | None = None
+    permissions: frozenset[str] = frozenset()  # what the actor holds where the case is handled
 
     @property
     def current_nodes(self) -> list[str]:
@@ -206,12 +208,21 @@ def case_detail(session: Session, case_id: int, actor: Actor, tenant_code: str, 
     detail.open_tasks = [_open_task(session, flow, case, t, actor, calendar, now)
                          for t in detail.tasks if t.state == "open"]
     detail.case_mark = due_mark(calendar, case.promised_due_at, now) if case.state == "in_progress" else None
+    detail.permissions = frozenset(p for p in ("accept_cases", "approve_cases") if _holds(session, actor, case, p))
     return detail
+
+
+def _holds(session: Session, actor: Actor, case: Case, permission: str) -> bool:
+    try:
+        require_staff(session, actor, case, permission)
+    except ApprovalError:
+        return False
+    return True
 
 
 def _open_task(session: Session, flow: Flow, case: Case, task: Task, actor: Actor, calendar: WorkCalendar,
                now: datetime) -> OpenTask:
-    permission = "accept_cases" if case.state == "submitted" else "approve_cases"
+    permission = "accept_cases" if task.node_kind == NodeKind.START.value else "approve_cases"
     try:
         require_staff(session, actor, case, permission, task)
         refusal = None
@@ -222,6 +233,33 @@ def _open_task(session: Session, flow: Flow, case: Case, task: Task, actor: Acto
                if n.kind not in (NodeKind.START, NodeKind.PARALLEL_SPLIT, NodeKind.JOIN, NodeKind.CONCLUDE)]
     return OpenTask(task, node.label.zh, node.kind.value, tuple(a.value for a in node.actions), refusal is None,
                     refusal, earlier, due_mark(calendar, task.due_at, now))
+
+
+def handled_case(session: Session, case_id: int, tenant_code: str, *, task_id: int | None = None,
+                 expected_revision: int | None = None) -> tuple[Case, dict[str, str]]:
+    """Before acting from this tenant: the case must be handled here (else CaseNotFound, as for a stranger's
+    case) and the task still open at the revision the page showed (the engine's own check, ``open_task``).
+    Returns the case and its materials' names by id."""
+    case = visible_case(session, case_id)
+    if case.tenant_id != tenant_code:
+        raise CaseNotFound(str(case_id))
+    if task_id is not None:
+        open_task(session, case, task_id, expected_revision)
+    names = {row.material_id: row.name for row in session.execute(
+        select(CaseMaterial.material_id, CaseMaterial.name).where(CaseMaterial.case_id == case.id))}
+    return case, names
+
+
+def document_pdf(database, tenant, case_id: int, kind: str, *, public_url: str) -> tuple[str, bytes]:
+    """A notice or certificate of a case handled or received here (全省通办: the receiving window prints and
+    hands over what the handling tenant decided, read in an explicit system scope after the check)."""
+    with database.unit_of_work(TenantContext.of(tenant)) as session:
+        case = visible_case(session, case_id)
+        context = (TenantContext.of(tenant) if case.tenant_id == tenant.code else
+                   TenantContext.system(f"全省通办: {kind} of case {case.number} for the window of {tenant.code}"))
+    with database.unit_of_work(context) as session:
+        document = documents.render(session, visible_case(session, case_id), kind, public_url=public_url)
+    return document.title_zh, document.pdf()
 
 
 # --- cases received here for other tenants (全省通办) ----------------------------------------------------------
@@ -244,6 +282,35 @@ def received_for_others(session: Session, tenant_code: str, *, page: int = 1, pe
     cases = list(session.scalars(select(Case).where(*where).order_by(Case.submitted_at.desc(), Case.id.desc())
                                  .offset((page - 1) * per_page).limit(per_page)))
     return ReceivedPage(cases, total, page, per_page)
+
+
+# --- the window: items and where they are handled (全省通办) -------------------------------------------------
+def window_items(session: Session, cache, tenant, ancestors) -> list:
+    """Items a clerk here may take in at the window: what this tenant and the tenants above it serve with
+    the window channel (a township window also takes in city-level items for 全省通办)."""
+    found: dict[str, object] = {}
+    for place in (tenant, *reversed(list(ancestors))):
+        for entry in cache.catalogue(session, place):
+            if "window" in entry.channels and entry.code not in found:
+                found[entry.code] = entry
+    return sorted(found.values(), key=lambda e: e.code)
+
+
+def handling_tenants(database, item_code: str, root_code: str) -> list[tuple[str, str, str]]:
+    """(code, name, level) of every tenant that handles the item: published to it, enabled, at a level the
+    item is handled at. Catalogue settings of the whole province, read in an explicit system scope."""
+    from tongban.configurator.publishing.effective import tenant_matrix
+    from tongban.configurator.publishing.models import Item, ItemVersion
+
+    with database.unit_of_work(TenantContext.system(f"全省通办: where item {item_code} is handled")) as session:
+        item = session.scalar(select(Item).where(Item.code == item_code))
+        if item is None or item.retired:
+            return []
+        levels = {v.version_no: set((v.levels or "").split(","))
+                  for v in session.scalars(select(ItemVersion).where(ItemVersion.item_id == item.id))}
+        rows = tenant_matrix(session, item_code, root_code)
+    return [(r.code, r.name, r.level) for r in rows
+            if r.published and r.enabled and r.level in levels.get(r.version_no, set())]
 
 
 # --- applicants at the window -------------------------------------------------------------------------------
@@ -270,5 +337,23 @@ def masked_number(number: str | None) -> str:
     return f"{text[:6]}********{text[-4:]}" if len(text) == 18 and text[:17].isdigit() else text
 
 
-__all__ = ["TaskFilters", "TaskPage", "TaskRow", "CaseDetail", "OpenTask", "ReceivedPage", "due_mark", "my_tasks",
-           "handled_by", "case_detail", "visible_case", "received_for_others", "applicant_subject", "masked_number"]
+__all__ = [
+    "CaseDetail",
+    "OpenTask",
+    "ReceivedPage",
+    "TaskFilters",
+    "TaskPage",
+    "TaskRow",
+    "applicant_subject",
+    "case_detail",
+    "document_pdf",
+    "due_mark",
+    "handled_by",
+    "handled_case",
+    "handling_tenants",
+    "masked_number",
+    "my_tasks",
+    "received_for_others",
+    "visible_case",
+    "window_items",
+]
