@@ -26,6 +26,7 @@ SCOPES: dict[str, tuple[str, str]] = {
     "email": ("电子邮箱", "Your email address"),
     "phone": ("手机号码", "Your mobile number"),
     "catalog:read": ("读取办事指南", "Read the service catalogue"),
+    "catalog:write": ("配置和发布事项", "Configure and publish items"),
     "cases:read": ("查看您的办件", "Read your cases"),
     "cases:write": ("代您提交和补正办件", "Submit and amend cases for you"),
 }

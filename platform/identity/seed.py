@@ -27,7 +27,7 @@ FIRST_PARTY = {  # client id: (name, path prefix of its /auth routes, scopes)
         "/workbench",
         "openid profile email phone catalog:read cases:read cases:write",
     ),
-    "admin": ("配置管理 Admin", "/admin", "openid profile email phone catalog:read"),
+    "admin": ("配置管理 Admin", "/admin", "openid profile email phone catalog:read catalog:write"),
 }
 API_CLIENT = "tongban-api"
 
