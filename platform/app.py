@@ -16,6 +16,7 @@ from tongban.platform.db import Database
 from tongban.platform.identity.web import routes as identity_routes
 from tongban.platform.portal import web as portal_web
 from tongban.platform.sharing import web as sharing_web
+from tongban.platform.sharing.install import register_issuer
 from tongban.platform.workbench import web as workbench_web
 from tongban.platform.settings import Settings, load_settings
 from tongban.platform.web import errors, health, pages
@@ -52,5 +53,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.directory = directory
     app.state.templates = build_templates()
     app.state.approval = ApprovalService(database, secret_key=settings.secret_key)
+    register_issuer()  # concluded cases write their certificates into the e-license library
     app.state.catalogue = CatalogueCache()
     return app

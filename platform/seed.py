@@ -66,5 +66,10 @@ def seed(database, *, demo: bool, base_url: str = "http://localhost:8000") -> Se
         from tongban.platform.approval.demo import seed_demo_cases
         from tongban.platform.settings import load_settings
 
+        from tongban.platform.sharing.install import register_issuer
+        from tongban.platform.sharing.service import SharingService
+
+        SharingService(database, secret_key=load_settings().secret_key).seed()
+        register_issuer()
         seed_demo_cases(database, secret_key=load_settings().secret_key)
     return SeedReport(tenants, notices)

@@ -17,6 +17,9 @@ from tongban.platform.approval.guards import tenant_path
 from tongban.platform.approval.models import Case, CaseMaterial
 from tongban.platform.approval.numbers import hash_query_code, new_query_code, next_case_number
 from tongban.platform.approval.routing import Env, enter
+from tongban.platform.sharing.access import Accessor
+from tongban.platform.sharing.chains import check_chain
+from tongban.platform.sharing.exemption import check_license_materials, record_license_uses
 
 CHANNELS = {"online", "window", "kiosk", "mobile", "api"}
 STAFF_CHANNELS = {"window", "kiosk"}
@@ -29,7 +32,8 @@ class Application:
     channel: str
     applicant: dict  # subject, kind (person|enterprise), name, id_number, phone, email
     files: dict[str, list[dict]] = field(default_factory=dict)  # material id → file descriptors
-    licenses: dict[str, str] = field(default_factory=dict)  # material id → e-license number (免收证照)
+    licenses: dict[str, str] = field(default_factory=dict)  # material id → e-license number or "auto" (免收证照)
+    license_consent: bool = True  # the applicant agreed that the library's copy stands for the upload
 
 
 def submit(env: Env, handling, received, actor: Actor, application: Application) -> tuple[Case, str]:
@@ -43,17 +47,26 @@ def submit(env: Env, handling, received, actor: Actor, application: Application)
     flow, schema, _ = version_parts(env.session, served.version_id)
     result = validate_submission(schema, application.form_data, identity=application.applicant)
     values = to_cel(result.cleaned)
-    statuses, material_errors = material_rules.assess(served.content.get("materials") or [], values,
-                                                      application.files, application.licenses)
+    materials = served.content.get("materials") or []
+    statuses, material_errors = material_rules.assess(materials, values, application.files, application.licenses)
+    license_statuses, license_errors = check_license_materials(
+        env.session, application.applicant, materials, application.licenses, consent=application.license_consent)
+    statuses.update(license_statuses)
+    chain = check_chain(env.session, application.applicant["subject"], application.item_code,
+                        holder_ids=tuple(v for v in (application.applicant.get("id_number"),
+                                                     application.applicant.get("uscc")) if v))
     errors = [{"path": e.path, "code": e.code, "zh": e.message_zh, "en": e.message_en} for e in result.errors]
-    if errors or material_errors:
-        raise SubmissionInvalid(errors + material_errors)
+    errors += material_errors + license_errors + chain.errors()
+    if errors:
+        raise SubmissionInvalid(errors)
     case = _new_case(env, handling, received, served, application, result.as_json(), flow)
     code = new_query_code()
     case.query_code_hash = hash_query_code(env.secret_key, case.number, code)
     env.session.add(case)
     env.session.flush()
-    _add_materials(env, case, served.content.get("materials") or [], statuses)
+    _add_materials(env, case, materials, statuses)
+    record_license_uses(env.session, case, statuses, materials=materials, now=env.now,
+                        accessor=Accessor(actor.subject, actor.name, received.code, actor.department))
     events.append(env.session, case, actor, "submit", from_state="", to_state="submitted",
                   tenant=received.code, details={"channel": application.channel, "received_at": received.code})
     enter(env, case, flow, flow.start_node.id, None, actor)

@@ -27,6 +27,8 @@ SCOPES: dict[str, tuple[str, str]] = {
     "phone": ("手机号码", "Your mobile number"),
     "catalog:read": ("读取办事指南", "Read the service catalogue"),
     "catalog:write": ("配置和发布事项", "Configure and publish items"),
+    "licenses:read": ("查询电子证照（须注明用途）", "Read e-licenses (with a stated purpose)"),
+    "licenses:write": ("向电子证照库报送证照", "Send licenses to the e-license library"),
     "cases:read": ("查看您的办件", "Read your cases"),
     "cases:write": ("代您提交和补正办件", "Submit and amend cases for you"),
 }

@@ -115,11 +115,22 @@ def test_good_uploads_are_kept_when_another_field_fails(app, db, web, clock):
     assert forged.status_code == 422 and "请提交“申请书”" in forged.text
 
 
-def test_an_e_license_number_stands_in_for_a_material(app, db, web, clock):
+def test_an_e_license_number_stands_in_for_a_material(app, db, web, clock, settings):
+    from sharing_support import put_license
+    from workbench_support import VALID_ID
+
+    put_license(db, settings.secret_key, "BL-4601-0001", holder_id=VALID_ID, holder_kind="person",
+                holder_name="张三", subject=None)
     sign_in(web, "haikou.clerk", clock)
     answer = _submit(web, _form(web), pdf_files("m1"), **{"lic.m2": "BL-4601-0001"})
     materials = _materials(db, int(str(answer.url).rsplit("/", 1)[1]))
     assert materials["m2"].status == "license" and materials["m2"].license_ref == "BL-4601-0001"
+
+
+def test_an_e_license_that_is_not_the_applicants_is_refused_at_the_field(app, db, web, clock):
+    sign_in(web, "haikou.clerk", clock)
+    answer = _submit(web, _form(web), pdf_files("m1"), **{"lic.m2": "BL-NOT-THEIRS"})
+    assert answer.status_code == 422 and "BL-NOT-THEIRS" not in str(answer.url)
 
 
 def test_a_file_over_the_size_limit_is_refused(app, db, web, clock):

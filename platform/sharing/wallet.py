@@ -1,0 +1,61 @@
+"""The holder's wallet (我的证照): a citizen's or an enterprise's licenses and every access to them."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.platform.identity.models import Account, Person
+from tongban.platform.sharing import access
+from tongban.platform.sharing.errors import NotFound
+from tongban.platform.sharing.library import by_number, held_by
+from tongban.platform.sharing.models import License, LicenseType
+from tongban.platform.sharing.verification import Verification, verify_license
+
+
+@dataclass(frozen=True)
+class HolderKeys:
+    subjects: tuple[str, ...]
+    ids: tuple[str, ...]
+    name: str = ""
+
+
+def holder_keys(session: Session, *, subject: str, user_type: str, name: str = "", uscc: str | None = None,
+                enterprise_sub: str | None = None) -> HolderKeys:
+    """An enterprise (an agent acting for it) holds by its subject and USCC; a person by account and ID."""
+    if user_type == "enterprise" and enterprise_sub:
+        return HolderKeys((enterprise_sub,), tuple(i for i in (uscc,) if i), name)
+    id_number = session.scalar(select(Person.id_number).join(Account, Account.id == Person.account_id)
+                               .where(Account.subject == subject))
+    return HolderKeys((subject,), tuple(i for i in (id_number,) if i), name)
+
+
+@dataclass(frozen=True)
+class WalletEntry:
+    license: License
+    type_zh: str
+    type_en: str
+    check: Verification
+
+
+def entries(session: Session, keys: HolderKeys) -> list[WalletEntry]:
+    types = {t.code: t for t in session.scalars(select(LicenseType))}
+    shown = []
+    for row in held_by(session, subjects=keys.subjects, ids=keys.ids):
+        ltype = types.get(row.type_code)
+        shown.append(WalletEntry(row, ltype.name_zh if ltype else row.type_code,
+                                 ltype.name_en if ltype else row.type_code, verify_license(session, row)))
+    return shown
+
+
+def access_log(session: Session, keys: HolderKeys, numbers: tuple[str, ...]) -> list:
+    return access.log_for_holder(session, keys.ids, numbers)
+
+
+def own_license(session: Session, keys: HolderKeys, number: str) -> License:
+    """The holder's license, or 'not found' (the same answer for someone else's)."""
+    row = by_number(session, number)
+    if row is None or not (row.holder_subject in keys.subjects or row.holder_id in keys.ids):
+        raise NotFound("证照")
+    return row

@@ -1,0 +1,54 @@
+"""Licenses from concluded cases: the 多证合一 registration issues a signed business license with a valid USCC
+and registers the enterprise in the shared base data."""
+from approval_fixtures import citizen
+from sharing_support import ENTERPRISE, USCC, conclude_registration, reg_form, system
+from sqlalchemy import select
+from stdnum.cn import uscc
+
+from tongban.platform.sharing import basedata
+from tongban.platform.sharing.library import by_number
+from tongban.platform.sharing.models import License
+from tongban.platform.sharing.verification import verify
+
+
+def test_a_concluded_registration_issues_a_signed_business_license(engine, db):
+    case = conclude_registration(engine, db)
+    assert case.state == "concluded" and case.certificate_number.startswith("BUSINESSLICE")
+    with system(db) as s:
+        row = by_number(s, case.certificate_number)
+        check = verify(s, row.number)
+        record = basedata.enterprise(s, USCC)
+    assert row.type_code == "business_license" and row.source == "case" and row.case_number == case.number
+    assert row.holder_id == USCC and row.holder_name == ENTERPRISE and row.holder_subject == "ent-yefeng"
+    assert row.issuer_tenant == "4601" and row.key_id.startswith("4601-")
+    assert row.content["legal_representative"] == "李海燕" and row.content["registered_capital"] == "1000000.00"
+    assert check.ok and check.signature_ok
+    assert record.name == ENTERPRISE and record.legal_representative == "李海燕" and record.status == "active"
+    assert record.business_scope.startswith("软件开发") and record.source == f"license:{row.number}"
+
+
+def test_a_new_enterprise_gets_a_valid_generated_uscc(engine, db):
+    founder = citizen("赵创业", subject="person:founder")
+    applicant = {"subject": founder.subject, "kind": "person", "name": founder.name, "id_number": "460100199001011230"}
+    case = conclude_registration(engine, db, actor=founder, applicant=applicant,
+                                 form=reg_form(enterprise_name="海南新椰科技有限公司", legal_representative="赵创业"))
+    with system(db) as s:
+        row = s.scalar(select(License).where(License.number == case.certificate_number))
+        record = basedata.enterprise(s, row.holder_id)
+        person = basedata.person(s, "460100199001011230")
+    assert uscc.is_valid(row.holder_id) and row.holder_id.startswith("91460100")
+    assert row.holder_kind == "enterprise" and row.holder_name == "海南新椰科技有限公司"
+    assert row.content["uscc"] == row.holder_id and row.holder_subject == "person:founder"
+    assert record.name == "海南新椰科技有限公司" and record.subject == "person:founder"
+    assert person.name == "赵创业"  # the founder's natural-person base record
+
+
+def test_registering_the_issuer_twice_adds_it_once(monkeypatch):
+    from tongban.platform.approval import certificates
+    from tongban.platform.sharing.install import register_issuer
+    from tongban.platform.sharing.issuing import issue_from_case
+
+    monkeypatch.setattr(certificates, "ISSUERS", [])
+    register_issuer()
+    register_issuer()
+    assert certificates.ISSUERS == [issue_from_case]
