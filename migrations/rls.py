@@ -23,7 +23,8 @@ VISIBLE_FUNCTION = """
 CREATE OR REPLACE FUNCTION tongban_tenant_visible(row_tenant varchar) RETURNS boolean
 LANGUAGE sql STABLE AS $$
   SELECT row_tenant = current_setting('app.tenant_id', true)
-      OR (current_setting('app.scope', true) = 'subtree' AND tongban_in_subtree(row_tenant))
+      OR (current_setting('app.scope', true) = 'subtree'
+          AND (current_setting('app.subtree_path', true) = '/' OR tongban_in_subtree(row_tenant)))
 $$
 """
 

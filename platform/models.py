@@ -7,7 +7,12 @@ from tongban.platform.content.notices import Notice  # noqa: F401
 from tongban.platform.db import Base
 from tongban.platform.jobs import JobRun  # noqa: F401
 from tongban.platform.notify.outbox import OutboxMessage  # noqa: F401
+from tongban.platform.files import models as _files_models  # noqa: F401
+from tongban.platform.portal import models as _portal_models  # noqa: F401
 from tongban.platform.sharing import data_models as _sharing_data_models, models as _sharing_models  # noqa: F401
+from tongban.platform.supervision import models as _supervision_models  # noqa: F401
+from tongban.platform.supervision.ratings import models as _rating_models  # noqa: F401
+from tongban.platform.supervision.vertical import models as _vertical_models  # noqa: F401
 from tongban.tenants.access import SubtreeAccess  # noqa: F401
 from tongban.tenants.models import DirectoryVersion, Tenant, TenantHost  # noqa: F401
 

@@ -63,6 +63,9 @@ def seed(database, *, demo: bool, base_url: str = "http://localhost:8000") -> Se
 
         seed_identity(database, base_url=base_url)
         seed_demo_catalogue(database)
+        from tongban.platform.portal.seed import seed_demo_portal
+
+        seed_demo_portal(database)
         from tongban.platform.approval.demo import seed_demo_cases
         from tongban.platform.settings import load_settings
 

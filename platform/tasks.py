@@ -42,3 +42,19 @@ def worker_channels():
     from tongban.platform.settings import load_settings
 
     return build_channels(load_settings())
+
+
+@huey.periodic_task(crontab(minute="*"))
+def supervision_tick() -> None:
+    """电子监察: raise what came due since the last tick (exactly once, whichever consumer runs it)."""
+    from tongban.platform.supervision.tick import huey_tick
+
+    huey_tick()
+
+
+@huey.periodic_task(crontab(minute="*"))
+def deliver_vertical_webhooks() -> None:
+    """Push alerts back to vertical department systems (signed, retried with backoff)."""
+    from tongban.platform.supervision.vertical.webhooks import huey_deliver
+
+    huey_deliver()

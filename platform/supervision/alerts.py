@@ -8,18 +8,17 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
+from types import SimpleNamespace
 
-from sqlalchemy import insert as core_insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import String, cast, literal, select
 from sqlalchemy.orm import Session
 
-from tongban.platform.supervision import casedata, notify
+from tongban.platform.supervision import bulk, casedata, notify
 from tongban.platform.supervision.models import Alert, SupervisionEvent
 from tongban.platform.supervision.rules import Rule
 from tongban.platform.supervision.stats import facts, rollup
 
 LEVELS = ("province", "city_county", "district", "township", "village")
-CHUNK = 500  # rows per INSERT (SQLite allows 32,766 parameters)
 
 
 @dataclass
@@ -40,6 +39,7 @@ class Raise:
     person: str | None = None
     point: str | None = None
     details: dict = field(default_factory=dict)
+    vertical: bool = False  # a vertical system's case: its alerts are pushed to the system's webhook
 
 
 def responsible(case, tasks, *, task=None, department: str = "", point: str | None = None) -> dict:
@@ -50,35 +50,32 @@ def responsible(case, tasks, *, task=None, department: str = "", point: str | No
             "item_code": case.item_code, "channel": case.channel,
             "department": (holder.department if holder and holder.department else department) or "",
             "person": (holder.assignee or holder.completed_by) if holder else None,
-            "point": point or (holder.point if holder else None)}
+            "point": point or (holder.point if holder else None), "vertical": case.case_type == "vertical"}
 
 
-def raise_alerts(session: Session, raises: list[Raise], now: datetime) -> list[Alert]:
+def raise_alerts(session: Session, raises: list[Raise], now: datetime) -> list:
     """Insert the alerts not raised before; returns the new ones (already issued or pending confirmation)."""
     if not raises:
         return []
     tenants = casedata.tenant_info(session, {r.tenant_id for r in raises})
     supervisors = {code: casedata.supervisor_of(session, code) for code in {r.tenant_id for r in raises}}
-    rows = [_row(r, tenants, supervisors, now) for r in raises]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    new_ids = []
-    for start in range(0, len(rows), CHUNK):  # RETURNING lists only the rows inserted, never the skipped ones
-        statement = (insert(Alert).values(rows[start:start + CHUNK])
-                     .on_conflict_do_nothing(index_elements=["rule_code", "subject_key"]).returning(Alert.id))
-        new_ids += session.execute(statement).scalars().all()
-    if not new_ids:
+    rows = {(r.rule.code, r.subject_key): _row(r, tenants, supervisors, now) for r in raises}
+    created = bulk.insert(session, Alert.__table__, list(rows.values()), conflict=("rule_code", "subject_key"),
+                          returning=("id", "rule_code", "subject_key"))  # only the rows inserted come back
+    if not created:
         return []
-    alerts = list(session.scalars(select(Alert).where(Alert.id.in_(new_ids)).order_by(Alert.id)))
-    session.execute(core_insert(SupervisionEvent.__table__), [
-        {"tenant_id": a.tenant_id, "subject": f"alert:{a.id}", "at": now, "actor": "system", "actor_tenant": None,
-         "action": "raise", "from_state": None, "to_state": a.state, "comment": "", "details": {"rule_version": a.rule_version}}
-        for a in alerts])
+    alerts = [SimpleNamespace(id=id_, **rows[(rule, key)]) for id_, rule, key in created]
+    events = SupervisionEvent.__table__
+    session.execute(events.insert().from_select(
+        ["tenant_id", "subject", "at", "actor", "action", "to_state", "comment", "details"],
+        select(Alert.tenant_id, literal("alert:") + cast(Alert.id, String), Alert.raised_at, literal("system"),
+               literal("raise"), Alert.state, literal(""), Alert.details)
+        .where(bulk.among(session, Alert.id, [a.id for a in alerts]))))
     delta: Counter = Counter()
     for alert in alerts:
         delta.update(facts.alert_contributions(alert))
     rollup.apply(session, dict(delta))
-    notify.alerts_raised(session, alerts)
+    notify.alerts_raised(session, alerts, {r.case_id for r in raises if r.vertical})
     return alerts
 
 

@@ -49,6 +49,19 @@ def _describe(session: Session, view: CaseView, link) -> None:
     view.must_handle_online = bool(elements.get("must_handle_online"))
 
 
+def departments(session: Session, cases) -> dict[int, str]:
+    """The responsible department of each case row (the item's lead department, or the vertical system's)."""
+    cases = list(cases)
+    links = vertical_links(session, [c.id for c in cases if c.case_type == "vertical"])
+    out = {}
+    for case in cases:
+        if case.id in links:
+            out[case.id] = links[case.id].department or ""
+        elif case.version_id:
+            out[case.id] = (version_parts(session, case.version_id)[2].get("elements") or {}).get("department") or ""
+    return out
+
+
 def vertical_links(session: Session, case_ids) -> dict:
     if not case_ids:
         return {}
@@ -85,7 +98,7 @@ def supervisor_of(session: Session, code: str) -> str:
 
 def parent_supervisor(session: Session, code: str) -> str | None:
     """The supervising level above ``code`` (a city/county → the province); None at the top."""
-    level, path = tenant_info(session, [code]).get(code, ("", ""))
+    _level, path = tenant_info(session, [code]).get(code, ("", ""))
     chain = path.strip("/").split("/")[:-1]
     if not chain:
         return None

@@ -10,8 +10,8 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.platform.approval.models import Task
-from tongban.platform.supervision import casedata
+from tongban.platform.approval.models import Case, Task
+from tongban.platform.supervision import bulk, casedata
 from tongban.platform.supervision.alerts import Raise, responsible
 from tongban.platform.supervision.models import Petition
 from tongban.platform.supervision.rules import Rule
@@ -33,32 +33,40 @@ def raises_for(session: Session, timers: list, rules: dict[str, Rule]) -> tuple[
     return raises, fired
 
 
+CASE_COLUMNS = (Case.id, Case.number, Case.item_code, Case.channel, Case.tenant_id, Case.state, Case.paused,
+                Case.certificate_number, Case.promised_limit_days, Case.legal_limit_days, Case.version_id, Case.case_type)
+TASK_COLUMNS = (Task.id, Task.case_id, Task.tenant_id, Task.state, Task.department, Task.assignee, Task.completed_by,
+                Task.point, Task.node_kind, Task.limit_days)
+
+
 def _case_raises(session: Session, timers: list, rules: dict[str, Rule]):
-    views = casedata.load_views(session, {t.case_id for t in timers})
+    """Plain column rows, not ORM objects: a tick that raises a thousand alerts loads a thousand cases."""
+    ids = list({t.case_id for t in timers})
+    cases = {c.id: c for c in session.execute(select(*CASE_COLUMNS).where(bulk.among(session, Case.id, ids)))}
     tasks = defaultdict(list)
-    for task in session.scalars(select(Task).where(Task.case_id.in_(list(views))).order_by(Task.id)):
+    for task in session.execute(select(*TASK_COLUMNS).where(bulk.among(session, Task.case_id, ids)).order_by(Task.id)):
         tasks[task.case_id].append(task)
+    departments = casedata.departments(session, cases.values())
     raises, fired = [], []
     for timer in timers:
-        view, rule = views.get(timer.case_id), rules.get(timer.rule_code)
-        if view is None or rule is None:
+        case, rule = cases.get(timer.case_id), rules.get(timer.rule_code)
+        if case is None or rule is None:
             continue
-        task = next((t for t in tasks[timer.case_id] if t.id == timer.task_id), None) if timer.task_id else None
-        if not _still_holds(timer, view, task):
+        task = next((t for t in tasks[case.id] if t.id == timer.task_id), None) if timer.task_id else None
+        if not _still_holds(timer, case, task):
             continue
         point = {"license_late": "conclusion", "report_up_late": None}.get(rule.code)
-        holder = task or _report_task(rule, tasks[timer.case_id])
-        who = responsible(view.case, tasks[timer.case_id], task=holder, department=view.department, point=point)
+        holder = task or _report_task(rule, tasks[case.id])
+        who = responsible(case, tasks[case.id], task=holder, department=departments.get(case.id, ""), point=point)
         if task is None:
             who["task_id"] = None
-        details = {"limit_days": _limit(rule, view, task)}
+        details = {"limit_days": _limit(rule, case, task)}
         raises.append(Raise(rule, timer.subject_key, fired_for=timer.fire_at, details=details, **who))
         fired.append(timer.id)
     return raises, fired
 
 
-def _still_holds(timer, view, task) -> bool:
-    case = view.case
+def _still_holds(timer, case, task) -> bool:
     if timer.rule_code in RUNNING_RULES:
         return case.state == "in_progress" and not case.paused
     if timer.rule_code == "node_overdue":
@@ -74,13 +82,13 @@ def _report_task(rule: Rule, tasks: list):
     return next((t for t in reversed(tasks) if t.node_kind == "report_up"), None)
 
 
-def _limit(rule: Rule, view, task) -> int | None:
+def _limit(rule: Rule, case, task) -> int | None:
     if task is not None:
         return task.limit_days
     if rule.code in ("case_warning", "case_yellow"):
-        return view.case.promised_limit_days
+        return case.promised_limit_days
     if rule.code == "case_red":
-        return view.case.legal_limit_days
+        return case.legal_limit_days
     return rule.threshold_days
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.platform.db import Base, utcnow
 from tongban.tenants.isolation import TenantOwned
+from tongban.tenants.models import PathString
 
 SEVERITIES = ("warning", "yellow", "red")
 ALERT_STATES = ("pending", "issued", "appealed", "under_supervision", "rectification_submitted", "withdrawn",
@@ -91,7 +92,7 @@ class Alert(TenantOwned, Base):
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": revision}
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
     __table_args__ = (UniqueConstraint("rule_code", "subject_key"),
                       Index("ix_supervision_alerts_tenant_state", "tenant_id", "state", "raised_at"),
                       Index("ix_supervision_alerts_correction_due", "state", "correction_due_at"))
@@ -156,16 +157,9 @@ class CaseFact(TenantOwned, Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
 
-class Rollup(TenantOwned, Base):
-    """Counts per tenant, department, item, channel and month (Beijing time), kept by adding differences."""
+class _Measures:
+    """The counts every rollup keeps (see ``stats.facts`` for what each one means)."""
 
-    __tablename__ = "supervision_rollups"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    department: Mapped[str] = mapped_column(String(100), default="")
-    item_code: Mapped[str] = mapped_column(String(60), default="")
-    channel: Mapped[str] = mapped_column(String(12), default="")
-    month: Mapped[str] = mapped_column(String(7))
     received: Mapped[int] = mapped_column(Integer, default=0)
     accepted: Mapped[int] = mapped_column(Integer, default=0)
     concluded: Mapped[int] = mapped_column(Integer, default=0)
@@ -184,8 +178,38 @@ class Rollup(TenantOwned, Base):
     ratings_bad: Mapped[int] = mapped_column(Integer, default=0)
     rating_points: Mapped[int] = mapped_column(Integer, default=0)
 
+
+class Rollup(_Measures, TenantOwned, Base):
+    """Counts per tenant, department, item, channel and month (Beijing time), kept by adding differences.
+
+    ``tenant_path`` (a division's place never changes) lets the row-level security policy test a subtree
+    without a look-up per row."""
+
+    __tablename__ = "supervision_rollups"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_path: Mapped[str] = mapped_column(PathString)
+    department: Mapped[str] = mapped_column(String(100), default="")
+    item_code: Mapped[str] = mapped_column(String(60), default="")
+    channel: Mapped[str] = mapped_column(String(12), default="")
+    month: Mapped[str] = mapped_column(String(7))
+
     __table_args__ = (UniqueConstraint("tenant_id", "department", "item_code", "channel", "month"),
                       Index("ix_supervision_rollups_month", "month", "tenant_id"))
+
+
+class TenantRollup(_Measures, TenantOwned, Base):
+    """The same counts per tenant and month only: a few thousand rows a year for the whole province, which is
+    what dashboards, drill-downs and rankings read."""
+
+    __tablename__ = "supervision_rollups_tenant"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tenant_path: Mapped[str] = mapped_column(PathString)
+    month: Mapped[str] = mapped_column(String(7))
+    online_received: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("tenant_id", "month"),)
 
 
 class ScoreModel(Base):

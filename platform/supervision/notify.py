@@ -9,45 +9,55 @@ from tongban.platform.approval.notices import HANDLER_RESOLVERS
 from tongban.platform.notify import outbox
 
 SEVERITY_ZH = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}
+FROM_DEPARTMENT = frozenset({"appealed", "rectified"})
 STATE_ZH = {"pending": "待确认", "issued": "已发出", "appealed": "申诉中", "under_supervision": "督办中",
             "rectification_submitted": "整改待审核", "withdrawn": "已撤回", "cancelled": "已撤销", "closed": "已办结"}
 
 
-def alerts_raised(session: Session, alerts: list) -> None:
+def alerts_raised(session: Session, alerts: list, vertical_cases: set[int]) -> None:
     for alert in alerts:
         if alert.state == "issued":
             to_department(session, alert, "alert_issued", _issued_text(alert))
         to_supervisors(session, alert, "alert_raised", _raised_text(alert))
-    queue_webhooks(session, [a for a in alerts if a.case_id and a.state == "issued"])
+    queue_webhooks(session, [a for a in alerts if a.case_id in vertical_cases and a.state == "issued"])
 
 
 def alert_changed(session: Session, alert, action: str, note: str = "") -> None:
-    """After a disposition: tell the department (and push an issued card to the vertical system)."""
+    """After a disposition: a department's answer goes to the supervisors, a supervisor's decision to the
+    department (and a card issued on confirmation is pushed to the vertical system)."""
     zh = f"监察{SEVERITY_ZH[alert.severity]}（{alert.details.get('rule_zh', alert.rule_code)}）{_about(alert)}：{STATE_ZH[alert.state]}"
     en = f"Supervision {alert.severity} ({alert.rule_code}) {alert.case_number or ''}: {alert.state}"
-    to_department(session, alert, f"alert_{action}", (zh + (f"。{note}" if note else ""), en))
-    if action in ("confirmed", "escalated"):
-        to_supervisors(session, alert, f"alert_{action}", (zh, en))
+    text = (zh + (f"。{note}" if note else ""), en)
+    if action in FROM_DEPARTMENT:
+        to_supervisors(session, alert, f"alert_{action}", text)
+    else:
+        to_department(session, alert, f"alert_{action}", text)
+    if action == "escalated":
+        to_supervisors(session, alert, f"alert_{action}", text)
     if action == "confirmed" and alert.case_id:
         queue_webhooks(session, [alert])
 
 
 def to_department(session: Session, alert, topic: str, text: tuple[str, str]) -> int:
-    return _send(session, alert, topic, text, alert.tenant_id, None, alert.department or None)
+    return send(session, alert.tenant_id, alert.tenant_id, None, alert.department or None, topic, text,
+                {"alert": alert.id, "case": alert.case_number})
 
 
 def to_supervisors(session: Session, alert, topic: str, text: tuple[str, str]) -> int:
-    return _send(session, alert, topic, text, alert.supervisor_code, "supervisor", None)
+    return send(session, alert.tenant_id, alert.supervisor_code, "supervisor", None, topic, text,
+                {"alert": alert.id, "case": alert.case_number})
 
 
-def _send(session, alert, topic, text, tenant_code, role, department) -> int:
+def send(session: Session, owner: str, tenant_code: str, role: str | None, department: str | None, topic: str,
+         text: tuple[str, str], reference: dict) -> int:
+    """An email to everyone the identity room lists for (tenant, role, department), via the outbox."""
     count = 0
     for resolve in HANDLER_RESOLVERS:
         for contact in resolve(session, tenant_code, role, department):
             if contact.get("email"):
-                outbox.add(session, tenant_id=alert.tenant_id, channel="email", recipient=contact["email"],
+                outbox.add(session, tenant_id=owner, channel="email", recipient=contact["email"],
                            subject=f"【电子监察】{text[0][:60]}", body=f"{text[0]}\n{text[1]}", topic=topic,
-                           reference={"alert": alert.id, "case": alert.case_number})
+                           reference=reference)
                 count += 1
     return count
 
@@ -58,8 +68,8 @@ def _about(alert) -> str:
 
 def _issued_text(alert) -> tuple[str, str]:
     return (f"您单位收到监察{SEVERITY_ZH[alert.severity]}：{alert.details.get('rule_zh', '')}，{_about(alert)}。",
-            f"Your department received a supervision {alert.severity}: {alert.details.get('rule_en', '')}, "
-            f"{alert.case_number or alert.subject_key}.")
+            (f"Your department received a supervision {alert.severity}: {alert.details.get('rule_en', '')}, "
+             f"{alert.case_number or alert.subject_key}."))
 
 
 def _raised_text(alert) -> tuple[str, str]:

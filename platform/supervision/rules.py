@@ -12,6 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from tongban.platform import audit
+from tongban.platform.db import utcnow
 from tongban.platform.supervision.errors import SupervisionError
 from tongban.platform.supervision.models import SEVERITIES, SupervisionRule
 
@@ -55,16 +56,15 @@ PROVINCE_PATH = "/46/"
 
 
 def ensure_default_rules(session: Session, *, actor: str = "system:seed") -> int:
-    """Add every default rule not yet present (safe to run twice); returns how many were added."""
-    present = set(session.scalars(select(SupervisionRule.code).where(SupervisionRule.current.is_(True))))
-    added = 0
-    for rule in DEFAULTS:
-        if rule.code not in present:
-            session.add(_row(rule, version=1, actor=actor))
-            added += 1
-    if added:
-        session.flush()
-    return added
+    """Add every default rule not yet present (safe to run twice, and by two workers at once)."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    present = set(session.scalars(select(SupervisionRule.code)))
+    rows = [_values(rule, version=1, actor=actor) for rule in DEFAULTS if rule.code not in present]
+    if rows:
+        insert = postgresql.insert if session.get_bind().dialect.name == "postgresql" else sqlite.insert
+        session.execute(insert(SupervisionRule).values(rows).on_conflict_do_nothing(index_elements=["code", "version"]))
+    return len(rows)
 
 
 def current_rules(session: Session) -> dict[str, Rule]:
@@ -121,10 +121,14 @@ def _check(changes: dict) -> None:
             raise SupervisionError("bad_flag", f"{flag} 应为是或否", f"{flag} is true or false", field=flag)
 
 
+def _values(rule: Rule, *, version: int, actor: str) -> dict:
+    return {"code": rule.code, "version": version, "current": True, "name_zh": rule.name_zh, "name_en": rule.name_en,
+            "severity": rule.severity, "threshold_days": rule.threshold_days, "auto_issue": rule.auto_issue,
+            "enabled": rule.enabled, "params": dict(rule.params), "changed_by": actor, "changed_at": utcnow()}
+
+
 def _row(rule: Rule, *, version: int, actor: str) -> SupervisionRule:
-    return SupervisionRule(code=rule.code, version=version, current=True, name_zh=rule.name_zh, name_en=rule.name_en,
-                           severity=rule.severity, threshold_days=rule.threshold_days, auto_issue=rule.auto_issue,
-                           enabled=rule.enabled, params=dict(rule.params), changed_by=actor)
+    return SupervisionRule(**_values(rule, version=version, actor=actor))
 
 
 def _rule(row: SupervisionRule) -> Rule:

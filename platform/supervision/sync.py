@@ -15,14 +15,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tongban.platform.approval.models import CaseEvent
 from tongban.platform.calendar.working_days import WorkCalendar
 from tongban.platform.db import utcnow
-from tongban.platform.supervision import casedata, event_rules
+from tongban.platform.supervision import bulk, casedata, event_rules
 from tongban.platform.supervision.models import SupervisionTimer, SyncCursor
 from tongban.platform.supervision.rules import Rule
 from tongban.platform.supervision.stats import facts
@@ -51,31 +51,71 @@ def sync_batch(session: Session, rules: dict[str, Rule], calendar: WorkCalendar,
     facts.refresh_facts(session, views, calendar)
     event_rules.apply(session, events, views, rules, now)
     moved = advance(cursor, events, utcnow())
-    session.execute(update(SyncCursor).where(SyncCursor.id == 1).values(last_event_id=moved))
+    if moved != cursor:
+        session.execute(update(SyncCursor).where(SyncCursor.id == 1).values(last_event_id=moved, updated_at=utcnow()))
     return SyncResult(len(events), len(case_ids), moved)
 
 
 def case_changed(session: Session, calendar: WorkCalendar, case_id: int, now: datetime,
                  rules: dict[str, Rule] | None = None) -> None:
-    """The engine's hook: call after an action changed ``case_id``, in the same unit of work."""
+    """The engine's hook: call after an action changed ``case_id``, in the same unit of work.
+
+    Timers belong to the handling tenant and are always set here. The statistics are set here too unless the
+    case was received at another tenant's window (全省通办) and the unit of work is that handling tenant's
+    alone: the receiving tenant's figures are then left to the tick, which writes as the platform.
+    """
     from tongban.platform.supervision.rules import current_rules
 
     rules = rules or current_rules(session)
     views = casedata.load_views(session, [case_id])
     reconcile(session, views, rules, calendar, now)
-    facts.refresh_facts(session, views, calendar)
+    context = session.info.get("tenant")
+    view = views.get(case_id)
+    if view is not None and (getattr(context, "path", None) == "/"
+                             or view.case.received_tenant_id == view.case.tenant_id):
+        facts.refresh_facts(session, views, calendar)
+
+
+def rearm_all(database, now: datetime | None = None, *, batch: int = 1000) -> int:
+    """After a rule changed: re-derive the timers of every case they may concern (in id batches); returns cases."""
+    from sqlalchemy import and_, or_
+
+    from tongban.platform.approval.models import Case
+    from tongban.platform.supervision.rules import current_rules
+    from tongban.platform.supervision.tick import calendars_for
+    from tongban.tenants.isolation import TenantContext
+
+    now, last, total = now or utcnow(), 0, 0
+    concerned = or_(Case.state.in_(("submitted", "in_progress", "supplement", "reported")),
+                    and_(Case.state == "concluded", Case.result == "approved", Case.certificate_number.is_(None)))
+    while True:
+        with database.unit_of_work(TenantContext.system("supervision re-arm after a rule change")) as session:
+            ids = list(session.scalars(select(Case.id).where(Case.id > last, concerned).order_by(Case.id).limit(batch)))
+            if not ids:
+                return total
+            reconcile(session, casedata.load_views(session, ids), current_rules(session),
+                      calendars_for(database).calendar(session), now)
+        last, total = ids[-1], total + len(ids)
+
+
+SYNC_LOCK = 7_340_046  # PostgreSQL advisory lock key of the sync ("46" in the middle, for Hainan)
 
 
 def lock_cursor(session: Session, now: datetime) -> int:
-    """Take the cursor row (PostgreSQL row lock / SQLite write lock): concurrent syncs run one after another."""
-    for _ in range(2):
-        if session.execute(update(SyncCursor).where(SyncCursor.id == 1).values(updated_at=utcnow())).rowcount:
-            return session.scalar(select(SyncCursor.last_event_id).where(SyncCursor.id == 1))
-        try:
-            with session.begin_nested():
-                session.execute(insert(SyncCursor).values(id=1, last_event_id=0, updated_at=utcnow()))
-        except IntegrityError:
-            continue
+    """Serialise concurrent syncs and read the cursor. PostgreSQL: a transaction-level advisory lock (a quiet
+    tick then writes nothing); SQLite: touching the cursor row takes the database write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SYNC_LOCK})
+        found = session.scalar(select(SyncCursor.last_event_id).where(SyncCursor.id == 1))
+        if found is not None:
+            return found
+    elif session.execute(update(SyncCursor).where(SyncCursor.id == 1).values(updated_at=utcnow())).rowcount:
+        return session.scalar(select(SyncCursor.last_event_id).where(SyncCursor.id == 1))
+    try:
+        with session.begin_nested():
+            session.execute(insert(SyncCursor).values(id=1, last_event_id=0, updated_at=utcnow()))
+    except IntegrityError:
+        pass
     return session.scalar(select(SyncCursor.last_event_id).where(SyncCursor.id == 1))
 
 
@@ -117,13 +157,7 @@ def reconcile(session: Session, views: dict, rules: dict[str, Rule], calendar: W
 
 
 def insert_timers(session: Session, rows: list[dict]) -> None:
-    from sqlalchemy.dialects import postgresql, sqlite
-
-    dialect = session.get_bind().dialect.name
-    statement = (postgresql.insert if dialect == "postgresql" else sqlite.insert)(SupervisionTimer)
-    for start in range(0, len(rows), 1000):
-        session.execute(statement.values(rows[start:start + 1000])
-                        .on_conflict_do_nothing(index_elements=["rule_code", "subject_key"]))
+    bulk.insert(session, SupervisionTimer.__table__, rows, conflict=("rule_code", "subject_key"))
 
 
 def _timer_row(plan: Planned, tenant: str) -> dict:

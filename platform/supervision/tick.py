@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from tongban.platform.calendar.store import CalendarProvider
 from tongban.platform.db import utcnow
-from tongban.platform.supervision import disposition, firing, sync
+from tongban.platform.supervision import bulk, disposition, firing, sync
 from tongban.platform.supervision.alerts import raise_alerts
 from tongban.platform.supervision.models import Alert, SupervisionTimer, SyncCursor
 from tongban.platform.supervision.rules import current_rules
@@ -46,16 +46,18 @@ def tick(database, now: datetime | None = None, *, calendars: CalendarProvider |
     now = now or utcnow()
     calendars = calendars or calendars_for(database)
     result = TickResult()
+    rules = None
     while True:
         with database.unit_of_work(TenantContext.system("supervision sync")) as session:
-            done = sync.sync_batch(session, current_rules(session), calendars.calendar(session), now)
+            rules = rules or current_rules(session)
+            done = sync.sync_batch(session, rules, calendars.calendar(session), now)
         result.events += done.events
         result.cases_synced += done.cases
         if done.events < sync.BATCH:
             break
     while True:
         with database.unit_of_work(TenantContext.system("supervision tick")) as session:
-            raised, claimed = fire_due(session, now)
+            raised, claimed = fire_due(session, now, rules)
         result.alerts += raised
         if claimed < FIRE_BATCH:
             break
@@ -65,20 +67,21 @@ def tick(database, now: datetime | None = None, *, calendars: CalendarProvider |
     return result
 
 
-def fire_due(session: Session, now: datetime) -> tuple[list[int], int]:
+def fire_due(session: Session, now: datetime, rules: dict | None = None) -> tuple[list[int], int]:
     """Claim up to ``FIRE_BATCH`` due timers and raise their alerts; returns (new alert ids, timers looked at)."""
-    query = (select(SupervisionTimer).where(SupervisionTimer.state == "armed", SupervisionTimer.fire_at <= now)
-             .order_by(SupervisionTimer.fire_at).limit(FIRE_BATCH))
+    t = SupervisionTimer
+    query = (select(t.id, t.rule_code, t.subject_key, t.case_id, t.task_id, t.petition_id, t.fire_at)
+             .where(t.state == "armed", t.fire_at <= now).order_by(t.fire_at).limit(FIRE_BATCH))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
-    timers = list(session.scalars(query))
+    timers = session.execute(query).all()
     if not timers:
         return [], 0
-    rules = current_rules(session)
+    rules = rules or current_rules(session)
     raises, holding = firing.raises_for(session, timers, rules)
     if not holding:
         return [], len(timers)
-    claimed = set(session.scalars(update(SupervisionTimer).where(SupervisionTimer.id.in_(holding),
+    claimed = set(session.scalars(update(SupervisionTimer).where(bulk.among(session, SupervisionTimer.id, holding),
                                                                  SupervisionTimer.state == "armed")
                                   .values(state="fired").returning(SupervisionTimer.id)
                                   .execution_options(synchronize_session=False)))

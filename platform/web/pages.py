@@ -1,11 +1,14 @@
-"""Public pages of the foundation: a tenant's home with its place in the tree and its notices."""
+"""The foundation's page helpers: the request's tenant and its place in the tree.
+
+The home page itself is the portal's (platform/portal/web.py, mounted at "/" before these routes); it keeps
+what the foundation promised: the tenant's name as the page's heading, the breadcrumb of its ancestors,
+the tenant list (every city and county on the province's page, with the count of all portals), notices.
+"""
 from __future__ import annotations
 
 from starlette.requests import Request
-from starlette.routing import Route
 
-from tongban.platform.content.notices import latest_notices
-from tongban.tenants.directory import TenantInfo
+from tongban.tenants.directory import Snapshot, TenantInfo
 from tongban.tenants.resolution import TenantResolutionError
 
 
@@ -20,24 +23,18 @@ def tenant_link(request: Request, tenant: TenantInfo) -> str:
     return f"/t/{tenant.code}/"
 
 
-def home(request: Request):
-    tenant = current_tenant(request)
-    snapshot = request.app.state.directory.snapshot
-    with request.app.state.database.unit_of_work(tenant.context()) as session:
-        notices = [{"title": n.title, "body": n.body, "published_at": n.published_at}
-                   for n in latest_notices(session, limit=5)]
-    context = {
-        "tenant": tenant,
+def tree_context(snapshot: Snapshot, tenant: TenantInfo) -> dict:
+    """The tenant's ancestors, children and grandchildren, and the number of portals in the province."""
+    children = snapshot.children.get(tenant.code, ())
+    return {
         "ancestors": snapshot.ancestors(tenant.code),
-        "children": snapshot.children.get(tenant.code, ()),
-        "grandchildren": {c.code: snapshot.children.get(c.code, ()) for c in snapshot.children.get(tenant.code, ())},
-        "notices": notices,
+        "children": children,
+        "grandchildren": {c.code: snapshot.children.get(c.code, ()) for c in children},
         "tenant_count": len(snapshot.by_code),
         "is_root": tenant.parent_code is None,
     }
-    return request.app.state.templates.TemplateResponse(request, "home.html", context)
 
 
-routes = [Route("/", home, name="home")]
+routes: list = []
 
-__all__ = ["routes", "current_tenant", "TenantResolutionError"]
+__all__ = ["TenantResolutionError", "current_tenant", "routes", "tenant_link", "tree_context"]

@@ -34,7 +34,7 @@ class Rating(TenantOwned, Base):
     appeal_decision: Mapped[str | None] = mapped_column(Text)
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": revision}
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
     __table_args__ = (UniqueConstraint("case_id"), UniqueConstraint("visit_key"),
                       Index("ix_service_ratings_tenant_rated", "tenant_id", "rated_at"))
 
@@ -59,4 +59,4 @@ class Rectification(TenantOwned, Base):
     confirmed_at: Mapped[datetime | None] = mapped_column()
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
-    __mapper_args__ = {"version_id_col": revision}
+    __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012

@@ -9,10 +9,10 @@ from collections import Counter, defaultdict
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from tongban.platform.supervision.models import MEASURES, Rollup
+from tongban.platform.supervision import bulk
+from tongban.platform.supervision.models import MEASURES, Rollup, TenantRollup
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 SEP = "\x1f"
@@ -34,20 +34,26 @@ def difference(before: dict | None, after: dict | None) -> dict[str, int]:
 
 
 def apply(session: Session, delta: dict[str, int]) -> int:
-    """Add ``delta`` to the rollup rows (created on first use); one statement for every row touched."""
-    rows: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+    """Add ``delta`` to both rollups (rows created on first use), in one statement per table."""
+    from tongban.platform.supervision.casedata import tenant_info
+    from tongban.platform.supervision.event_rules import ONLINE_CHANNELS
+
+    fine: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys(MEASURES, 0))
+    coarse: dict[tuple, dict[str, int]] = defaultdict(lambda: dict.fromkeys((*MEASURES, "online_received"), 0))
     for joined, value in delta.items():
         *dims, measure = joined.split(SEP)
-        rows[tuple(dims)][measure] += value
-    rows = {dims: measures for dims, measures in rows.items() if any(measures.values())}
-    if not rows:
+        fine[tuple(dims)][measure] += value
+        coarse[(dims[0], dims[4])][measure] += value
+        if measure == "received" and dims[3] in ONLINE_CHANNELS:
+            coarse[(dims[0], dims[4])]["online_received"] += value
+    fine = {dims: m for dims, m in fine.items() if any(m.values())}
+    if not fine:
         return 0
-    values = [{**dict(zip(DIMENSIONS, dims)), **measures} for dims, measures in sorted(rows.items())]
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = insert(Rollup).values(values)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(DIMENSIONS),
-        set_={m: getattr(Rollup.__table__.c, m) + getattr(statement.excluded, m) for m in MEASURES})
-    session.execute(statement)
-    return len(values)
+    paths = {code: info[1] for code, info in tenant_info(session, {dims[0] for dims in fine}).items()}
+    bulk.insert(session, Rollup.__table__, [
+        {**dict(zip(DIMENSIONS, dims)), "tenant_path": paths[dims[0]], **m} for dims, m in sorted(fine.items())],
+        conflict=DIMENSIONS, add=MEASURES)
+    bulk.insert(session, TenantRollup.__table__, [
+        {"tenant_id": t, "month": month, "tenant_path": paths[t], **m} for (t, month), m in sorted(coarse.items())
+        if any(m.values())], conflict=("tenant_id", "month"), add=(*MEASURES, "online_received"))
+    return len(fine)

@@ -1,0 +1,120 @@
+"""Cases as applicants and the public see them: my cases, a case's public timeline, progress by number and
+query code, and the public list of concluded cases (办件结果公示) with applicants masked.
+
+An applicant's own cases may be handled anywhere in the province (全省通办), so they are read in an explicit
+system scope filtered by the applicant's subject; a progress query finds a case by its number and shows
+it only when the query code matches. Internal events (``public`` false) are never shown.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.platform.approval.guards import STATE_LABELS
+from tongban.platform.approval.models import Case, CaseEvent, CaseMaterial
+from tongban.platform.approval.numbers import query_code_matches
+
+ACTIONS = {
+    "submit": ("提交申请", "application submitted"), "accept": ("受理", "accepted"), "refuse": ("不予受理", "refused"),
+    "request_supplement": ("要求补正材料", "supplements requested"), "supply": ("补正材料", "supplements handed in"),
+    "supply_rongque": ("补交容缺材料", "missing material handed in"), "forward": ("转办", "forwarded"),
+    "approve": ("审核通过", "approved at this step"), "reject": ("不予批准", "rejected"), "roll_back": ("退回", "sent back"),
+    "withdraw": ("撤回申请", "withdrawn"), "charge": ("通知缴费", "fee requested"), "pay": ("已缴费", "fee paid"),
+    "deliver": ("送达", "delivered"), "report_up": ("上报上级", "reported to a higher level"),
+    "received_report": ("上级已接收", "received by the higher level"), "upper_decided": ("上级已决定", "decided above"),
+    "conclude": ("办结", "concluded"),
+}
+RESULTS = {"approved": ("准予办理", "approved"), "rejected": ("不予批准", "rejected"), "refused": ("不予受理", "refused"),
+           "withdrawn": ("已撤回", "withdrawn")}
+MATERIAL_STATUS = {"provided": ("已提交", "handed in"), "license": ("电子证照免交", "e-licence used"),
+                   "missing": ("无需提交", "not needed"), "rongque": ("容缺待补", "to follow"),
+                   "supplied": ("已补交", "supplied later")}
+
+
+@dataclass(frozen=True)
+class CaseView:
+    id: int
+    number: str
+    item_code: str
+    item_name: str
+    tenant_code: str
+    state: str
+    status: tuple[str, str]
+    result: tuple[str, str] | None
+    submitted_at: object
+    concluded_at: object
+    promised_due_at: object
+    materials: list[dict]
+    timeline: list[dict]
+
+
+def _view(session: Session, case: Case, *, with_materials: bool) -> CaseView:
+    events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True))
+                             .order_by(CaseEvent.seq))
+    timeline = [{"at": e.at, "action": ACTIONS.get(e.action, (e.action, e.action)),
+                 "status": STATE_LABELS.get(e.to_state or "", None), "comment": e.comment} for e in events]
+    materials = [{"name": m.name, "status": MATERIAL_STATUS.get(m.status, (m.status, m.status))}
+                 for m in session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id)
+                                          .order_by(CaseMaterial.id))] if with_materials else []
+    return CaseView(case.id, case.number, case.item_code, case.item_name, case.tenant_id, case.state,
+                    STATE_LABELS.get(case.state, (case.state, case.state)), RESULTS.get(case.result or ""),
+                    case.submitted_at, case.concluded_at, case.promised_due_at, materials, timeline)
+
+
+def my_cases(session: Session, subject: str, limit: int = 200) -> list[dict]:
+    """The applicant's cases, newest first (a unit of work in a system scope: cases live in many tenants)."""
+    rows = session.execute(select(Case.number, Case.item_name, Case.state, Case.result, Case.submitted_at,
+                                  Case.tenant_id).where(Case.applicant_subject == subject)
+                           .order_by(Case.submitted_at.desc(), Case.id.desc()).limit(limit)).all()
+    return [{"number": r.number, "item_name": r.item_name, "status": STATE_LABELS.get(r.state, (r.state, r.state)),
+             "result": RESULTS.get(r.result or ""), "submitted_at": r.submitted_at, "tenant_code": r.tenant_id}
+            for r in rows]
+
+
+def applicant_case(session: Session, number: str, subject: str) -> CaseView | None:
+    """The case if ``subject`` applied for it; None otherwise (someone else's case looks like no case)."""
+    case = session.scalar(select(Case).where(Case.number == number))
+    if case is None or case.applicant_subject != subject:
+        return None
+    return _view(session, case, with_materials=True)
+
+
+def case_by_query_code(session: Session, secret_key: str, number: str, code: str) -> CaseView | None:
+    number, code = number.strip()[:40], code.strip()[:12]
+    if not number or not code:
+        return None
+    case = session.scalar(select(Case).where(Case.number == number))
+    if case is None or not query_code_matches(secret_key, case.number, code, case.query_code_hash):
+        return None
+    return _view(session, case, with_materials=False)
+
+
+def public_results(session: Session, tenant_code: str, limit: int = 200) -> list[dict]:
+    """Concluded (or refused) cases handled by the unit of work's tenant, applicants masked."""
+    rows = session.execute(select(Case.number, Case.item_name, Case.applicant, Case.result, Case.concluded_at)
+                           .where(Case.tenant_id == tenant_code, Case.state.in_(("concluded", "refused")),
+                                  Case.parent_case_id.is_(None))
+                           .order_by(Case.concluded_at.desc(), Case.id.desc()).limit(limit)).all()
+    return [{"number": r.number, "item_name": r.item_name, "applicant": mask_applicant(r.applicant or {}),
+             "result": RESULTS.get(r.result or "", ("已办结", "concluded")), "concluded_at": r.concluded_at}
+            for r in rows]
+
+
+def mask_applicant(applicant: dict) -> str:
+    name = str(applicant.get("name") or "")
+    if applicant.get("kind") == "enterprise" or len(name) > 6:
+        return mask_organisation(name)
+    return mask_person(name)
+
+
+def mask_person(name: str) -> str:
+    return (name[0] + "*" * max(len(name) - 1, 1)) if name else "*"
+
+
+def mask_organisation(name: str) -> str:
+    if len(name) <= 4:
+        return mask_person(name)
+    keep = 2 if len(name) < 10 else 4
+    return name[:keep] + "*" * max(len(name) - keep - 2, 2) + name[-2:]

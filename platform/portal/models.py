@@ -1,0 +1,111 @@
+"""The portal's tables: tenant themes, drafts of applications, appointment slots and bookings, query attempts.
+
+A tenant theme is configuration its subtree inherits (a township looks like its county unless it sets its
+own), so it is a ``TenantInherited`` row: visible to the tenant and everything below it, written only by
+the tenant itself (row-level security on PostgreSQL, the ORM flush check on both databases).
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from tongban.platform.db import Base, utcnow
+from tongban.tenants.isolation import TenantInherited, TenantOwned
+
+DRAFT, PUBLISHED = "draft", "published"
+
+
+class PortalTheme(TenantInherited, Base):
+    """A tenant's theme: design tokens and template overrides by name; one draft and one published row."""
+
+    __tablename__ = "portal_themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(12))  # draft | published
+    tokens: Mapped[dict] = mapped_column(JSON, default=dict)
+    templates: Mapped[dict] = mapped_column(JSON, default=dict)  # template name → source
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    published_at: Mapped[datetime | None] = mapped_column()
+
+    __table_args__ = (UniqueConstraint("tenant_id", "status"),)
+
+
+class ThemeFailure(TenantOwned, Base):
+    """A tenant template that failed while rendering a page (the page fell back to the parent's)."""
+
+    __tablename__ = "portal_theme_failures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    template_name: Mapped[str] = mapped_column(String(120))
+    revision: Mapped[int] = mapped_column(Integer)
+    error: Mapped[str] = mapped_column(Text)
+    line: Mapped[int | None] = mapped_column(Integer)
+    page_tenant: Mapped[str] = mapped_column(String(12))
+    count: Mapped[int] = mapped_column(Integer, default=1)
+    first_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("tenant_id", "template_name", "revision"),)
+
+
+class ApplicationDraft(TenantOwned, Base):
+    """An application saved on the server, resumable on any device by the same applicant."""
+
+    __tablename__ = "portal_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_subject: Mapped[str] = mapped_column(String(80))
+    item_code: Mapped[str] = mapped_column(String(60))
+    form_data: Mapped[dict] = mapped_column(JSON, default=dict)
+    files: Mapped[dict] = mapped_column(JSON, default=dict)  # material id / file field → upload tokens
+    licenses: Mapped[dict] = mapped_column(JSON, default=dict)  # material id → e-license number
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("tenant_id", "applicant_subject", "item_code"),)
+
+
+class AppointmentSlot(TenantOwned, Base):
+    """A window's time slot on one day with its capacity; ``booked`` only moves by a guarded update."""
+
+    __tablename__ = "portal_appointment_slots"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    window: Mapped[str] = mapped_column("window_name", String(100))
+    day: Mapped[date] = mapped_column(Date)
+    start: Mapped[str] = mapped_column("start_time", String(5))  # "09:00", Beijing time
+    end: Mapped[str] = mapped_column("end_time", String(5))
+    capacity: Mapped[int] = mapped_column(Integer)
+    booked: Mapped[int] = mapped_column(Integer, default=0)
+
+    __table_args__ = (UniqueConstraint("tenant_id", "window_name", "day", "start_time"),
+                      Index("ix_portal_appointment_slots_day", "tenant_id", "day"))
+
+
+class Appointment(TenantOwned, Base):
+    __tablename__ = "portal_appointments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("portal_appointment_slots.id", ondelete="CASCADE"), index=True)
+    number: Mapped[str] = mapped_column(String(24), unique=True)
+    applicant_subject: Mapped[str] = mapped_column(String(80), index=True)
+    applicant_name: Mapped[str] = mapped_column(String(100))
+    phone: Mapped[str] = mapped_column(String(20))
+    item_code: Mapped[str | None] = mapped_column(String(60))
+    status: Mapped[str] = mapped_column(String(12), default="booked")  # booked | cancelled
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("slot_id", "applicant_subject"),)
+
+
+class QueryAttempts(Base):
+    """Wrong query codes per case number and per client address in the current window (not tenant data)."""
+
+    __tablename__ = "portal_query_attempts"
+
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)  # "case:<number>" | "ip:<address>"
+    window_start: Mapped[datetime] = mapped_column(default=utcnow)
+    failures: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,209 @@
+"""Applying online: the form from the item's schema, material uploads, e-licences, drafts, submission."""
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from itsdangerous import URLSafeTimedSerializer
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Route
+
+from tongban.platform.approval.errors import ApprovalError, SubmissionInvalid
+from tongban.platform.approval.flowcache import version_parts
+from tongban.platform.files.models import Upload
+from tongban.platform.files.store import UploadRefused, UploadRules
+from tongban.platform.portal import applying
+from tongban.platform.portal.apply_view import apply_view
+from tongban.platform.portal.formdata import parse_post
+from tongban.platform.portal.web_common import (
+    Ctx,
+    PortalUser,
+    call,
+    csrf_ok,
+    finish,
+    not_found,
+    page,
+    portal_of,
+    redirect,
+    render,
+    require_user,
+    theme_of,
+    trail,
+)
+
+MAX_BODY = 120 * 1024 * 1024
+MB = 1024 * 1024
+FLASH_COOKIE = "tb_portal_flash"
+
+
+def flash_serializer(request: Request) -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(portal_of(request).secret_key, salt="tongban.portal.flash")
+
+
+@page
+async def apply_page(request: Request, ctx: Ctx):
+    user = require_user(ctx)
+    return await call(_apply_get, request, ctx, user, request.path_params["code"])
+
+
+def _apply_get(request: Request, ctx: Ctx, user: PortalUser, code: str) -> Response:
+    portal = portal_of(request)
+    with portal.database.unit_of_work(ctx.tenant.context()) as session:
+        theme = theme_of(session, ctx)
+        guide, schema = _item(session, portal, ctx, code)
+        draft = applying.load_draft(session, user.subject, code)
+        attempt = applying.attempt_from_draft(draft)
+        uploads = applying.owned_uploads(session, user.subject, [t for v in attempt.files.values() for t in v])
+    for material in guide.materials:  # offer the applicant's e-licence when the library knows it
+        if material["license_type"] and material["id"] not in attempt.licenses:
+            found = applying.find_e_license(user.identity, material["license_type"])
+            if found:
+                attempt.licenses[material["id"]] = found
+    message = ctx._("已恢复上次保存的草稿。") if draft else None
+    return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message)
+
+
+def _item(session, portal, ctx: Ctx, code: str):
+    guide = portal.guides.guide(session, ctx.tenant, code)
+    if guide is None or not guide.online:
+        raise not_found(ctx)
+    return guide, version_parts(session, guide.version_id)[1]
+
+
+def _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message=None, status=200):
+    snapshot = request.app.state.directory.snapshot
+    view = apply_view(guide, schema, attempt, uploads, user.identity, ctx.lang, snapshot)
+    data = {"trail": trail(request, ctx, (guide.name, f"{ctx.base}/items/{quote(guide.code)}"), (ctx._("在线申请"), None)),
+            "guide": guide, "view": view, "message": message, "action": f"{ctx.base}/items/{quote(guide.code)}/apply"}
+    return render(request, ctx, theme, "portal/apply.html", data, status)
+
+
+@page
+async def apply_post(request: Request, ctx: Ctx):
+    user = require_user(ctx)
+    if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        return finish(ctx, Response("请求过大 / request too large", status_code=413))
+    form = await request.form(max_files=60, max_fields=2000, max_part_size=256 * 1024)
+    if not await csrf_ok(request, form):
+        return finish(ctx, Response("表单已过期，请刷新后重试 / the form expired; reload it", status_code=403))
+    try:
+        return await call(_apply_post, request, ctx, user, request.path_params["code"], form)
+    finally:
+        await form.close()
+
+
+def _apply_post(request: Request, ctx: Ctx, user: PortalUser, code: str, form) -> Response:
+    portal = portal_of(request)
+    action = str(form.get("action") or "save")
+    values = {k: form.getlist(k) for k in form if k.startswith("f.")}
+    with portal.database.unit_of_work(ctx.tenant.context()) as session:
+        theme = theme_of(session, ctx)
+        guide, schema = _item(session, portal, ctx, code)
+        attempt = applying.Attempt()
+        extra, dropped = _row_actions(action)
+        attempt.form_data = parse_post(schema, values, extra_rows=extra, drop_rows=dropped)
+        _collect_files(session, portal, user, code, guide, schema, form, attempt)
+        _collect_licenses(guide, form, attempt, action == "submit")
+        applying.save_draft(session, user.subject, code, attempt)
+        uploads = applying.owned_uploads(session, user.subject, [t for v in attempt.files.values() for t in v])
+    if action != "submit" or attempt.errors:
+        message = ctx._("草稿已保存，可在任何设备上登录后继续填写。") if action == "save" and not attempt.errors else None
+        status = 422 if attempt.errors else 200
+        return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message, status)
+    return _submit(request, ctx, theme, user, guide, schema, attempt, uploads)
+
+
+def _row_actions(action: str) -> tuple[dict, dict]:
+    parts = action.split(":")
+    if parts[0] == "add_row" and len(parts) == 2:
+        return {parts[1]: 1}, {}
+    if parts[0] == "remove_row" and len(parts) == 3 and parts[2].isdigit():
+        return {}, {parts[1]: int(parts[2])}
+    return {}, {}
+
+
+def _collect_files(session, portal, user, code, guide, schema, form, attempt) -> None:
+    """Kept uploads (ticked) plus new files, each stored at once; a refused file becomes a field error."""
+    targets = [(f"{applying.MATERIAL}{m['id']}", f"materials.{m['id']}",
+                UploadRules(m["formats"], int(float(m["max_size_mb"]) * MB), m["name"])) for m in guide.materials]
+    for spec in schema.fields:
+        if spec.type == "file":
+            formats = [a.lstrip(".") for a in spec.accept if a.startswith(".")] or ["pdf", "jpg", "png"]
+            targets.append((spec.name, spec.name, UploadRules(formats, spec.max_size or 10 * MB, spec.label.zh)))
+    kept = applying.owned_uploads(session, user.subject, [t for p, _, _ in targets for t in form.getlist(f"keep.{p}")])
+    for purpose, path, rules in targets:
+        tokens = [t for t in form.getlist(f"keep.{purpose}") if t in kept]
+        for upload in form.getlist(f"file.{purpose}"):
+            if not isinstance(upload, UploadFile) or not upload.filename:
+                continue
+            try:
+                stored = portal.store.accept(session, owner=user.subject, item_code=code, purpose=purpose,
+                                             filename=upload.filename, stream=upload.file, rules=rules)
+                tokens.append(stored.token)
+            except UploadRefused as refused:
+                attempt.error(path, refused.code, refused.zh, refused.en)
+        attempt.files[purpose] = tokens
+
+
+def _collect_licenses(guide, form, attempt: applying.Attempt, submitting: bool) -> None:
+    for m in guide.materials:
+        if not m["license_type"]:
+            continue
+        number = str(form.get(f"licno.{m['id']}") or "").strip()[:80]
+        attempt.licenses[m["id"]] = number
+        if form.get(f"lic.{m['id']}"):
+            attempt.license_opt_in.add(m["id"])
+            if submitting and not number:
+                attempt.error(f"materials.{m['id']}", "license_number", "选择使用电子证照时请填写证照编号",
+                              "enter the licence number to use the e-licence")
+
+
+def _submit(request, ctx, theme, user, guide, schema, attempt, uploads) -> Response:
+    portal = portal_of(request)
+    file_fields = {s.name for s in schema.fields if s.type == "file"}
+    application = applying.application_of(guide.code, attempt, applying.applicant_of(user.subject, user.kind,
+                                                                                     user.identity), uploads, file_fields)
+    try:
+        result = portal.approval.submit(ctx.tenant.code, ctx.tenant.code, user.actor, application)
+    except SubmissionInvalid as invalid:
+        attempt.errors = list(invalid.errors)
+        return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, None, 422)
+    except ApprovalError as refused:
+        attempt.error("", refused.code, refused.zh, refused.en)
+        return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, None, 422)
+    with portal.database.unit_of_work(ctx.tenant.context()) as session:
+        applying.attach_uploads(session, user.subject, [t for v in attempt.files.values() for t in v], result["number"])
+        applying.delete_draft(session, user.subject, guide.code)
+    response = redirect(ctx, f"{ctx.base}/cases/{result['number']}")
+    response.set_cookie(FLASH_COOKIE, flash_serializer(request).dumps({"number": result["number"],
+                                                                        "query_code": result["query_code"]}),
+                        max_age=600, httponly=True, samesite="lax", path="/")
+    return response
+
+
+@page
+async def my_upload(request: Request, ctx: Ctx):
+    user = require_user(ctx)
+    return await call(_my_upload, request, ctx, user, request.path_params["token"])
+
+
+def _my_upload(request: Request, ctx: Ctx, user: PortalUser, token: str) -> Response:
+    portal = portal_of(request)
+    with portal.database.unit_of_work(ctx.tenant.context()) as session:
+        upload = applying.owned_uploads(session, user.subject, [token]).get(token)
+        found = upload and (portal.store.path_of(upload), upload.content_type, upload.original_name)
+    if not found or not found[0].exists():
+        raise not_found(ctx)
+    response = FileResponse(found[0], media_type=found[1], headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found[2])}"})
+    return finish(ctx, response)
+
+
+routes = [
+    Route("/items/{code}/apply", apply_page, methods=["GET"]),
+    Route("/items/{code}/apply", apply_post, methods=["POST"]),
+    Route("/uploads/{token}", my_upload),
+]
+
+__all__ = ["Upload", "routes"]

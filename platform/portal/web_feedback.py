@@ -1,0 +1,88 @@
+"""Consultations and complaints (咨询投诉) and the rating of a concluded case (好差评), for signed-in applicants."""
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.routing import Route
+
+from tongban.platform.portal import cases, feedback
+from tongban.platform.portal.web_common import (
+    Ctx,
+    PortalUser,
+    call,
+    csrf_ok,
+    not_found,
+    page,
+    portal_of,
+    redirect,
+    render,
+    require_user,
+    theme_of,
+    trail,
+)
+from tongban.tenants.isolation import TenantContext
+
+
+@page
+async def consult(request: Request, ctx: Ctx):
+    user = require_user(ctx)
+    form = await request.form() if request.method == "POST" else None
+    if form is not None and not await csrf_ok(request, form):
+        form = None
+    return await call(_consult, request, ctx, user, form)
+
+
+def _consult(request: Request, ctx: Ctx, user: PortalUser, form):
+    from tongban.platform.supervision.errors import SupervisionError
+
+    portal = portal_of(request)
+    error, asked, status = None, None, 200
+    typed = {"kind": str(form.get("kind") or "consultation"), "department": str(form.get("department") or ""),
+             "question": str(form.get("question") or "")} if form else {"kind": "consultation", "department": "",
+                                                                        "question": ""}
+    if form is not None:
+        try:
+            asked = feedback.ask(portal.database, ctx.tenant.code, kind=typed["kind"], subject=user.subject,
+                                 question=typed["question"], department=typed["department"])
+            typed["question"] = ""
+        except SupervisionError as refused:
+            error, status = (refused.zh, refused.en), 422
+    with portal.database.unit_of_work(ctx.tenant.context()) as session:
+        theme = theme_of(session, ctx)
+        departments = [d for d, _n in portal.index.index(session, ctx.tenant).departments]
+        mine = feedback.my_petitions(session, user.subject)
+    data = {"trail": trail(request, ctx, (ctx._("咨询投诉"), None)), "kinds": feedback.KINDS, "typed": typed,
+            "departments": departments, "mine": mine, "error": error, "asked": asked}
+    return render(request, ctx, theme, "portal/consult.html", data, status)
+
+
+@page
+async def rate_case(request: Request, ctx: Ctx):
+    user = require_user(ctx)
+    form = await request.form()
+    number = request.path_params["number"]
+    if not await csrf_ok(request, form):
+        return redirect(ctx, f"{ctx.base}/cases/{number}")
+    outcome = await call(_rate, request, user, number, form)
+    return redirect(ctx, f"{ctx.base}/cases/{number}?rated={outcome}")
+
+
+def _rate(request: Request, user: PortalUser, number: str, form) -> str:
+    from tongban.platform.supervision.errors import SupervisionError
+
+    portal = portal_of(request)
+    with portal.database.unit_of_work(TenantContext.system("applicant rates own case")) as session:
+        view = cases.applicant_case(session, number, user.subject)
+    if view is None:
+        raise not_found(None)
+    try:
+        level = int(str(form.get("level") or 0))
+        feedback.rate(portal.database, user.actor, view.id, level=level, reason=str(form.get("reason") or ""))
+    except (ValueError, SupervisionError) as refused:
+        return getattr(refused, "code", "level_invalid")
+    return "ok"
+
+
+routes = [
+    Route("/consult", consult, methods=["GET", "POST"]),
+    Route("/cases/{number}/rating", rate_case, methods=["POST"]),
+]

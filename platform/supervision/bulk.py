@@ -1,0 +1,83 @@
+"""Writing many rows in few statements, the fast way for each database.
+
+PostgreSQL: one ``INSERT … SELECT … FROM json_populate_recordset(:rows)`` — one statement and one parameter
+whatever the row count, so the row-level security policy is planned once (an ``executemany`` re-plans it for
+every row) and the driver adapts one string instead of every value. SQLite: the
+driver's ``executemany``, or multi-row VALUES when rows must come back. Values go through each column's
+own bind processing, so timestamps and JSON are stored exactly as the ORM stores them.
+"""
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from sqlalchemy import ARRAY, Integer, Table, any_, bindparam, text
+from sqlalchemy.orm import Session
+
+SQLITE_VARIABLES = 32_000
+
+
+def insert(session: Session, table: Table, rows: list[dict], *, conflict: tuple[str, ...] = (),
+           add: tuple[str, ...] = (), returning: tuple[str, ...] = ()) -> list:
+    """Insert ``rows`` (same keys each); on a ``conflict`` key do nothing, or add the ``add`` columns to the
+    existing row. Returns the ``returning`` columns of the rows actually inserted (or updated)."""
+    if not rows:
+        return []
+    columns = list(rows[0])
+    tail = _conflict_clause(table, conflict, add) + (f" RETURNING {', '.join(returning)}" if returning else "")
+    if session.get_bind().dialect.name == "postgresql":
+        return _postgres(session, table, columns, rows, tail, bool(returning))
+    return _sqlite(session, table, columns, rows, tail, bool(returning))
+
+
+def among(session: Session, column, ids):
+    """``column IN ids`` as one array parameter on PostgreSQL (a thousand ids are one bind, not a thousand)."""
+    ids = list(ids)
+    if session.get_bind().dialect.name == "postgresql":
+        return column == any_(bindparam(f"ids_{column.key}", ids, type_=ARRAY(Integer)))
+    return column.in_(ids)
+
+
+def _conflict_clause(table: Table, conflict, add) -> str:
+    if not conflict:
+        return ""
+    target = f" ON CONFLICT ({', '.join(conflict)})"
+    if not add:
+        return target + " DO NOTHING"
+    return target + " DO UPDATE SET " + ", ".join(f"{c} = {table.name}.{c} + excluded.{c}" for c in add)
+
+
+def _postgres(session, table, columns, rows, tail, returning) -> list:
+    """One JSON parameter read back by ``json_populate_recordset``: no per-element adaptation in the driver."""
+    payload = json.dumps([{c: row[c] for c in columns} for row in rows], ensure_ascii=False, default=_iso)
+    names = ", ".join(columns)
+    statement = text(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM "
+                     f"json_populate_recordset(NULL::{table.name}, CAST(:rows AS JSON)){tail}")
+    result = session.execute(statement, {"rows": payload})
+    return result.all() if returning else []
+
+
+def _iso(value):
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass an aware datetime (UTC)")
+        return value.isoformat()
+    raise TypeError(f"cannot store {type(value).__name__} in a bulk insert")
+
+
+def _sqlite(session, table, columns, rows, tail, returning) -> list:
+    dialect = session.get_bind().dialect
+    processors = [table.c[n].type.bind_processor(dialect) or (lambda v: v) for n in columns]
+    values = [tuple(p(row[n]) for p, n in zip(processors, columns)) for row in rows]
+    one = "(" + ", ".join("?" for _ in columns) + ")"
+    head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
+    connection = session.connection()
+    if not returning:
+        connection.exec_driver_sql(head + one + tail, values)
+        return []
+    out, size = [], max(1, SQLITE_VARIABLES // len(columns))
+    for start in range(0, len(values), size):
+        chunk = values[start:start + size]
+        flat = tuple(v for row in chunk for v in row)
+        out += connection.exec_driver_sql(head + ", ".join(one for _ in chunk) + tail, flat).all()
+    return out

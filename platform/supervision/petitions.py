@@ -1,0 +1,91 @@
+"""Consultations (咨询) and complaints (投诉) with an answer deadline in working days; the petition rules warn
+T days before it and card T days after it (timers armed when asked, taken down when answered)."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from tongban.platform.db import utcnow
+from tongban.platform.supervision.errors import Forbidden, NotFound, SupervisionError, WrongState
+from tongban.platform.supervision.models import Petition, SupervisionEvent, SupervisionTimer
+from tongban.platform.supervision.rules import current_rules
+from tongban.platform.supervision.sync import insert_timers
+from tongban.platform.supervision.tick import calendars_for
+from tongban.platform.supervision.timing import petition_timers
+from tongban.tenants.isolation import TenantContext
+from tongban.tenants.models import Tenant
+
+KINDS = {"consultation": ("咨询", "consultation"), "complaint": ("投诉", "complaint")}
+DEFAULT_LIMITS = {"consultation": 5, "complaint": 15}
+
+
+def ask(database, tenant_code: str, *, kind: str, asker_subject: str, question: str, department: str = "",
+        limit_days: int | None = None, now: datetime | None = None) -> dict:
+    if kind not in KINDS:
+        raise SupervisionError("kind_invalid", "类型应为咨询或投诉", "kind is consultation or complaint", field="kind")
+    if not question.strip():
+        raise SupervisionError("question_required", "请填写内容", "the question is empty", field="question")
+    now = now or utcnow()
+    with database.unit_of_work(TenantContext.of(_tenant(database, tenant_code))) as session:
+        rules = current_rules(session)
+        limits = {**DEFAULT_LIMITS, **(rules["petition_warning"].params.get("limit_days") or {})}
+        days = limit_days if limit_days is not None else limits[kind]
+        calendar = calendars_for(database).calendar(session)
+        petition = Petition(tenant_id=tenant_code, kind=kind, asker_subject=asker_subject, department=department,
+                            question=question.strip(), asked_at=now, due_at=calendar.add_working_days(now, days).due)
+        session.add(petition)
+        session.flush()
+        plans = petition_timers(petition, days, rules, calendar)
+        insert_timers(session, [{"tenant_id": tenant_code, "rule_code": p.rule_code, "subject_key": p.subject_key,
+                                 "case_id": None, "task_id": None, "petition_id": petition.id, "fire_at": p.fire_at,
+                                 "state": "armed"} for p in plans])
+        _log(session, petition, asker_subject, "ask", now)
+        return petition_dict(petition)
+
+
+def answer(database, actor, tenant_code: str, petition_id: int, *, text: str, now: datetime | None = None) -> dict:
+    if not text.strip():
+        raise SupervisionError("answer_required", "请填写答复", "the answer is empty", field="answer")
+    now = now or utcnow()
+    tenant = _tenant(database, tenant_code)
+    if actor.kind != "system" and not (actor.may("approve_cases", tenant.path) or actor.may("accept_cases", tenant.path)):
+        raise Forbidden("forbidden", "您不能答复本地区的咨询投诉", "you cannot answer petitions here")
+    with database.unit_of_work(TenantContext.of(tenant)) as session:
+        petition = session.get(Petition, petition_id)
+        if petition is None:
+            raise NotFound("咨询投诉", petition_id)
+        if petition.answered_at is not None:
+            raise WrongState("answered", "已经答复", "already answered")
+        petition.answer, petition.answered_at, petition.answered_by = text.strip(), now, actor.subject
+        session.execute(delete(SupervisionTimer).where(SupervisionTimer.subject_key == f"petition:{petition.id}",
+                                                       SupervisionTimer.state == "armed")
+                        .execution_options(synchronize_session=False))
+        _log(session, petition, actor.subject, "answer", now)
+        return petition_dict(petition)
+
+
+def petitions_of(database, tenant_code: str, *, unanswered: bool = False) -> list[dict]:
+    with database.unit_of_work(TenantContext.of(_tenant(database, tenant_code))) as session:
+        query = select(Petition).order_by(Petition.asked_at)
+        if unanswered:
+            query = query.where(Petition.answered_at.is_(None))
+        return [petition_dict(p) for p in session.scalars(query)]
+
+
+def _tenant(database, code: str) -> Tenant:
+    with database.unit_of_work(TenantContext.system("tenant lookup")) as session:
+        tenant = session.get(Tenant, code)
+    if tenant is None:
+        raise NotFound("地区", code)
+    return tenant
+
+
+def _log(session, petition: Petition, actor: str, action: str, now: datetime) -> None:
+    session.add(SupervisionEvent(tenant_id=petition.tenant_id, subject=f"petition:{petition.id}", at=now, actor=actor,
+                                 action=action))
+
+
+def petition_dict(p: Petition) -> dict:
+    return {"id": p.id, "kind": p.kind, "tenant": p.tenant_id, "department": p.department, "question": p.question,
+            "answer": p.answer, "asked_at": p.asked_at, "answered_at": p.answered_at, "due_at": p.due_at}

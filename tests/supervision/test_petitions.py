@@ -1,0 +1,41 @@
+"""Consultations and complaints: warned 2 working days before the answer is due, yellow 1 day after,
+red 2 days after; an answer takes the timers down."""
+from datetime import timedelta
+
+from approval_fixtures import staff
+from supervision_helpers import alerts, bj, tick
+
+from tongban.platform.supervision import petitions
+
+US = timedelta(microseconds=1)
+
+
+def rules_for(db, petition_id):
+    return sorted(a.rule_code for a in alerts(db) if a.petition_id == petition_id)
+
+
+def test_an_unanswered_complaint_is_warned_then_carded_across_the_holiday(db):
+    asked = petitions.ask(db, "4601", kind="consultation", asker_subject="person:1", question="个体户登记要带什么？",
+                          department="市场监督管理局", now=bj(2026, 2, 10))
+    # 5 working days: 11, 12, 13, 14 (Sat, worked), 24 February → due 25 February 00:00
+    assert asked["due_at"] == bj(2026, 2, 25, 0)
+    moments = {"petition_warning": bj(2026, 2, 14, 0),  # 3 used: end of Friday 13 February
+               "petition_yellow": bj(2026, 2, 26, 0),   # 6 used: end of 25 February
+               "petition_red": bj(2026, 2, 27, 0)}      # 7 used: end of 26 February
+    for rule, at in moments.items():
+        tick(db, at - US)
+        assert rule not in rules_for(db, asked["id"])
+        tick(db, at)
+        assert rule in rules_for(db, asked["id"])
+    red = next(a for a in alerts(db) if a.rule_code == "petition_red")
+    assert (red.state, red.department, red.level) == ("pending", "市场监督管理局", "city_county")
+
+
+def test_an_answer_in_time_raises_nothing(db):
+    asked = petitions.ask(db, "460105100", kind="complaint", asker_subject="person:1", question="窗口无人",
+                          now=bj(2026, 3, 2))
+    petitions.answer(db, staff("t-clerk", "460105100", "window_clerk"), "460105100", asked["id"],
+                     text="已核实并整改", now=bj(2026, 3, 5))
+    tick(db, bj(2026, 6, 1))
+    assert rules_for(db, asked["id"]) == []
+    assert petitions.petitions_of(db, "460105100", unanswered=True) == []
