@@ -12,18 +12,17 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from collections import defaultdict
 from pathlib import Path
 
-from sqlalchemy import event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import event
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
 import approval_fixtures as fx  # noqa: E402
 
+from scratch_db import scratch_postgres  # noqa: E402
 from tongban.platform import migrate  # noqa: E402
-from tongban.platform.db import Database, build_admin_engine  # noqa: E402
+from tongban.platform.db import Database  # noqa: E402
 from tongban.platform.seed import seed_calendar_data, seed_tenants  # noqa: E402
 from tongban.platform.settings import load_settings  # noqa: E402
 from tongban.platform.approval.service import ApprovalService  # noqa: E402
@@ -116,18 +115,8 @@ def main() -> None:
     url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     run("SQLite", url, url, args.cases)
     if args.postgres:
-        admin = make_url(args.postgres)
-        name = f"tongban_bench_{uuid.uuid4().hex[:8]}"
-        engine = build_admin_engine(args.postgres).execution_options(isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        scratch = admin.set(database=name)
-        try:
-            run("PostgreSQL", scratch.set(username="tongban_app", password=None).render_as_string(False),
-                scratch.render_as_string(False), args.cases)
-        finally:
-            with engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        with scratch_postgres(args.postgres) as (app_url, admin_url):
+            run("PostgreSQL", app_url, admin_url, args.cases)
 
 
 if __name__ == "__main__":

@@ -11,15 +11,14 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from sqlalchemy import event, insert, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
 from catalogue_fixtures import content  # noqa: E402
 
+from scratch_db import scratch_postgres  # noqa: E402
 from tongban.configurator.items.content import summary_of  # noqa: E402
 from tongban.configurator.publishing import catalogue  # noqa: E402
 from tongban.configurator.publishing.catalogue import content_hash  # noqa: E402
@@ -133,18 +132,8 @@ def main() -> None:
     url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     bench("SQLite", url, url, args.items)
     if args.postgres:
-        admin = make_url(args.postgres)
-        name = f"tongban_bench_{uuid.uuid4().hex[:8]}"
-        engine = build_admin_engine(args.postgres).execution_options(isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        scratch = admin.set(database=name)
-        try:
-            bench("PostgreSQL", scratch.set(username="tongban_app", password=None).render_as_string(False),
-                  scratch.render_as_string(False), args.items)
-        finally:
-            with engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        with scratch_postgres(args.postgres) as (app_url, admin_url):
+            bench("PostgreSQL", app_url, admin_url, args.items)
 
 
 if __name__ == "__main__":

@@ -10,16 +10,14 @@ import asyncio
 import statistics
 import tempfile
 import time
-import uuid
 
-from sqlalchemy import text
-from sqlalchemy.engine import make_url
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
 
+from scratch_db import scratch_postgres  # noqa: E402
 from tongban.platform import migrate
-from tongban.platform.db import Database, build_admin_engine
+from tongban.platform.db import Database
 from tongban.platform.seed import seed_tenants
 from tongban.platform.settings import load_settings
 from tongban.platform.web.middleware import RequestContextMiddleware
@@ -107,18 +105,8 @@ def main() -> None:
     url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
     bench_database("SQLite", url, url)
     if args.postgres:
-        admin = make_url(args.postgres)
-        name = f"tongban_bench_{uuid.uuid4().hex[:8]}"
-        engine = build_admin_engine(args.postgres).execution_options(isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        scratch = admin.set(database=name)
-        app = scratch.set(username="tongban_app", password=None)
-        try:
-            bench_database("PostgreSQL", app.render_as_string(False), scratch.render_as_string(False))
-        finally:
-            with engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        with scratch_postgres(args.postgres) as (app_url, admin_url):
+            bench_database("PostgreSQL", app_url, admin_url)
 
 
 if __name__ == "__main__":
