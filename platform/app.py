@@ -18,6 +18,7 @@ from tongban.platform.portal import web as portal_web
 from tongban.platform.sharing import web as sharing_web
 from tongban.platform.sharing.install import register_issuer
 from tongban.platform.workbench import web as workbench_web
+from tongban.platform.console import web as console_web
 from tongban.platform.settings import Settings, load_settings
 from tongban.platform.web import errors, health, pages
 from tongban.platform.web.logs import configure_logging
@@ -42,6 +43,7 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
         routes=[*health.routes, Mount("/static", StaticFiles(directory=BASE_STATIC), name="static"),
                 *identity_routes, *graphql_api.routes, *sharing_web.routes,
                 Mount("/workbench", routes=workbench_web.routes), Mount("/admin", routes=admin_web.routes),
+                Mount("/supervision", routes=console_web.routes),
                 *portal_web.routes, *pages.routes],
         middleware=[Middleware(RequestContextMiddleware, directory=directory, base_domain=settings.base_domain,
                                log=request_logs)],

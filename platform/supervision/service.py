@@ -31,16 +31,18 @@ class SupervisionService:
     # -- what supervisors see ------------------------------------------------------------------------------
     def list_alerts(self, actor, tenant_code: str, *, reason: str = "电子监察查询", state: str | None = None,
                     severity: str | None = None, rule_code: str | None = None, department: str | None = None,
-                    limit: int = 100, offset: int = 0) -> dict:
+                    level: str | None = None, limit: int = 100, offset: int = 0) -> dict:
         with self.supervising(actor, tenant_code, reason) as session:
             query = select(Alert)
             for column, value in ((Alert.state, state), (Alert.severity, severity), (Alert.rule_code, rule_code),
-                                  (Alert.department, department)):
+                                  (Alert.department, department), (Alert.level, level)):
                 if value is not None:
                     query = query.where(column == value)
             total = session.scalar(select(func.count()).select_from(query.subquery()))
             rows = session.scalars(query.order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit).offset(offset))
-            return {"total": total, "alerts": [alert_dict(a) for a in rows]}
+            counts = {(sev, st): n for sev, st, n in session.execute(
+                select(Alert.severity, Alert.state, func.count()).group_by(Alert.severity, Alert.state))}
+            return {"total": total, "alerts": [alert_dict(a) for a in rows], "counts": counts}
 
     def get_alert(self, actor, tenant_code: str, alert_id: int, *, reason: str = "电子监察查询") -> dict:
         with self.supervising(actor, tenant_code, reason) as session:

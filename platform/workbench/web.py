@@ -1,7 +1,7 @@
 """工作台 (the staff workbench), mounted at /workbench on every tenant host and /t/<code>/ path."""
 from starlette.routing import Route
 
-from tongban.platform.workbench import cases, intake, tasks
+from tongban.platform.workbench import cases, intake, supervision, tasks
 from tongban.platform.workbench.common import rp
 
 routes: list = [
@@ -16,4 +16,7 @@ routes: list = [
     Route("/intake/{item_code}", intake.intake_form, name="workbench_intake_form"),
     Route("/intake/{item_code}/submit", intake.submit, methods=["POST"], name="workbench_intake_submit"),
     Route("/receipts/{case_id:int}", intake.receipt, name="workbench_receipt"),
+    Route("/supervision", supervision.department_page, name="workbench_supervision"),
+    Route("/supervision/{alert_id:int}/{action}", supervision.answer_alert, methods=["POST"]),
+    Route("/petitions/{petition_id:int}/answer", supervision.answer_petition, methods=["POST"]),
 ]

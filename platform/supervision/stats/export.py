@@ -17,6 +17,8 @@ COLUMNS = {
     "overdue": ("超期办结", "Concluded late"), "yellow_cards": ("黄牌", "Yellow cards"), "red_cards": ("红牌", "Red cards"),
     "satisfaction": ("满意率", "Satisfaction"), "online_rate": ("网办率", "Online share"),
     "received_for_others": ("全省通办代收", "Received for other tenants"),
+    "rank": ("排名", "Rank"), "score": ("得分", "Score"), "early": ("提前办结", "Concluded early"),
+    "ratings_bad": ("差评", "Bad ratings"),
 }
 RATES = {"on_time_rate", "speed_up", "satisfaction", "online_rate"}
 DEFAULT = ("received", "accepted", "concluded", "on_time_rate", "avg_days_used", "avg_legal_days", "speed_up",

@@ -1,0 +1,107 @@
+"""监察事项 (the department side of supervision): the alerts raised against this department, an appeal (申诉),
+the rectification report (整改) with attachments in answer to 督办, and complaints to answer by their deadline."""
+from __future__ import annotations
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from tongban.platform.supervision import petitions
+from tongban.platform.supervision.errors import NotFound, SupervisionError
+from tongban.platform.supervision.service import RESPONDING, SupervisionService
+from tongban.platform.workbench import uploads
+from tongban.platform.workbench.common import Staff, call, csrf_ok, lacking, render, signed_in_staff
+
+ATTACHMENT_TYPES = ("pdf", "jpg", "jpeg", "png", "ofd", "docx", "doc", "xlsx", "xls", "zip")
+MAX_BYTES = 20 * 1024 * 1024
+DONE = {"appeal": ("申诉已提交", "Appeal sent"), "rectify": ("整改报告已提交", "Rectification report sent"),
+        "answer": ("已答复", "Answer sent")}
+
+
+def _service(request: Request) -> SupervisionService:
+    found = getattr(request.app.state, "supervision", None)
+    if found is None:
+        found = request.app.state.supervision = SupervisionService(request.app.state.database,
+                                                                   calendars=request.app.state.approval.calendars)
+    return found
+
+
+async def _staff(request: Request) -> Staff | Response:
+    staff = await signed_in_staff(request)
+    if isinstance(staff, Response):
+        return staff
+    if not any(staff.actor.may(p, staff.tenant.path) for p in RESPONDING):
+        return lacking(request, staff, "处理监察事项需要审批或好差评处理权限",
+                       "Answering supervision needs the approver's or the rating handler's permission")
+    return staff
+
+
+async def department_page(request: Request, *, error: SupervisionError | None = None, failed: int | None = None,
+                          status: int = 200) -> Response:
+    staff = await _staff(request)
+    if isinstance(staff, Response):
+        return staff
+    alerts = await call(_service(request).department_alerts, staff.actor, staff.tenant.code)
+    may_answer = staff.actor.may("approve_cases", staff.tenant.path) or staff.actor.may("accept_cases", staff.tenant.path)
+    open_petitions = await call(petitions.petitions_of, request.app.state.database, staff.tenant.code,
+                                unanswered=True) if may_answer else []
+    done = request.query_params.get("done")
+    return render(request, "supervision.html", {
+        "staff": staff, "tenant": staff.tenant, "base": staff.base, "alerts": alerts, "petitions": open_petitions,
+        "done": DONE.get(done or ""), "error": error, "failed": failed, "types": ", ".join(ATTACHMENT_TYPES)}, status)
+
+
+async def answer_alert(request: Request) -> Response:
+    staff = await _staff(request)
+    if isinstance(staff, Response):
+        return staff
+    alert_id, action = request.path_params["alert_id"], request.path_params["action"]
+    form = await request.form()
+    if not csrf_ok(request, form) or action not in ("appeal", "rectify"):
+        return await department_page(request, error=_expired(), failed=alert_id, status=400)
+    text = str(form.get("text", "")).strip()
+    files = [f for f in form.getlist("attachments") if isinstance(f, UploadFile) and f.filename]
+    try:
+        stored = [await _store(request, f) for f in files]
+        supervision = _service(request)
+        if action == "appeal":
+            await call(supervision.appeal, staff.actor, staff.tenant.code, alert_id, reasons=text, attachments=stored)
+        else:
+            await call(supervision.rectify, staff.actor, staff.tenant.code, alert_id, report=text, attachments=stored)
+    except NotFound:
+        return await department_page(request, error=SupervisionError("not_found", "找不到该监察事项", "No such alert"),
+                                     status=404)
+    except SupervisionError as error:
+        return await department_page(request, error=error, failed=alert_id, status=400)
+    return RedirectResponse(f"{staff.base}/supervision?done={action}", status_code=303)
+
+
+async def answer_petition(request: Request) -> Response:
+    staff = await _staff(request)
+    if isinstance(staff, Response):
+        return staff
+    form = await request.form()
+    if not csrf_ok(request, form):
+        return await department_page(request, error=_expired(), status=400)
+    try:
+        await call(petitions.answer, request.app.state.database, staff.actor, staff.tenant.code,
+                   request.path_params["petition_id"], text=str(form.get("answer", "")))
+    except SupervisionError as error:
+        return await department_page(request, error=error, status=404 if isinstance(error, NotFound) else 400)
+    return RedirectResponse(f"{staff.base}/supervision?done=answer", status_code=303)
+
+
+async def _store(request: Request, upload: UploadFile) -> dict:
+    name = upload.filename or "file"
+    data = await upload.read(MAX_BYTES + 1)
+    ext = uploads.extension(name)
+    if ext not in ATTACHMENT_TYPES or len(data) > MAX_BYTES or not data or (
+            uploads.SIGNATURES.get(ext) and not data.startswith(uploads.SIGNATURES[ext])):
+        raise SupervisionError("attachment_invalid", f"附件“{name}”格式或大小不符（{', '.join(ATTACHMENT_TYPES)}，20 MB 以内）",
+                               f"attachment {name!r} must be one of {', '.join(ATTACHMENT_TYPES)} under 20 MB",
+                               field="attachments")
+    return await call(uploads.store, request.app.state.settings.var_dir, name, data)
+
+
+def _expired() -> SupervisionError:
+    return SupervisionError("csrf", "表单已过期，请刷新后重试", "The form expired; reload the page and try again")

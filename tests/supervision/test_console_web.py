@@ -1,0 +1,130 @@
+"""The supervisors' console (/supervision) and the department's tab (/workbench/supervision), through the HTTP
+client as staff use them: sign-in, the subtree wall, a red card confirmed, 督办, rectification with an attachment,
+acceptance; complaints with their deadline; the dashboard, its Excel export and the evaluation report."""
+import re
+from io import BytesIO
+
+import pytest
+from openpyxl import load_workbook
+from starlette.testclient import TestClient
+from supervision_console_support import MARKET, TOWNSHIP, complaint, red_carded_township_case
+from workbench_support import FakeClock, csrf_in, identity_service, new_staff, set_department, sign_in
+
+SITE = "http://localhost"
+PDF = b"%PDF-1.4\n% rectification\n%%EOF\n"
+
+
+@pytest.fixture
+def clock():
+    return FakeClock()
+
+
+@pytest.fixture
+def identity(app, settings, clock):
+    return identity_service(app, settings, clock)
+
+
+@pytest.fixture
+def web(app, identity):
+    with TestClient(app, base_url=SITE) as client:
+        yield client
+
+
+@pytest.fixture
+def carded(db, settings, identity):
+    return red_carded_township_case(db, settings)
+
+
+def form_action(page: str, suffix: str) -> str:
+    match = re.search(r'action="([^"]*' + re.escape(suffix) + ')"', page)
+    assert match, page[:2000]
+    return match.group(1)
+
+
+def test_signing_in_leads_back_to_the_console_and_the_red_card_is_listed(web, clock, carded):
+    page = sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/?severity=red")
+    assert page.status_code == 200 and "/supervision/" in str(page.url)
+    assert "实时监察" in page.text and carded["number"] in page.text and "红牌" in page.text
+    township = web.get(f"{SITE}/supervision/?tenant={TOWNSHIP}&level=township&severity=red")
+    assert carded["number"] in township.text and "长流镇" in township.text
+    sanya = web.get(f"{SITE}/supervision/?tenant=4602&severity=red")
+    assert carded["number"] not in sanya.text
+
+
+def test_a_staff_member_without_supervision_is_refused(web, clock, carded):
+    page = sign_in(web, "haikou.clerk", clock, site=SITE, path="/supervision/")
+    assert page.status_code == 403 and "没有电子监察权限" in page.text
+
+
+def test_red_card_confirmed_supervised_rectified_and_closed(web, db, identity, clock, carded):
+    sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/")
+    alert_url = f"{SITE}/supervision/alerts/{carded['red']}"
+    page = web.get(alert_url)
+    assert "待确认" in page.text and "办件时钟" in page.text and "全过程记录" in page.text
+    csrf = csrf_in(page.text)
+    confirmed = web.post(f"{alert_url}/confirm", data={"csrf_token": csrf, "reason": ""})
+    assert confirmed.status_code == 200 and "已确认并发出" in confirmed.text
+    refused = web.post(f"{alert_url}/order_correction", data={"csrf_token": csrf, "reason": " ", "days": "3"})
+    assert refused.status_code == 400 and "请写明督办要求" in refused.text
+    ordered = web.post(f"{alert_url}/order_correction", data={"csrf_token": csrf, "reason": "限期办结并说明原因", "days": "3"})
+    assert "已下达督办" in ordered.text and "督办期限" in ordered.text
+
+    new_staff(db, identity, "town.approver", "approver", TOWNSHIP)
+    set_department(db, "town.approver", carded["department"] or MARKET)
+    with TestClient(web.app, base_url=SITE) as department:
+        tab = sign_in(department, "town.approver", clock, site=SITE, path=f"/t/{TOWNSHIP}/workbench/supervision")
+        assert "督办中" in tab.text and "提交整改报告" in tab.text
+        action = form_action(tab.text, f"/supervision/{carded['red']}/rectify")
+        bad = department.post(SITE + action, data={"csrf_token": csrf_in(tab.text), "text": "已整改"},
+                              files=[("attachments", ("report.pdf", b"not a pdf", "application/pdf"))])
+        assert bad.status_code == 400 and "格式或大小不符" in bad.text
+        sent = department.post(SITE + action, data={"csrf_token": csrf_in(tab.text), "text": "已办结，约谈经办人"},
+                               files=[("attachments", ("整改报告.pdf", PDF, "application/pdf"))])
+        assert "整改报告已提交" in sent.text
+
+    page = web.get(alert_url)
+    assert "整改待审核" in page.text and "整改报告.pdf" in page.text
+    file_url = re.search(r'href="(/supervision/alerts/\d+/files/[0-9a-f]+)"', page.text).group(1)
+    assert web.get(SITE + file_url).content == PDF
+    closed = web.post(f"{alert_url}/accept_rectification", data={"csrf_token": csrf_in(page.text), "reason": "通过"})
+    assert "整改通过，已办结" in closed.text and "已办结" in closed.text
+    again = web.post(f"{alert_url}/accept_rectification", data={"csrf_token": csrf_in(page.text), "reason": ""})
+    assert again.status_code == 409 and "不能通过整改" in again.text
+
+
+def test_a_forged_form_changes_nothing(web, clock, carded):
+    sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/")
+    answer = web.post(f"{SITE}/supervision/alerts/{carded['red']}/confirm", data={"csrf_token": "forged"})
+    assert answer.status_code == 400
+    assert "待确认" in web.get(f"{SITE}/supervision/alerts/{carded['red']}").text
+
+
+def test_complaints_from_the_portal_with_their_deadlines(web, db, clock, carded):
+    complaint(db)
+    sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/complaints")
+    page = web.get(f"{SITE}/supervision/complaints")
+    assert "材料被要求重复提交" in page.text and "已超期" in page.text and "1 件已超过答复期限" in page.text
+
+
+def test_dashboard_drills_down_and_exports(web, clock, carded):
+    sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/dashboard")
+    page = web.get(f"{SITE}/supervision/dashboard")
+    assert page.status_code == 200 and "海口市" in page.text and "三亚市" in page.text
+    assert page.text.count("<svg") >= 6 and "按时办结率" in page.text
+    city = web.get(f"{SITE}/supervision/dashboard?tenant=4601")
+    assert "秀英区" in city.text
+    district = web.get(f"{SITE}/supervision/dashboard?tenant=460105")
+    assert "长流镇" in district.text
+    sheet = load_workbook(BytesIO(web.get(f"{SITE}/supervision/dashboard.xlsx?tenant=4601&by=tenant").content)).active
+    rows = {row[1]: row for row in sheet.iter_rows(min_row=3, values_only=True)}
+    assert (rows["秀英区"][2], rows["秀英区"][10], rows["秀英区"][11]) == (1, 1, 0)  # received, yellow, red (pending)
+
+
+def test_evaluation_ranking_pdf_and_excel(web, clock, carded):
+    sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/evaluation")
+    page = web.get(f"{SITE}/supervision/evaluation?period=2026-03&level=township")
+    assert "长流镇" in page.text and "绩效考核" in page.text
+    pdf = web.get(f"{SITE}/supervision/evaluation.pdf?period=2026-03&level=township")
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    sheet = load_workbook(BytesIO(web.get(f"{SITE}/supervision/evaluation.xlsx?period=2026-03").content)).active
+    assert sheet["A1"].value == "排名" and sheet["C1"].value == "得分"
