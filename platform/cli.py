@@ -226,5 +226,8 @@ _register_identity(main)
 from tongban.configurator.catalogue_io.cli import register as _register_catalogue  # noqa: E402
 _register_catalogue(main)
 
+from tongban.platform.supervision.cli import register as _register_supervision  # noqa: E402
+_register_supervision(main)
+
 if __name__ == "__main__":
     main()
