@@ -52,3 +52,26 @@ def complaint(db, tenant=TOWNSHIP, *, asked_at=None, question="窗口人员态�
     ensure_supervision_models()
     return petitions.ask(db, tenant, kind="complaint", asker_subject="person:1", question=question,
                          department=MARKET, now=asked_at or bj(2026, 3, 2))
+
+
+def department_staff(db, username: str, tenant: str, department: str) -> str:
+    """A staff account (password Tongban@2026, TOTP enrolled) approving in ``tenant`` for ``department``;
+    returns its TOTP secret."""
+    import pyotp
+
+    from tongban.platform.db import utcnow
+    from tongban.platform.identity.accounts import register_staff
+    from tongban.platform.identity.grants import grant_role
+    from tongban.platform.identity.passwords import Passwords, fast_hasher
+    from tongban.platform.identity.permissions import Role
+    from tongban.platform.identity.seed import DEMO_PASSWORD
+    from tongban.tenants.isolation import TenantContext
+
+    secret = pyotp.random_base32()
+    with db.unit_of_work(TenantContext.none()) as session:
+        account = register_staff(session, Passwords(fast_hasher()), username=username, password=DEMO_PASSWORD,
+                                 name="部门整改员", home_tenant_code=tenant, department=department)
+        account.totp_secret, account.totp_enabled_at = secret, utcnow()
+        grant_role(session, account=account, role=Role.APPROVER, tenant_code=tenant, extends_to_subtree=False,
+                   granter=None, actor="test")
+    return secret
