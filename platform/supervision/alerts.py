@@ -13,7 +13,7 @@ from types import SimpleNamespace
 from sqlalchemy import String, cast, literal, select
 from sqlalchemy.orm import Session
 
-from tongban.platform.supervision import bulk, casedata, notify
+from tongban.platform.supervision import bulk, casedata, notify, raising
 from tongban.platform.supervision.models import Alert, SupervisionEvent
 from tongban.platform.supervision.rules import Rule
 from tongban.platform.supervision.stats import facts, rollup
@@ -57,9 +57,7 @@ def raise_alerts(session: Session, raises: list[Raise], now: datetime) -> list:
     """Insert the alerts not raised before; returns the new ones (already issued or pending confirmation)."""
     if not raises:
         return []
-    tenants = casedata.tenant_info(session, {r.tenant_id for r in raises})
-    supervisors = {code: casedata.supervisor_of(session, code) for code in {r.tenant_id for r in raises}}
-    rows = {(r.rule.code, r.subject_key): _row(r, tenants, supervisors, now) for r in raises}
+    rows = alert_rows(session, raises, now)
     created = bulk.insert(session, Alert.__table__, list(rows.values()), conflict=("rule_code", "subject_key"),
                           returning=("id", "rule_code", "subject_key"))  # only the rows inserted come back
     if not created:
@@ -77,6 +75,27 @@ def raise_alerts(session: Session, raises: list[Raise], now: datetime) -> list:
     rollup.apply(session, dict(delta))
     notify.alerts_raised(session, alerts, {r.case_id for r in raises if r.vertical})
     return alerts
+
+
+def claim_and_raise(session: Session, claims: list[tuple[int, Raise | None]], now: datetime) -> list:
+    """PostgreSQL: mark the timers fired and raise the alerts of those this transaction claimed (``Raise`` None:
+    claim only — a disabled rule), in one statement (see ``raising``); then notify."""
+    raises = [(timer_id, r) for timer_id, r in claims if r is not None]
+    rows = alert_rows(session, [r for _, r in raises], now)
+    payload = [{**rows[(r.rule.code, r.subject_key)], "timer_id": timer_id} for timer_id, r in raises]
+    created = raising.claim_and_raise(session, [timer_id for timer_id, _ in claims], payload)
+    if not created:
+        return []
+    alerts = [SimpleNamespace(**rows[(row.rule_code, row.subject_key)], id=row.id) for row in created]
+    notify.alerts_raised(session, alerts, {r.case_id for _, r in raises if r.vertical})
+    return alerts
+
+
+def alert_rows(session: Session, raises: list[Raise], now: datetime) -> dict[tuple[str, str], dict]:
+    """The row of each alert to raise, by (rule, subject)."""
+    tenants = casedata.tenant_info(session, {r.tenant_id for r in raises})
+    supervisors = {code: casedata.supervisor_of(session, code) for code in {r.tenant_id for r in raises}}
+    return {(r.rule.code, r.subject_key): _row(r, tenants, supervisors, now) for r in raises}
 
 
 def _row(r: Raise, tenants: dict, supervisors: dict, now: datetime) -> dict:

@@ -2,11 +2,15 @@
 the vertical system the case came from (a signed webhook delivery row, same transaction)."""
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from tongban.platform.approval.notices import HANDLER_RESOLVERS
+from tongban.platform.db import utcnow
 from tongban.platform.notify import outbox
+from tongban.platform.supervision import bulk
 
 SEVERITY_ZH = {"warning": "预警", "yellow": "黄牌", "red": "红牌"}
 FROM_DEPARTMENT = frozenset({"appealed", "rectified"})
@@ -15,11 +19,30 @@ STATE_ZH = {"pending": "待确认", "issued": "已发出", "appealed": "申诉�
 
 
 def alerts_raised(session: Session, alerts: list, vertical_cases: set[int]) -> None:
+    """The notices of many new alerts as one bulk outbox insert (contacts looked up once per recipient group)."""
+    contacts: dict[tuple, list[dict]] = {}
+    messages = []
     for alert in alerts:
+        reference = {"alert": alert.id, "case": alert.case_number}
         if alert.state == "issued":
-            to_department(session, alert, "alert_issued", _issued_text(alert))
-        to_supervisors(session, alert, "alert_raised", _raised_text(alert))
+            messages += _messages(session, contacts, alert.tenant_id, (alert.tenant_id, None, alert.department or None),
+                                  "alert_issued", _issued_text(alert), reference)
+        messages += _messages(session, contacts, alert.tenant_id, (alert.supervisor_code, "supervisor", None),
+                              "alert_raised", _raised_text(alert), reference)
+    if messages:
+        ids = bulk.insert(session, outbox.OutboxMessage.__table__, messages, returning=("id",))
+        session.info.setdefault("outbox_pending", []).extend(SimpleNamespace(id=row.id) for row in ids)
     queue_webhooks(session, [a for a in alerts if a.case_id in vertical_cases and a.state == "issued"])
+
+
+def _messages(session: Session, contacts: dict, owner: str, group: tuple, topic: str, text: tuple[str, str],
+              reference: dict) -> list[dict]:
+    if group not in contacts:
+        contacts[group] = [c for resolve in HANDLER_RESOLVERS for c in resolve(session, *group) if c.get("email")]
+    now = utcnow()
+    return [{"tenant_id": owner, "channel": "email", "recipient": c["email"], "subject": f"【电子监察】{text[0][:60]}",
+             "body": f"{text[0]}\n{text[1]}", "topic": topic, "reference": reference, "created_at": now,
+             "attempts": 0, "next_attempt_at": now} for c in contacts[group]]
 
 
 def alert_changed(session: Session, alert, action: str, note: str = "") -> None:

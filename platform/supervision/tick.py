@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from tongban.platform.calendar.store import CalendarProvider
 from tongban.platform.db import utcnow
 from tongban.platform.supervision import bulk, disposition, firing, sync
-from tongban.platform.supervision.alerts import raise_alerts
+from tongban.platform.supervision.alerts import claim_and_raise, raise_alerts
 from tongban.platform.supervision.models import Alert, SupervisionTimer, SyncCursor
 from tongban.platform.supervision.rules import current_rules
 from tongban.tenants.isolation import TenantContext
@@ -81,6 +81,9 @@ def fire_due(session: Session, now: datetime, rules: dict | None = None) -> tupl
     raises, holding = firing.raises_for(session, timers, rules)
     if not holding:
         return [], len(timers)
+    if session.get_bind().dialect.name == "postgresql":  # one statement: claim, raise, log, count
+        claims = [(i, r if rules[r.rule.code].enabled else None) for i, r in zip(holding, raises)]
+        return [a.id for a in claim_and_raise(session, claims, now)], len(timers)
     claimed = set(session.scalars(update(SupervisionTimer).where(bulk.among(session, SupervisionTimer.id, holding),
                                                                  SupervisionTimer.state == "armed")
                                   .values(state="fired").returning(SupervisionTimer.id)
