@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
 from tongban.platform.approval.actors import actor_from_user
+from tongban.platform.supervision.disposition import LABEL_ZH
 from tongban.platform.web.pages import current_tenant
 from tongban.platform.workbench.common import Staff, bj, csrf_ok, csrf_token, due_day, rp  # noqa: F401
 from tongban.platform.workbench.labels import GLOBALS
@@ -78,7 +79,7 @@ def tenant_name(request: Request, code: str) -> str:
 
 def render(request: Request, template: str, context: dict, status: int = 200) -> Response:
     base = context.get("base", "")
-    context = {"site": base[: -len("/supervision")] if base.endswith("/supervision") else "", "bj": bj, "due_day": due_day, "severity_labels": SEVERITY, "alert_states": STATES,
+    context = {"action_labels": {**LABEL_ZH, "raise": "发现"}, "site": base[: -len("/supervision")] if base.endswith("/supervision") else "", "bj": bj, "due_day": due_day, "severity_labels": SEVERITY, "alert_states": STATES,
                "level_names": LEVELS, "name_of": lambda code: tenant_name(request, code), **GLOBALS, **context}
     return request.app.state.templates.TemplateResponse(request, f"supervision/{template}", context,
                                                        status_code=status)
