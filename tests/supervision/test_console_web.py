@@ -128,3 +128,31 @@ def test_evaluation_ranking_pdf_and_excel(web, clock, carded):
     assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     sheet = load_workbook(BytesIO(web.get(f"{SITE}/supervision/evaluation.xlsx?period=2026-03").content)).active
     assert sheet["A1"].value == "排名" and sheet["C1"].value == "得分"
+
+
+def test_a_city_supervisor_sees_nothing_of_another_city(web, db, clock, carded):
+    from workbench_support import grant
+
+    grant(db, "sanya.clerk", "supervisor", "4602", subtree=True)
+    listing = sign_in(web, "sanya.clerk", clock, site=SITE, path="/t/4602/supervision/")
+    assert listing.status_code == 200 and "三亚市" in listing.text and carded["number"] not in listing.text
+    alert = web.get(f"{SITE}/t/4602/supervision/alerts/{carded['red']}")
+    assert alert.status_code == 404 and carded["number"] not in alert.text
+    file = web.get(f"{SITE}/t/4602/supervision/alerts/{carded['red']}/files/{'0' * 32}")
+    assert file.status_code == 404
+    posted = web.post(f"{SITE}/t/4602/supervision/alerts/{carded['red']}/confirm",
+                      data={"csrf_token": valid_csrf(web)})
+    assert posted.status_code == 404
+    dashboard = web.get(f"{SITE}/t/4602/supervision/dashboard?tenant=4601")  # not below Sanya: Sanya's own figures
+    assert dashboard.status_code == 200 and "秀英区" not in dashboard.text and "天涯区" in dashboard.text
+    assert web.get(f"{SITE}/supervision/").status_code == 403
+
+
+def valid_csrf(client) -> str:
+    """The token a console form carries for this session (the workbench's, as the console signs in through it)."""
+    import hashlib
+    import hmac
+
+    session = client.cookies.get("tb_rp_workbench", "")
+    key = client.app.state.settings.secret_key.encode()
+    return hmac.new(key, f"workbench-csrf:{session}".encode(), hashlib.sha256).hexdigest()

@@ -43,3 +43,19 @@ def test_statements_follow_the_due_timers_not_the_open_cases(db, admin_engine):
     assert third.alerts == [] and quiet < small
     raised = alerts(db)
     assert len(raised) == len({(a.rule_code, a.subject_key) for a in raised}) == 15
+
+
+def test_raising_many_alerts_takes_the_statements_of_raising_a_few(db, admin_engine, contacts):
+    """Set-based raising: 3 or 300 alerts due, the same statements (notices included: one bulk outbox insert)."""
+    now = bj(2026, 3, 16, 9)
+    calendars = CalendarProvider(db, ttl=3600)
+    with admin_engine.begin() as conn:
+        synthetic.load(conn, cases=10, due=2, now=now, tenants=TENANTS, start_id=1_000_000)
+    tick(db, now, calendars=calendars)
+    with admin_engine.begin() as conn:
+        synthetic.load(conn, cases=20, due=3, now=now + HOUR, tenants=TENANTS, start_id=2_000_000)
+    few, first = statements_of_a_tick(db, now + HOUR, calendars)
+    with admin_engine.begin() as conn:
+        synthetic.load(conn, cases=400, due=300, now=now + 2 * HOUR, tenants=TENANTS, start_id=3_000_000)
+    many, second = statements_of_a_tick(db, now + 2 * HOUR, calendars)
+    assert (len(first.alerts), len(second.alerts)) == (3, 300) and many == few
