@@ -72,7 +72,7 @@ coarse AS (
     FROM new n JOIN tenants t ON t.code = n.tenant_id WHERE n.state IN ({counted})
     GROUP BY n.tenant_id, {month}, t.path
     ON CONFLICT (tenant_id, month) DO UPDATE SET {added.format(table="supervision_rollups_tenant")})
-SELECT {", ".join(RETURNED)} FROM new"""
+SELECT id, rule_code, subject_key FROM new"""
 
 
 _STATEMENT = text(_statement())
@@ -80,7 +80,7 @@ _STATEMENT = text(_statement())
 
 def claim_and_raise(session: Session, timer_ids: list[int], rows: list[dict]) -> list:
     """Claim ``timer_ids`` and raise ``rows`` (alert rows, each with the ``timer_id`` it answers) of the timers
-    this transaction claimed; returns the new alerts (id, tenant_id, rule_code, subject_key, …)."""
+    this transaction claimed; returns (id, rule_code, subject_key) of the alerts it created."""
     if not timer_ids:
         return []
     payload = json.dumps(rows, ensure_ascii=False, default=_iso)
