@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from tongban.platform.sharing import (
+    aids,
     api,
     chains,
     clients,
@@ -93,6 +94,12 @@ class SharingService:
     def check_chain(self, applicant_subject: str, item_code: str, *, holder_ids: tuple[str, ...] = ()) -> ChainResult:
         with self._unit(f"chain check of {item_code} for {applicant_subject}") as session:
             return chains.check_chain(session, applicant_subject, item_code, holder_ids=holder_ids)
+
+    def application_aids(self, applicant: dict, item_code: str, materials: list[dict], form_schema: dict
+                         ) -> aids.ApplicationAids:
+        """Everything the apply page offers from the sharing center (licenses, prefill, chain) in one read."""
+        with self._unit(f"apply page of {item_code} for {applicant.get('subject')}") as session:
+            return aids.for_application(session, applicant, item_code, materials, form_schema)
 
     def prefill(self, applicant_subject: str, form_schema: dict, *, item_code: str | None = None,
                 holder_ids: tuple[str, ...] = ()) -> dict:
