@@ -40,6 +40,13 @@ class SharingService:
             return {"license_types": license_types.seed_license_types(session),
                     "data_elements": dictionary.seed_data_elements(session)}
 
+    def seed_demo(self) -> int:
+        """The demo catalogue's item chains and function groups (after the demo cases, which predate them)."""
+        from tongban.platform.sharing.demo import seed_demo_chains
+
+        with self._unit("seed demo item chains") as session:
+            return seed_demo_chains(session)
+
     # --- public verification -------------------------------------------------------------------------
     def verify(self, number: str, *, on: date | None = None) -> verification.Verification:
         with self._unit("public verification") as session:
