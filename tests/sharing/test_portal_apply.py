@@ -102,6 +102,19 @@ def test_an_expired_license_is_not_offered_and_the_applicant_is_told_why(agent, 
     assert http.get(APPLY + "?lang=en").text.count("expired on") == 1
 
 
+def test_a_revoked_license_is_not_offered_and_the_reason_is_shown(agent, db, settings):
+    from tongban.platform.approval.actors import Actor
+    from tongban.platform.sharing.library import change_status
+
+    http, enterprise_sub = agent
+    number, _ = put_license(db, settings.secret_key, "BL-4601-REV-1", subject=enterprise_sub)
+    with system(db) as s:
+        change_status(s, number, "revoke", reason="企业申请注销登记", actor=Actor.system())
+    offer = re.search(r'id="f-material-bl-license" data-outcome="revoked">(.*?)</div>', http.get(APPLY).text,
+                      re.S).group(1)
+    assert f"您的“营业执照”（{number}）已注销（企业申请注销登记），不能使用" in offer and 'name="lic.bl"' not in offer
+
+
 def test_fields_are_prefilled_from_base_data_and_an_earlier_application_with_their_source(agent, db, engine):
     http, enterprise_sub = agent
     with system(db) as s:
