@@ -69,7 +69,8 @@ def _resident_id(session: Session, account: Account) -> dict:
     person = session.get(Person, account.id) if account.kind != AccountKind.STAFF.value else None
     if person is None or not person.id_number:
         return {}
-    return {"resident_id": person.id_number, "resident_id_verified": person.assurance_level >= AssuranceLevel.ID_VERIFIED}
+    verified = person.assurance_level >= AssuranceLevel.ID_VERIFIED
+    return {"resident_id": person.id_number, "resident_id_verified": verified}
 
 
 def _profile(session: Session, account: Account, enterprise: Enterprise | None) -> dict:
