@@ -120,3 +120,30 @@ def test_the_portal_session_carries_the_resident_id_sealed(app, browser, seeded,
         (row,) = session.scalars(select(RelyingPartySession))
         assert "resident_id" not in row.claims and CITIZEN_ID not in row.sealed_tokens
         assert row.claims["name"] == "王小明"
+
+
+def test_an_operator_grants_the_scope_from_the_cli_and_a_wrong_scope_is_refused(seeded, third_party):
+    from click.testing import CliRunner
+
+    from tongban.platform.cli import main
+
+    client_id, _secret = third_party
+    wrong = CliRunner().invoke(main, ["identity", "grant-scope", client_id, "cases:write"])
+    assert wrong.exit_code != 0 and "不是受限权限范围" in wrong.output
+    done = CliRunner().invoke(main, ["identity", "grant-scope", client_id, "identity:resident_id"])
+    assert done.exit_code == 0, done.output
+    with seeded.unit() as session:
+        assert "identity:resident_id" in session.get(Client, client_id).scope.split()
+    assert CliRunner().invoke(main, ["identity", "grant-scope", "app_nope", "identity:resident_id"]).exit_code != 0
+
+
+def test_seeding_again_gives_an_older_portal_client_the_new_scope(seeded, db):
+    from tongban.platform.identity.seed import seed_identity
+
+    with seeded.unit() as session:
+        session.get(Client, "portal").scope = "openid profile email phone catalog:read cases:read cases:write"
+    seed_identity(db, secret_key=seeded.config.secret_key, base_url="http://localhost",
+                  passwords=seeded.config.passwords)
+    with seeded.unit() as session:
+        scopes = session.get(Client, "portal").scope.split()
+    assert "identity:resident_id" in scopes and len(scopes) == len(set(scopes)) == 8
