@@ -3,7 +3,9 @@ the 免收证照 look-up at submission, as ratios to a bare primary-key read mea
 
 Run: .venv/bin/python bench/licenses.py [--licenses 1000000] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 Each measured call is one unit of work (a transaction, as a request has); the bare read is one such unit of
-work reading one license by primary key. The bulk rows are inserted directly (their signatures are not
+work reading one license by primary key. Measured: the public verification (/verify/<number>), the license
+offered on the portal's apply page (``exemption.offers``) and the 免收证照 check at submission
+(``check_license_materials``, what intake runs). The bulk rows are inserted directly (their signatures are not
 checked); the measured licenses are written and signed through the library.
 """
 from __future__ import annotations
@@ -14,21 +16,22 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert, select, text
-from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "support"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from scratch_db import scratch_postgres  # noqa: E402
 
 from tongban.platform import migrate
 from tongban.platform.db import Database, build_admin_engine, utcnow
 from tongban.platform.seed import seed_tenants
 from tongban.platform.settings import load_settings
 from tongban.platform.sharing import license_types
-from tongban.platform.sharing.exemption import check_license_materials
+from tongban.platform.sharing.exemption import check_license_materials, offers
 from tongban.platform.sharing.library import LicenseDraft, today, write
 from tongban.platform.sharing.models import License
 from tongban.platform.sharing.uscc import new_uscc
@@ -122,17 +125,24 @@ def run(label: str, app_url: str, admin_url: str, count: int, repeat: int) -> No
         with db.unit_of_work(SYSTEM) as session:
             assert verify(session, pick[0]).ok
 
+    def offered(pick):
+        applicant = {"subject": "someone", "kind": "enterprise", "uscc": pick[1]}
+        with db.unit_of_work(SYSTEM) as session:
+            assert offers(session, applicant, MATERIALS)["bl"]["usable"]
+
     def exemption(pick):
         applicant = {"subject": "someone", "kind": "enterprise", "uscc": pick[1]}
         with db.unit_of_work(SYSTEM) as session:
             statuses, errors = check_license_materials(session, applicant, MATERIALS, {"bl": "auto"})
             assert statuses and not errors
 
-    medians = timed({"bare": bare, "verify": verifying, "exemption": exemption},
-                     {"bare": ids, "verify": licenses, "exemption": licenses}, repeat)
+    medians = timed({"bare": bare, "verify": verifying, "offer": offered, "exemption": exemption},
+                     {"bare": ids, "verify": licenses, "offer": licenses, "exemption": licenses}, repeat)
     base, check, lookup = medians["bare"], medians["verify"], medians["exemption"]
+    offer = medians["offer"]
     print(f"[{label}] {total:,} licenses (bulk insert of {count:,} in {loaded:.0f} s)")
     print(f"[{label}] bare primary-key read {base * 1e3:.3f} ms; verify {check * 1e3:.3f} ms = {check / base:.1f}× ; "
+          f"apply-page offer {offer * 1e3:.3f} ms = {offer / base:.1f}× ; "
           f"免收证照 look-up at submission {lookup * 1e3:.3f} ms = {lookup / base:.1f}× (medians of {repeat})")
     db.dispose()
 
@@ -148,18 +158,8 @@ def main() -> None:
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
         run("SQLite", url, url, args.licenses, args.repeat)
     if args.postgres:
-        admin = make_url(args.postgres)
-        name = f"tongban_bench_licenses_{uuid.uuid4().hex[:8]}"
-        engine = build_admin_engine(args.postgres).execution_options(isolation_level="AUTOCOMMIT")
-        with engine.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        scratch = admin.set(database=name)
-        try:
-            run("PostgreSQL", scratch.set(username="tongban_app", password=None).render_as_string(False),
-                scratch.render_as_string(False), args.licenses, args.repeat)
-        finally:
-            with engine.connect() as conn:
-                conn.execute(text(f'DROP DATABASE "{name}" WITH (FORCE)'))
+        with scratch_postgres(args.postgres) as (app_url, admin_url):
+            run("PostgreSQL", app_url, admin_url, args.licenses, args.repeat)
 
 
 if __name__ == "__main__":

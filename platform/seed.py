@@ -75,4 +75,5 @@ def seed(database, *, demo: bool, base_url: str = "http://localhost:8000") -> Se
         SharingService(database, secret_key=load_settings().secret_key).seed()
         register_issuer()
         seed_demo_cases(database, secret_key=load_settings().secret_key)
+        SharingService(database, secret_key=load_settings().secret_key).seed_demo()
     return SeedReport(tenants, notices)

@@ -58,3 +58,35 @@ def deliver_vertical_webhooks() -> None:
     from tongban.platform.supervision.vertical.webhooks import huey_deliver
 
     huey_deliver()
+
+
+@huey.periodic_task(crontab(minute="17"))
+def purge_expired_sign_ins() -> None:
+    """Sign-in sessions, authorisation codes and token records past expiry (each row removed once)."""
+    from tongban.platform.identity.expiry import huey_purge
+
+    huey_purge()
+
+
+@huey.periodic_task(crontab(hour="3", minute="7"))
+def purge_abandoned_drafts() -> int:
+    """Application drafts untouched for TONGBAN_DRAFT_RETENTION_DAYS (default 90)."""
+    from tongban.platform.portal.housekeeping import huey_purge_drafts
+
+    return huey_purge_drafts()
+
+
+@huey.periodic_task(crontab(hour="3", minute="27"))
+def purge_orphan_uploads() -> int:
+    """Uploads older than 7 days that no draft and no case refers to, with their stored files."""
+    from tongban.platform.portal.housekeeping import huey_purge_uploads
+
+    return huey_purge_uploads()
+
+
+@huey.periodic_task(crontab(hour="3", minute="47"))
+def purge_sent_outbox() -> int:
+    """Outbox messages sent more than 30 days ago."""
+    from tongban.platform.notify.retention import huey_purge_sent
+
+    return huey_purge_sent()

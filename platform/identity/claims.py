@@ -4,6 +4,10 @@ The subject ``sub`` is always the signed-in account (a person's or staff member'
 agent acts for an enterprise, ``user_type`` is ``enterprise``, ``name`` is the enterprise's name, and the
 token carries its ``uscc``, its id (``enterprise_sub``) and the agent (``agent_name``); the acting subject
 is fixed when the code is issued and carried unchanged through every refresh.
+
+A person's resident ID (公民身份号码) is released as ``resident_id`` only with the ``identity:resident_id``
+scope, which first-party clients hold and a third-party application only by an operator's grant; never
+while the person acts for an enterprise (the token then speaks for the enterprise).
 """
 
 from __future__ import annotations
@@ -13,10 +17,12 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from tongban.platform.identity.accounts import AccountKind, UserType
+from tongban.platform.identity.accounts import AccountKind, AssuranceLevel, UserType
 from tongban.platform.identity.common import epoch
 from tongban.platform.identity.grants import grants_of
 from tongban.platform.identity.models import Account, Enterprise, Person
+
+RESIDENT_ID_SCOPE = "identity:resident_id"
 
 
 @dataclass(frozen=True)
@@ -54,7 +60,17 @@ def identity_claims(session: Session, subject: AuthorizedSubject, scope: str) ->
         claims.update(email=account.email, email_verified=False)
     if "phone" in scopes and account.phone:
         claims.update(phone_number=account.phone, phone_number_verified=False)
+    if RESIDENT_ID_SCOPE in scopes and enterprise is None:
+        claims.update(_resident_id(session, account))
     return claims
+
+
+def _resident_id(session: Session, account: Account) -> dict:
+    person = session.get(Person, account.id) if account.kind != AccountKind.STAFF.value else None
+    if person is None or not person.id_number:
+        return {}
+    verified = person.assurance_level >= AssuranceLevel.ID_VERIFIED
+    return {"resident_id": person.id_number, "resident_id_verified": verified}
 
 
 def _profile(session: Session, account: Account, enterprise: Enterprise | None) -> dict:

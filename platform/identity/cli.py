@@ -1,4 +1,4 @@
-"""`tongban identity ...`: grant and revoke roles, rotate signing keys, seed the demo identities."""
+"""`tongban identity ...`: grant and revoke roles, grant restricted scopes, rotate signing keys, seed the demo identities."""
 
 from __future__ import annotations
 
@@ -117,6 +117,28 @@ def rotate_keys() -> None:
     kid = service.rotate_keys(actor=_actor())
     service.database.dispose()
     click.echo(f"新的签名密钥 / new signing key: {kid}")
+
+
+@identity.command("grant-scope")
+@click.argument("client_id")
+@click.argument("scope")
+def grant_scope(client_id: str, scope: str) -> None:
+    """允许第三方应用申请受限权限范围（如 identity:resident_id）/ let an app request a restricted scope."""
+    from tongban.platform.identity.clients import grant_restricted_scope
+    from tongban.platform.identity.models import Client
+
+    service = _service()
+    try:
+        with service.unit() as session:
+            client = session.get(Client, client_id)
+            if client is None:
+                raise click.ClickException(f"找不到应用 {client_id} / no such client {client_id}")
+            grant_restricted_scope(session, client, scope, actor=_actor())
+    except IdentityError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        service.database.dispose()
+    click.echo(f"已授予 {client_id}：{scope} / granted {scope} to {client_id}")
 
 
 @identity.command("seed")

@@ -25,6 +25,7 @@ SCOPES: dict[str, tuple[str, str]] = {
     "profile": ("姓名、用户类型和角色", "Your name, user type and roles"),
     "email": ("电子邮箱", "Your email address"),
     "phone": ("手机号码", "Your mobile number"),
+    "identity:resident_id": ("公民身份号码", "Your resident ID number"),
     "catalog:read": ("读取办事指南", "Read the service catalogue"),
     "catalog:write": ("配置和发布事项", "Configure and publish items"),
     "licenses:read": ("查询电子证照（须注明用途）", "Read e-licenses (with a stated purpose)"),
@@ -32,7 +33,10 @@ SCOPES: dict[str, tuple[str, str]] = {
     "cases:read": ("查看您的办件", "Read your cases"),
     "cases:write": ("代您提交和补正办件", "Submit and amend cases for you"),
 }
-USER_SCOPES = ("openid", "profile", "email", "phone")
+USER_SCOPES = ("openid", "profile", "email", "phone", "identity:resident_id")
+# Scopes a third-party application cannot give itself: first-party clients hold them, others only by an
+# operator's grant (``grant_restricted_scope``), audited.
+RESTRICTED_SCOPES = ("identity:resident_id",)
 PLACEHOLDERS = {"{slug}": "[a-z0-9][a-z0-9-]{0,62}", "{code}": r"\d{2,12}"}
 PUBLIC, CONFIDENTIAL = "public", "confidential"
 
@@ -75,12 +79,19 @@ def _check_uri(uri: str, *, allow_patterns: bool) -> str:
     return uri
 
 
-def _check_scopes(scope: str) -> str:
+def _check_scopes(scope: str, *, first_party: bool = False) -> str:
     names = scope.split()
     unknown = [s for s in names if s not in SCOPES]
     if unknown:
         raise InvalidInput(
             f"未知的权限范围：{' '.join(unknown)}", f"Unknown scopes: {' '.join(unknown)}", field="scope"
+        )
+    restricted = [s for s in names if s in RESTRICTED_SCOPES]
+    if restricted and not first_party:
+        raise InvalidInput(
+            f"第三方应用不能自行申请权限范围：{' '.join(restricted)}（须经平台管理员授予）",
+            f"A third-party application cannot give itself {' '.join(restricted)} (an operator grants it)",
+            field="scope",
         )
     return " ".join(dict.fromkeys(names))
 
@@ -137,7 +148,7 @@ def register_client(
         redirect_uris=uris,
         post_logout_redirect_uris=logout_uris,
         grant_types=grant_types,
-        scope=_check_scopes(scope),
+        scope=_check_scopes(scope, first_party=first_party),
         may_introspect=may_introspect,
     )
     session.add(client)
@@ -160,6 +171,16 @@ def rotate_secret(session: Session, client: Client, *, actor: str, now) -> str:
     client.secret_hash, client.secret_rotated_at = digest(secret), now
     audit(session, actor=actor, action="client_secret_rotated", target=client.client_id, at=now)
     return secret
+
+
+def grant_restricted_scope(session: Session, client: Client, scope: str, *, actor: str) -> None:
+    """An operator lets one third-party client request a restricted scope (its users still consent)."""
+    if scope not in RESTRICTED_SCOPES:
+        raise InvalidInput(f"不是受限权限范围：{scope}", f"Not a restricted scope: {scope}", field="scope")
+    if scope in client.scope.split():
+        return
+    client.scope = " ".join([*client.scope.split(), scope])
+    audit(session, actor=actor, action="client_scope_granted", target=client.client_id, scope=scope)
 
 
 def clients_of(session: Session, owner: Account) -> list[Client]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tongban.platform.identity import sessions
-from tongban.platform.identity.clients import SCOPES, clients_of, register_client, rotate_secret
+from tongban.platform.identity.clients import RESTRICTED_SCOPES, SCOPES, clients_of, register_client, rotate_secret
 from tongban.platform.identity.common import NotFound
 from tongban.platform.identity.models import Account, Client
 from tongban.platform.identity.service import IdentityService, SessionRequired
 
-DEVELOPER_SCOPES = tuple(SCOPES)
+DEVELOPER_SCOPES = tuple(s for s in SCOPES if s not in RESTRICTED_SCOPES)
 
 
 @dataclass(frozen=True)

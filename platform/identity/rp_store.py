@@ -1,5 +1,9 @@
 """Relying-party sessions of the first-party web rooms: claims in clear, tokens sealed (Fernet, keyed from the
-platform secret), the row found by the hash of the cookie's id."""
+platform secret), the row found by the hash of the cookie's id.
+
+Private claims (the resident ID) are sealed with the tokens, never stored in clear: a leaked copy of the
+sessions table does not list who is signed in by ID number.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +20,8 @@ from sqlalchemy import delete
 from tongban.platform.identity.common import digest, utc
 from tongban.platform.identity.models import RelyingPartySession
 
+PRIVATE_CLAIMS = ("resident_id",)
+
 
 @dataclass(frozen=True)
 class TokenSet:
@@ -29,9 +35,28 @@ def _fernet(secret_key: str) -> Fernet:
     return Fernet(base64.urlsafe_b64encode(hashlib.sha256(f"rp-tokens:{secret_key}".encode()).digest()))
 
 
-def seal(secret_key: str, tokens: TokenSet) -> str:
-    data = {"id": tokens.id_token, "access": tokens.access_token, "refresh": tokens.refresh_token}
+def seal(secret_key: str, tokens: TokenSet, private: dict | None = None) -> str:
+    data = {"id": tokens.id_token, "access": tokens.access_token, "refresh": tokens.refresh_token,
+            "private": private or {}}
     return _fernet(secret_key).encrypt(json.dumps(data).encode()).decode()
+
+
+def split_claims(claims: dict) -> tuple[dict, dict]:
+    """(claims kept in clear, private claims to seal)."""
+    return ({k: v for k, v in claims.items() if k not in PRIVATE_CLAIMS},
+            {k: v for k, v in claims.items() if k in PRIVATE_CLAIMS})
+
+
+def private_claims(secret_key: str, sealed: str) -> dict:
+    try:
+        return dict(json.loads(_fernet(secret_key).decrypt(sealed.encode())).get("private") or {})
+    except InvalidToken:
+        return {}
+
+
+def claims_of(secret_key: str, row: RelyingPartySession) -> dict:
+    """Every claim of the session: those in clear and the sealed private ones."""
+    return {**row.claims, **private_claims(secret_key, row.sealed_tokens)}
 
 
 def unseal(secret_key: str, sealed: str, expires: datetime) -> TokenSet | None:
@@ -47,13 +72,14 @@ def create(
 ) -> str:
     """Store a new RP session; returns the id to put (signed) in the cookie."""
     session_id = secrets.token_urlsafe(32)
+    clear, private = split_claims(claims)
     session.add(
         RelyingPartySession(
             id_hash=digest(session_id),
             client_id=client_id,
             subject=claims["sub"],
-            claims=claims,
-            sealed_tokens=seal(secret_key, tokens),
+            claims=clear,
+            sealed_tokens=seal(secret_key, tokens, private),
             access_expires_at=tokens.access_expires_at,
             created_at=now,
             expires_at=now + ttl,
@@ -75,10 +101,11 @@ def load(session, session_id: str | None, client_id: str, now: datetime) -> Rely
 def replace_tokens(
     row: RelyingPartySession, *, secret_key: str, tokens: TokenSet, claims: dict | None
 ) -> None:
-    row.sealed_tokens = seal(secret_key, tokens)
-    row.access_expires_at = tokens.access_expires_at
+    private = private_claims(secret_key, row.sealed_tokens)
     if claims:
-        row.claims = claims
+        row.claims, private = split_claims(claims)
+    row.sealed_tokens = seal(secret_key, tokens, private)
+    row.access_expires_at = tokens.access_expires_at
 
 
 def remove(session, session_id: str | None) -> None:

@@ -21,11 +21,15 @@ from tongban.tenants.isolation import TenantContext
 DEMO_PASSWORD = "Tongban@2026"
 SEED_ACTOR = "seed"
 FIRST_PARTY = {  # client id: (name, path prefix of its /auth routes, scopes)
-    "portal": ("政务服务门户 Portal", "", "openid profile email phone catalog:read cases:read cases:write"),
+    "portal": (
+        "政务服务门户 Portal",
+        "",
+        "openid profile email phone identity:resident_id catalog:read cases:read cases:write",
+    ),
     "workbench": (
         "工作台 Workbench",
         "/workbench",
-        "openid profile email phone catalog:read cases:read cases:write",
+        "openid profile email phone identity:resident_id catalog:read cases:read cases:write",
     ),
     "admin": ("配置管理 Admin", "/admin", "openid profile email phone catalog:read catalog:write"),
 }
@@ -124,7 +128,9 @@ def first_party_uris(base_url: str, prefix: str, suffix: str) -> list[str]:
 def seed_first_party_clients(session, *, secret_key: str, base_url: str) -> int:
     created = 0
     for client_id, (name, prefix, scope) in FIRST_PARTY.items():
-        if session.get(Client, client_id) is not None:
+        existing = session.get(Client, client_id)
+        if existing is not None:
+            _add_missing_scopes(existing, scope)
             continue
         clients.register_client(
             session,
@@ -154,6 +160,13 @@ def seed_first_party_clients(session, *, secret_key: str, base_url: str) -> int:
         )
         created += 1
     return created
+
+
+def _add_missing_scopes(client: Client, scope: str) -> None:
+    """A first-party client seeded before a scope existed gets it on the next seed (safe to run twice)."""
+    missing = [s for s in scope.split() if s not in client.scope.split()]
+    if missing:
+        client.scope = " ".join([*client.scope.split(), *missing])
 
 
 def demo_resident_id(region: str, birth: str, sequence: str) -> str:

@@ -1,5 +1,6 @@
-"""Applying online: server-side drafts (resumable on any device), uploads kept across errors, e-licences,
-and the hand-over to the approval engine, which checks the application authoritatively.
+"""Applying online: server-side drafts (resumable on any device), uploads kept across errors, e-licences and
+prefill from the sharing center, and the hand-over to the approval engine, which checks the application
+authoritatively (免收证照, item chains) and logs the e-licence accesses.
 
 Every uploaded file is recorded the moment it arrives and referenced by the draft, so a failed check never
 makes the applicant upload again. A submission is ``ApprovalService.submit``; the portal adds nothing to
@@ -13,21 +14,41 @@ from dataclasses import dataclass, field
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from tongban.configurator.forms import FormSchema, prefill
 from tongban.platform.approval.intake import Application
 from tongban.platform.files.models import Upload
 from tongban.platform.files.store import uploads_of
 from tongban.platform.portal.models import ApplicationDraft
+from tongban.platform.sharing.aids import ApplicationAids
 
 MATERIAL = "mat."
 
 
-def find_e_license(identity: dict, license_type: str) -> str | None:
-    """The applicant's e-licence number of ``license_type`` from the e-licence library (电子证照库).
+def license_materials(guide) -> list[dict]:
+    """The item's materials that an e-license can stand in for, as the sharing center reads them."""
+    return [{"id": m["id"], "name": m["name"], "satisfied_by_license_type": m["license_type"]}
+            for m in guide.materials if m["license_type"]]
 
-    TO BE FILLED by the sharing room (platform/sharing, being built): until then the portal finds none and
-    the applicant types the number of the licence they choose to use.
-    """
-    return None
+
+def sharing_aids(sharing, applicant: dict, guide, schema: FormSchema) -> ApplicationAids:
+    """From the sharing center: the applicant's e-licenses for the materials (免收证照), the values base data
+    and earlier applications give the form, and the item chain."""
+    return sharing.application_aids(applicant, guide.code, license_materials(guide),
+                                    {"fields": [{"name": spec.name} for spec in schema.fields]})
+
+
+def first_values(schema: FormSchema, identity: dict, aids: ApplicationAids) -> dict:
+    """A new application's values: the form's own prefill (account, defaults), then what the government
+    already holds (base data, earlier applications) for every field not locked to the account."""
+    values = {name: entry["value"] for name, entry in prefill(schema, identity).items()}
+    for name, entry in aids.prefill.items():
+        spec = schema.by_name.get(name)
+        if spec is None or spec.compute is not None or spec.type in ("file", "group"):
+            continue
+        if spec.locked and spec.prefill and identity.get(spec.prefill) not in (None, ""):
+            continue
+        values[name] = entry["value"]
+    return values
 
 
 @dataclass
@@ -83,8 +104,12 @@ def descriptors(uploads: dict[str, Upload], tokens: list[str]) -> list[dict]:
 
 
 def applicant_of(subject: str, kind: str, identity: dict) -> dict:
-    """The applicant as the approval engine records it, with the identity keys forms prefill from."""
-    return {**identity, "subject": subject, "kind": "enterprise" if kind == "enterprise" else "person"}
+    """The applicant as the approval engine records it, with the identity keys forms prefill from (and the
+    resident ID as ``id_number``, the key the e-license library knows a person by)."""
+    applicant = {**identity, "subject": subject, "kind": "enterprise" if kind == "enterprise" else "person"}
+    if kind != "enterprise" and identity.get("resident_id") and not identity.get("id_number"):
+        applicant["id_number"] = identity["resident_id"]
+    return applicant
 
 
 def application_of(item_code: str, attempt: Attempt, applicant: dict, uploads: dict[str, Upload],

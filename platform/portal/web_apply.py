@@ -1,4 +1,5 @@
-"""Applying online: the form from the item's schema, material uploads, e-licences, drafts, submission."""
+"""Applying online: the form from the item's schema (prefilled from the sharing center), material uploads,
+e-licences offered instead of uploads (免收证照, with consent), the item chain, drafts, submission."""
 from __future__ import annotations
 
 from urllib.parse import quote
@@ -55,13 +56,19 @@ def _apply_get(request: Request, ctx: Ctx, user: PortalUser, code: str) -> Respo
         draft = applying.load_draft(session, user.subject, code)
         attempt = applying.attempt_from_draft(draft)
         uploads = applying.owned_uploads(session, user.subject, [t for v in attempt.files.values() for t in v])
-    for material in guide.materials:  # offer the applicant's e-licence when the library knows it
-        if material["license_type"] and material["id"] not in attempt.licenses:
-            found = applying.find_e_license(user.identity, material["license_type"])
-            if found:
-                attempt.licenses[material["id"]] = found
+    aids = _aids(portal, user, guide, schema)
+    if draft is None:  # a new application starts from what the government already holds
+        attempt.form_data = applying.first_values(schema, user.identity, aids)
     message = ctx._("已恢复上次保存的草稿。") if draft else None
-    return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message)
+    return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message, aids=aids)
+
+
+def _aids(portal, user: PortalUser, guide, schema):
+    return applying.sharing_aids(portal.sharing, _applicant(user), guide, schema)
+
+
+def _applicant(user: PortalUser) -> dict:
+    return applying.applicant_of(user.subject, user.kind, user.identity)
 
 
 def _item(session, portal, ctx: Ctx, code: str):
@@ -71,9 +78,10 @@ def _item(session, portal, ctx: Ctx, code: str):
     return guide, version_parts(session, guide.version_id)[1]
 
 
-def _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message=None, status=200):
+def _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message=None, status=200, *, aids=None):
     snapshot = request.app.state.directory.snapshot
-    view = apply_view(guide, schema, attempt, uploads, user.identity, ctx.lang, snapshot)
+    aids = aids or _aids(portal_of(request), user, guide, schema)
+    view = apply_view(guide, schema, attempt, uploads, user.identity, ctx.lang, snapshot, aids)
     data = {"trail": trail(request, ctx, (guide.name, f"{ctx.base}/items/{quote(guide.code)}"), (ctx._("在线申请"), None)),
             "guide": guide, "view": view, "message": message, "action": f"{ctx.base}/items/{quote(guide.code)}/apply"}
     return render(request, ctx, theme, "portal/apply.html", data, status)
@@ -104,7 +112,7 @@ def _apply_post(request: Request, ctx: Ctx, user: PortalUser, code: str, form) -
         extra, dropped = _row_actions(action)
         attempt.form_data = parse_post(schema, values, extra_rows=extra, drop_rows=dropped)
         _collect_files(session, portal, user, code, guide, schema, form, attempt)
-        _collect_licenses(guide, form, attempt, action == "submit")
+        _collect_licenses(guide, form, attempt)
         applying.save_draft(session, user.subject, code, attempt)
         uploads = applying.owned_uploads(session, user.subject, [t for v in attempt.files.values() for t in v])
     if action != "submit" or attempt.errors:
@@ -146,24 +154,21 @@ def _collect_files(session, portal, user, code, guide, schema, form, attempt) ->
         attempt.files[purpose] = tokens
 
 
-def _collect_licenses(guide, form, attempt: applying.Attempt, submitting: bool) -> None:
+def _collect_licenses(guide, form, attempt: applying.Attempt) -> None:
+    """A ticked box is the applicant's consent to use the e-licence offered (its number, or "auto": the
+    engine finds the applicant's valid one and says why when there is none)."""
     for m in guide.materials:
         if not m["license_type"]:
             continue
-        number = str(form.get(f"licno.{m['id']}") or "").strip()[:80]
-        attempt.licenses[m["id"]] = number
         if form.get(f"lic.{m['id']}"):
             attempt.license_opt_in.add(m["id"])
-            if submitting and not number:
-                attempt.error(f"materials.{m['id']}", "license_number", "选择使用电子证照时请填写证照编号",
-                              "enter the licence number to use the e-licence")
+            attempt.licenses[m["id"]] = str(form.get(f"licno.{m['id']}") or "").strip()[:80] or "auto"
 
 
 def _submit(request, ctx, theme, user, guide, schema, attempt, uploads) -> Response:
     portal = portal_of(request)
     file_fields = {s.name for s in schema.fields if s.type == "file"}
-    application = applying.application_of(guide.code, attempt, applying.applicant_of(user.subject, user.kind,
-                                                                                     user.identity), uploads, file_fields)
+    application = applying.application_of(guide.code, attempt, _applicant(user), uploads, file_fields)
     try:
         result = portal.approval.submit(ctx.tenant.code, ctx.tenant.code, user.actor, application)
     except SubmissionInvalid as invalid:

@@ -27,6 +27,7 @@ from tongban.platform.portal import i18n
 from tongban.platform.portal.catalogue import CatalogueIndexCache
 from tongban.platform.portal.guide import GuideCache
 from tongban.platform.portal.themes import ThemeCache, record_failure, resolve_theme
+from tongban.platform.sharing.service import sharing_for
 from tongban.platform.web.pages import current_tenant
 from tongban.platform.web.templating import configure_portal_env, nav_links
 from tongban.tenants.directory import TenantInfo
@@ -52,6 +53,7 @@ class PortalState:
         self.database = app.state.database
         self.approval = app.state.approval
         self.secret_key = app.state.settings.secret_key
+        self.sharing = sharing_for(app)
 
 
 def portal_of(request: Request) -> PortalState:

@@ -16,8 +16,8 @@ from tongban.platform.sharing.data_models import ConstructionProject, DataElemen
 DEFAULT_ELEMENTS: dict[str, tuple[str, str, list[str]]] = {
     "enterprise.uscc": ("统一社会信用代码", "USCC", ["uscc", "enterprise_uscc"]),
     "enterprise.name": ("企业名称", "Enterprise name", ["enterprise_name", "company_name"]),
-    "enterprise.legal_representative": ("法定代表人", "Legal representative", ["legal_representative"]),
-    "enterprise.address": ("企业住所", "Registered address", ["enterprise_address", "address"]),
+    "enterprise.legal_representative": ("法定代表人", "Legal representative", ["legal_representative", "legal_rep_name"]),
+    "enterprise.address": ("企业住所", "Registered address", ["enterprise_address", "address", "premises_address"]),
     "enterprise.registered_capital": ("注册资本", "Registered capital", ["capital", "registered_capital"]),
     "enterprise.business_scope": ("经营范围", "Business scope", ["business_scope"]),
     "person.name": ("姓名", "Name", ["applicant_name"]),
@@ -33,7 +33,7 @@ _BASE_ATTR = {"enterprise.uscc": "uscc", "enterprise.registered_capital": "regis
 SOURCE_LABELS = {"base.enterprise": ("企业基础信息库", "enterprise base data"),
                  "base.person": ("人口基础信息库", "natural-person base data"),
                  "base.project": ("工程建设项目库", "construction project data"),
-                 "case": ("您此前的申请", "your earlier application")}
+                 "case": ("上次申请", "your earlier application")}
 
 
 def seed_data_elements(session: Session) -> int:

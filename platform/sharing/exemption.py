@@ -56,7 +56,8 @@ def offers(session: Session, applicant: dict, materials: list[dict], on: date | 
         shown = usable or (checks[0] if checks else None)
         found[spec["id"]] = {"type": type_code, "number": shown.number if shown else None,
                              "usable": usable is not None, "outcome": shown.outcome if shown else "not_found",
-                             "reason": refusal_text(spec, shown) if shown and not usable else None}
+                             "reason": refusal_text(spec, shown) if shown and not usable else None,
+                             "valid_until": shown.valid_until.isoformat() if shown and shown.valid_until else None}
     return found
 
 

@@ -46,8 +46,15 @@ def content_from_case(ltype: LicenseType, case, issued_on: date) -> dict:
 
 
 def _source_value(source: str | None, case, issued_on: date):
-    if not source:
-        return None
+    """The value ``source`` names; of alternatives (``form.a|form.b``) the first that has one."""
+    for alternative in (source or "").split("|"):
+        value = _one_source(alternative, case, issued_on) if alternative else None
+        if value not in (None, "", [], {}):
+            return value
+    return None
+
+
+def _one_source(source: str, case, issued_on: date):
     where, _, key = source.partition(".")
     if where == "form":
         value = (case.form_data or {}).get(key)

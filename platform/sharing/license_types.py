@@ -2,7 +2,8 @@
 
 A field: ``{name, zh, en, required, personal, source}``. ``personal`` fields are masked on the public
 verification page; ``source`` says where a case's value comes from (``form.<field>``, ``applicant.<key>``,
-``case.<attr>``) when a license is issued from a concluded case.
+``case.<attr>``; alternatives joined by ``|``, the first with a value wins) when a license is issued from a
+concluded case.
 """
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from tongban.platform.sharing.models import LicenseType
 
 CODE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
-SOURCE = re.compile(r"^(form|applicant|case)\.[a-z_][a-z0-9_]*$")
+SOURCE = re.compile(r"^(form|applicant|case)\.[a-z_][a-z0-9_]*(\|(form|applicant|case)\.[a-z_][a-z0-9_]*)*$")
 HOLDER_KINDS = ("person", "enterprise", "any")
 PROVINCE = "46"
 
@@ -27,21 +28,24 @@ def _f(name, zh, en, source=None, *, required=True, personal=False) -> dict:
 
 
 _ENTERPRISE = [_f("name", "名称", "Name", "form.enterprise_name"),
-               _f("legal_representative", "法定代表人", "Legal representative", "form.legal_representative"),
-               _f("address", "住所", "Address", "form.address", required=False)]
+               _f("legal_representative", "法定代表人", "Legal representative",
+                  "form.legal_representative|form.legal_rep_name"),
+               _f("address", "住所", "Address", "form.address|form.premises_address", required=False)]
 
 DEFAULT_TYPES: list[dict] = [
     {"code": "business_license", "name_zh": "营业执照", "name_en": "Business license", "holder_kind": "enterprise",
      "department": "市场监督管理局", "validity_years": None, "fields": [
          *_ENTERPRISE, _f("enterprise_type", "类型", "Type", "form.enterprise_type", required=False),
-         _f("registered_capital", "注册资本", "Registered capital", "form.capital", required=False),
+         _f("registered_capital", "注册资本", "Registered capital", "form.capital|form.registered_capital",
+            required=False),
          _f("business_scope", "经营范围", "Business scope", "form.business_scope", required=False),
          _f("established_on", "成立日期", "Established on", "case.concluded_on", required=False)],
      "template": {"title_zh": "营业执照", "title_en": "Business License", "accent": "#b3261e"}},
     {"code": "food_business_license", "name_zh": "食品经营许可证", "name_en": "Food business license",
      "holder_kind": "enterprise", "department": "市场监督管理局", "validity_years": 5, "fields": [
-         *_ENTERPRISE, _f("premises", "经营场所", "Premises", "form.premises", required=False),
-         _f("main_business", "主体业态", "Main business", "form.main_business", required=False),
+         *_ENTERPRISE, _f("premises", "经营场所", "Premises", "form.premises|form.premises_address", required=False),
+         _f("main_business", "主体业态", "Main business", "form.main_business|form.business_format",
+            required=False),
          _f("business_items", "经营项目", "Business items", "form.business_items", required=False)],
      "template": {"title_zh": "食品经营许可证", "title_en": "Food Business License", "accent": "#1b5e20"}},
     {"code": "drug_business_license", "name_zh": "药品经营许可证", "name_en": "Drug business license",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from tongban.platform.sharing import (
+    aids,
     api,
     chains,
     clients,
@@ -38,6 +39,13 @@ class SharingService:
         with self._unit("seed license types and data elements") as session:
             return {"license_types": license_types.seed_license_types(session),
                     "data_elements": dictionary.seed_data_elements(session)}
+
+    def seed_demo(self) -> int:
+        """The demo catalogue's item chains and function groups (after the demo cases, which predate them)."""
+        from tongban.platform.sharing.demo import seed_demo_chains
+
+        with self._unit("seed demo item chains") as session:
+            return seed_demo_chains(session)
 
     # --- public verification -------------------------------------------------------------------------
     def verify(self, number: str, *, on: date | None = None) -> verification.Verification:
@@ -93,6 +101,12 @@ class SharingService:
     def check_chain(self, applicant_subject: str, item_code: str, *, holder_ids: tuple[str, ...] = ()) -> ChainResult:
         with self._unit(f"chain check of {item_code} for {applicant_subject}") as session:
             return chains.check_chain(session, applicant_subject, item_code, holder_ids=holder_ids)
+
+    def application_aids(self, applicant: dict, item_code: str, materials: list[dict], form_schema: dict
+                         ) -> aids.ApplicationAids:
+        """Everything the apply page offers from the sharing center (licenses, prefill, chain) in one read."""
+        with self._unit(f"apply page of {item_code} for {applicant.get('subject')}") as session:
+            return aids.for_application(session, applicant, item_code, materials, form_schema)
 
     def prefill(self, applicant_subject: str, form_schema: dict, *, item_code: str | None = None,
                 holder_ids: tuple[str, ...] = ()) -> dict:

@@ -9,7 +9,8 @@ from starlette.routing import Route
 
 from tongban.platform.identity.tokens import TokenRefused
 from tongban.platform.identity.web import identity_for, portal_rp
-from tongban.platform.sharing import diagram
+from tongban.platform.portal.web_common import Ctx, page, render, require_user, theme_of, trail
+from tongban.platform.sharing import diagram, wallet
 from tongban.platform.sharing.access import KINDS
 from tongban.platform.sharing.errors import Invalid, SharingError
 from tongban.platform.sharing.service import sharing_for
@@ -52,13 +53,23 @@ def _who(user) -> dict:
             "enterprise_sub": user.enterprise_sub}
 
 
-async def wallet_page(request: Request) -> Response:
-    user = await portal_rp.current_user(request)
-    if user is None:
-        return RedirectResponse(f"{request.scope.get('root_path', '')}/auth/login?next=/wallet", status_code=303)
-    _keys, entries, log = await run_in_threadpool(lambda: sharing_for(request.app).wallet(**_who(user)))
-    return _page(request, "wallet.html", {"user": user, "entries": entries, "log": log, "kinds": KINDS,
-                                          "is_enterprise": user.user_type == "enterprise"})
+@page
+async def wallet_page(request: Request, ctx: Ctx) -> Response:
+    """我的证照 inside the portal of the tenant the holder came from (its host or /t/<code>/; else the
+    province's), in that tenant's theme, with its header and breadcrumb."""
+    user = require_user(ctx)
+    keys, entries, log = await run_in_threadpool(lambda: sharing_for(request.app).wallet(**_who(user.rp)))
+    holder = {"name": user.name, "is_enterprise": user.kind == "enterprise", "uscc": user.rp.uscc or "",
+              "agent_name": user.rp.claims.get("agent_name", "")}
+    data = {**wallet.page_data(keys, entries, log), "holder": holder,
+            "trail": trail(request, ctx, (ctx._("我的证照"), None))}
+    return await run_in_threadpool(_themed, request, ctx, "sharing/wallet.html", data)
+
+
+def _themed(request: Request, ctx: Ctx, template: str, data: dict) -> Response:
+    with request.app.state.database.unit_of_work(ctx.tenant.context()) as session:
+        theme = theme_of(session, ctx)
+    return render(request, ctx, theme, template, data)
 
 
 async def wallet_pdf(request: Request) -> Response:

@@ -77,8 +77,8 @@ def test_a_citizen_finds_reads_signs_in_applies_with_an_upload_and_sees_the_case
     upload.write_bytes(PDF)
     page.fill("#f-id_number", "460100199003070015")
     page.set_input_files("#f-material-m1-file", str(upload))
-    page.check("input[name='lic.m2']")
-    page.fill("#f-material-m2-licno", "YYZZ-4601-2026-0001")
+    assert page.locator("#f-material-m2-license .license-number").inner_text() == "YYZZ-4601-2026-0001"
+    page.check("input[name='lic.m2']")  # the library's copy, with consent, instead of an upload
     page.get_by_role("button", name="提交申请").click()
     page.wait_for_url(re.compile(r".*/cases/4601-\d{8}-\d{6}$"))
     number = page.url.rsplit("/", 1)[1]

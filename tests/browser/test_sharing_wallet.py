@@ -65,6 +65,13 @@ def test_the_enterprise_finds_its_business_license_and_verifies_it(live_server, 
     log = page.locator("#access-log").inner_text()
     assert "海口市市场监管登记系统" in log and "核对营业执照（档案归集）" in log and case.number in log
     screenshot(page, "sharing-wallet-enterprise")
+    crumbs = page.locator("nav.breadcrumb li")
+    assert crumbs.all_inner_texts() == ["海南省", "我的证照"], "inside the province's portal, not a bare page"
+    assert page.locator("header.site-header .site-name").inner_text().startswith("海南省")
+    page.locator("nav.breadcrumb").get_by_role("link", name="海南省").click()
+    page.wait_for_url(f"{live_server}/")
+    page.get_by_role("link", name="我的证照").click()  # and back, from the portal's header
+    page.wait_for_url(f"{live_server}/wallet")
     pdf = page.request.get(f"{live_server}/wallet/{number}.pdf")
     assert pdf.ok and pdf.headers["content-type"] == "application/pdf"
     (SCREENSHOTS / "sharing-license.pdf").write_bytes(pdf.body())

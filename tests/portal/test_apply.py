@@ -95,11 +95,13 @@ def test_a_draft_saved_on_one_device_resumes_on_another(app, web, seeded, publis
         assert "个体工商户设立登记" in phone.get("/cases").text  # listed as a draft
 
 
-def test_choosing_an_e_licence_needs_its_number(web, seeded, published):
+def test_an_e_licence_the_library_does_not_hold_is_refused_with_the_reason(web, seeded, published):
     sign_in(web, next_path=APPLY)
+    page = web.get(APPLY)
+    assert "电子证照库中暂无您的营业执照，请上传材料。" in page.text and 'name="lic.m2"' not in page.text
     reply = post(web, {"f.applicant_name": "王小明", "f.id_number": VALID_ID, "lic.m2": "1"},
                  files=[("file.mat.m1", ("申请书.pdf", PDF, "application/pdf"))])
-    assert reply.status_code == 422 and "选择使用电子证照时请填写证照编号" in reply.text
+    assert reply.status_code == 422 and "电子证照库中没有您的“营业执照”，请上传材料" in reply.text
 
 
 def test_uploads_are_private_to_their_owner(app, web, db, seeded, published):

@@ -59,7 +59,7 @@ def test_a_valid_license_skips_the_upload_and_the_access_is_logged(engine, db, s
     with system(db) as s:
         offered = offers(s, enterprise_applicant(), FOOD_MATERIALS)
     assert offered == {"bl": {"type": "business_license", "number": number, "usable": True, "outcome": "valid",
-                              "reason": None}}
+                              "reason": None, "valid_until": None}}
     case, errors = _apply(engine, db, {"bl": "auto"})
     assert errors == []
     materials = _materials(db, case.id)

@@ -52,3 +52,30 @@ def test_registering_the_issuer_twice_adds_it_once(monkeypatch):
     register_issuer()
     register_issuer()
     assert certificates.ISSUERS == [issue_from_case]
+
+
+
+def test_a_registration_form_with_other_field_names_still_fills_the_license(db):
+    """The demo 多证合一 form says legal_rep_name / premises_address / registered_capital: the type's sources
+    name alternatives (``form.legal_representative|form.legal_rep_name``), the first with a value wins."""
+    from datetime import date
+    from types import SimpleNamespace
+
+    from sharing_support import seed
+
+    from tongban.platform.sharing.issuing import content_from_case
+    from tongban.platform.sharing.license_types import get_type
+
+    seed(db)
+    demo_form = {"enterprise_name": ENTERPRISE, "legal_rep_name": "王海", "premises_address": "三亚市吉阳区迎宾路 8 号",
+                 "registered_capital": "500", "business_scope": "软件开发"}
+    with system(db) as s:
+        ltype = get_type(s, "business_license")
+        demo = content_from_case(ltype, SimpleNamespace(form_data=demo_form, applicant={}, number="N-1",
+                                                        item_name="企业设立登记"), date(2026, 11, 26))
+        both = content_from_case(ltype, SimpleNamespace(form_data={**demo_form, "legal_representative": "李海燕"},
+                                                        applicant={}, number="N-2", item_name="企业设立登记"),
+                                 date(2026, 11, 26))
+    assert demo["legal_representative"] == "王海" and demo["address"] == "三亚市吉阳区迎宾路 8 号"
+    assert demo["registered_capital"] == "500" and demo["established_on"] == "2026-11-26"
+    assert both["legal_representative"] == "李海燕"

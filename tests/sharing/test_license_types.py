@@ -11,7 +11,8 @@ from tongban.platform.sharing.license_types import all_types, define_type, get_t
 PHARMACY = {"code": "pharmacist_license", "name_zh": "执业药师注册证", "name_en": "Pharmacist registration",
             "holder_kind": "person", "department": "药品监督管理局", "validity_years": 5,
             "fields": [{"name": "name", "zh": "姓名", "en": "Name", "required": True, "source": "applicant.name"},
-                       {"name": "employer", "zh": "执业单位", "en": "Employer", "source": "form.employer"}],
+                       {"name": "employer", "zh": "执业单位", "en": "Employer",
+                        "source": "form.employer|form.employer_name"}],
             "template": {"title_zh": "执业药师注册证", "title_en": "Pharmacist Registration", "accent": "#0d47a1"}}
 
 
@@ -30,11 +31,13 @@ def test_province_admins_define_types_and_others_cannot(db):
 def test_a_bad_definition_is_refused_field_by_field(db):
     seed(db)
     bad = {**PHARMACY, "code": "Bad Code", "holder_kind": "robot",
-           "fields": [{"name": "name", "source": "db.secret"}, {"name": "name"}]}
+           "fields": [{"name": "name", "source": "db.secret"}, {"name": "name"},
+                      {"name": "employer", "source": "form.employer|db.secret"}]}
     with system(db) as s, pytest.raises(Invalid) as refused:
         define_type(s, bad, actor=ADMIN)
     assert {(e["path"], e["code"]) for e in refused.value.errors} == {
-        ("code", "invalid"), ("holder_kind", "invalid"), ("fields[0].source", "invalid"), ("fields[1].name", "invalid")}
+        ("code", "invalid"), ("holder_kind", "invalid"), ("fields[0].source", "invalid"), ("fields[1].name", "invalid"),
+        ("fields[2].source", "invalid")}
     with system(db) as s:
         assert get_type(s, "Bad Code") is None
 

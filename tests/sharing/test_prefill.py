@@ -60,7 +60,7 @@ def test_prefill_from_an_earlier_application_in_the_same_function_group(engine, 
     service = SharingService(db, secret_key="unused")
     filled = service.prefill("ent-new", FORM, item_code="FOOD")
     assert filled["business_scope"]["value"] == "预包装食品销售" and filled["business_scope"]["source"] == "case"
-    assert filled["business_scope"]["ref"] == created["number"] and "您此前的申请" in filled["business_scope"]["source_zh"]
+    assert filled["business_scope"]["ref"] == created["number"] and "上次申请" in filled["business_scope"]["source_zh"]
     assert "enterprise_name" not in filled, "only the group's shared elements come from earlier applications"
     assert service.prefill("ent-new", FORM, item_code="OTHER") == {}
 

@@ -20,7 +20,7 @@ def test_the_enterprise_sees_its_licenses_downloads_a_pdf_and_sees_accesses(app,
         record_license(s, by_number(s, number), kind="api", purpose="食品经营许可审查", case_ref="4601-20261126-000001",
                        accessor=Accessor("dept-4601", "海口市市场监管登记系统", "4601", "市场监督管理局"))
     with TestClient(app, base_url="http://localhost") as http:
-        assert http.get("/wallet", follow_redirects=False).headers["location"] == "/auth/login?next=/wallet"
+        assert http.get("/wallet", follow_redirects=False).headers["location"] == "/auth/login?next=%2Fwallet"
         page = sign_in_for_enterprise(http, enterprise_sub)
         assert str(page.url) == "http://localhost/wallet"
         assert "海南椰风科技有限公司" in page.text and USCC in page.text and number in page.text

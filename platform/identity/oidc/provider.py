@@ -98,6 +98,8 @@ def discovery(service, origin: str) -> dict:
             "department",
             "email",
             "phone_number",
+            "resident_id",
+            "resident_id_verified",
         ],
         "ui_locales_supported": ["zh-CN", "en"],
         "claims_parameter_supported": False,

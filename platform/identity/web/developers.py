@@ -64,7 +64,7 @@ async def apps_page(request: Request) -> Response:
         "apps.html",
         {
             "apps": apps,
-            "scopes": SCOPES,
+            "scopes": {s: SCOPES[s] for s in developers.DEVELOPER_SCOPES},
             "form": form_values,
             "error": error,
             "created": created,

@@ -332,7 +332,7 @@ class RelyingParty:
     def _claims_of(self, service, session_id: str | None) -> dict | None:
         with service.unit() as session:
             row = rp_store.load(session, session_id, self.client_id, service.now())
-            return dict(row.claims) if row else None
+            return rp_store.claims_of(service.config.secret_key, row) if row else None
 
     def _tokens_of(self, service, session_id: str | None) -> rp_store.TokenSet | None:
         with service.unit() as session:
@@ -365,6 +365,7 @@ def _local(url: str) -> str:
     return url if url.startswith("/") and not url.startswith("//") else "/"
 
 
-portal_rp = RelyingParty("portal")
+# The portal also asks for the resident ID: the e-license library knows a citizen's licenses by it.
+portal_rp = RelyingParty("portal", scope="openid profile email phone identity:resident_id")
 
 __all__ = ["RPUser", "RelyingParty", "portal_rp"]
