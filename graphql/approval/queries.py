@@ -7,14 +7,13 @@ from datetime import datetime
 import strawberry
 from sqlalchemy import and_, func, or_, select
 
-from tongban.graphql.approval.access import VIEW, find_home, load_case, viewer_of
 from tongban.graphql.approval.types import CaseNode, CaseProgress, TaskNode, case_node, event_node, task_node
 from tongban.graphql.catalogue.vocabulary import CaseState
 from tongban.graphql.core.auth import CASES_READ, requires
 from tongban.graphql.core.pagination import Connection, connection, decode_cursor, page_size
 from tongban.graphql.core.tenancy import staff_tenant
-from tongban.platform.approval.models import Case, CaseEvent, Task
-from tongban.platform.approval.numbers import query_code_matches
+from tongban.platform.approval import reads
+from tongban.platform.approval.models import Case, Task
 from tongban.tenants.isolation import TenantContext
 
 
@@ -69,11 +68,11 @@ class ApprovalQueries:
                       description="One case, for its applicant or staff who may view it; null otherwise")
     def case(self, info: strawberry.Info, id: strawberry.ID) -> CaseNode | None:
         context = info.context
-        home = find_home(context, id)
-        viewer = viewer_of(context.actor, home, context.snapshot) if home else None
-        if viewer is None:
+        found = reads.visible_home(context.database, context.actor, id, context.snapshot)
+        if found is None:
             return None
-        row = load_case(context, home)
+        home, viewer = found
+        row = reads.load_case(context.database, context.snapshot, home)
         return case_node(row, viewer) if row else None
 
     @strawberry.field(extensions=requires(CASES_READ, account=True),
@@ -93,7 +92,7 @@ class ApprovalQueries:
     def cases(self, info: strawberry.Info, tenant: str | None = None, filter: CaseFilter | None = None,
               first: int | None = None, after: str | None = None) -> Connection[CaseNode]:
         context = info.context
-        place = staff_tenant(context, tenant, VIEW)
+        place = staff_tenant(context, tenant, reads.VIEW)
         size, key = page_size(context, first), _cursor(after)
         with context.database.unit_of_work(place.context()) as session:
             return _case_page(context, session, _filtered(select(Case), filter), size, key, "staff")
@@ -103,7 +102,7 @@ class ApprovalQueries:
     def tasks(self, info: strawberry.Info, tenant: str | None = None, open_only: bool = True, mine: bool = False,
               first: int | None = None, after: str | None = None) -> Connection[TaskNode]:
         context = info.context
-        place = staff_tenant(context, tenant, VIEW)
+        place = staff_tenant(context, tenant, reads.VIEW)
         size, key = page_size(context, first), decode_cursor(after)
         stmt = select(Task)
         if open_only:
@@ -125,15 +124,12 @@ class ApprovalQueries:
                       description="Anyone with the case number and its six-digit query code: state and public steps")
     def case_progress(self, info: strawberry.Info, number: str, query_code: str) -> CaseProgress | None:
         context = info.context
-        with context.database.unit_of_work(TenantContext.system("graphql: progress query")) as session:
-            case = session.scalar(select(Case).where(Case.number == number.strip()))
-            if case is None or not query_code_matches(context.state.approval.secret_key, case.number, query_code,
-                                                      case.query_code_hash):
-                return None
-            events = list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.public)
-                                          .order_by(CaseEvent.seq)))
+        found = reads.progress(context.database, context.state.approval.secret_key, number, query_code)
+        if found is None:
+            return None
+        case = found.case
         return CaseProgress(number=case.number, item_name=case.item_name, state=case.state, result=case.result,
                             submitted_at=case.submitted_at, promised_due_at=case.promised_due_at,
                             concluded_at=case.concluded_at,
                             handling_tenant_name=context.snapshot.by_code[case.tenant_id].name,
-                            events=[event_node(e, with_actor=False, with_comment=False) for e in events])
+                            events=[event_node(e, with_actor=False, with_comment=False) for e in found.public_events])

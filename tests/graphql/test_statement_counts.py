@@ -4,7 +4,7 @@ from graphql_support import TOWNSHIP, data_of, post, publish_many, staff_token, 
 from tests_support import ON_POSTGRES
 
 from tongban.configurator.publishing.cache import CatalogueCache
-from tongban.graphql.catalogue.data import clear_cache
+from tongban.configurator.publishing.served import clear_cache
 
 ITEMS = f"""query($first: Int) {{ items(tenant: "{TOWNSHIP}", first: $first) {{ nodes {{ code name kind
   materials {{ id name form required }} fees {{ id amount }} form {{ fields }} }} }} }}"""
