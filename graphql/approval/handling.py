@@ -70,8 +70,11 @@ class HandlingMutations:
 
     @strawberry.mutation(extensions=requires(CASES_WRITE, staff=True), description="回退 (a reason is required)")
     def roll_back_case(self, info: strawberry.Info, input: RollBackInput) -> CasePayload:
-        return act(info.context, input.case_id, "roll_back", task_id=input.task_id, to_node=input.to_node,
-                   comment=input.comment)
+        payload = act(info.context, input.case_id, "roll_back", task_id=input.task_id, to_node=input.to_node,
+                      comment=input.comment)
+        for error in payload.errors:  # the engine names the reason; this input calls it comment
+            error.field = "comment" if error.field == "reason" else error.field
+        return payload
 
     @strawberry.mutation(extensions=requires(CASES_WRITE, staff=True), description="收费 at a pay-fee step")
     def charge_fee(self, info: strawberry.Info, input: ChargeInput) -> CasePayload:

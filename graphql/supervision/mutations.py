@@ -41,8 +41,9 @@ def _errors(error: SupervisionError) -> list[UserError]:
 
 
 def _dispose(info: strawberry.Info, tenant: str | None, alert_id: strawberry.ID,
-             call: Callable[[SupervisionService, object, str, int], dict]) -> AlertPayload:
-    """Not in the caller's subtree → not found; else the supervision room decides."""
+             call: Callable[[SupervisionService, object, str, int], dict], reason_field: str = "reason") -> AlertPayload:
+    """Not in the caller's subtree → not found; else the supervision room decides. ``reason_field``: the input
+    field that carries what the domain calls the reason."""
     context = info.context
     place = tenant_of(context, tenant)
     key = parse_case_id(alert_id)
@@ -55,7 +56,10 @@ def _dispose(info: strawberry.Info, tenant: str | None, alert_id: strawberry.ID,
     except SupervisionError as error:
         if error.code == "forbidden":
             return AlertPayload(alert=None, errors=[not_found("监察事项", "alert", "alertId")])
-        return AlertPayload(alert=None, errors=_errors(error))
+        errors = _errors(error)
+        for e in errors:
+            e.field = reason_field if e.field == "reason" else e.field
+        return AlertPayload(alert=None, errors=errors)
 
 
 @strawberry.input
@@ -134,7 +138,7 @@ class SupervisionMutations:
     @strawberry.mutation(extensions=requires(SUPERVISION_WRITE, staff=True), description="确认 a pending alert")
     def confirm_alert(self, info: strawberry.Info, input: AlertCommentInput) -> AlertPayload:
         return _dispose(info, input.tenant, input.alert_id,
-                        lambda s, actor, place, key: s.confirm(actor, place, key, comment=input.comment))
+                        lambda s, actor, place, key: s.confirm(actor, place, key, comment=input.comment), "comment")
 
     @strawberry.mutation(extensions=requires(SUPERVISION_WRITE, staff=True), description="撤销 a card (with a reason)")
     def withdraw_alert(self, info: strawberry.Info, input: AlertReasonInput) -> AlertPayload:
@@ -159,7 +163,7 @@ class SupervisionMutations:
     @strawberry.mutation(extensions=requires(SUPERVISION_WRITE, staff=True), description="整改审核")
     def review_rectification(self, info: strawberry.Info, input: ReviewRectificationInput) -> AlertPayload:
         return _dispose(info, input.tenant, input.alert_id, lambda s, actor, place, key: s.review_rectification(
-            actor, place, key, accept=input.accept, comment=input.comment, days=input.days))
+            actor, place, key, accept=input.accept, comment=input.comment, days=input.days), "comment")
 
     @strawberry.mutation(extensions=requires(CASES_WRITE, account=True), description="好差评: rate a case of yours")
     def rate_case(self, info: strawberry.Info, input: RateCaseInput) -> RatingPayload:

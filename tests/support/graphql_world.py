@@ -39,6 +39,7 @@ def build_world(api, identity, db, settings) -> World:
         "other": mint_token(identity, subject="someone-else", scope=EVERY_SCOPE),
         "haikou": staff_token(identity, ("province_admin", "4601", True), subject="haikou-staff", scope=EVERY_SCOPE),
         "sanya": staff_token(identity, ("province_admin", "4602", True), subject="sanya-staff", scope=EVERY_SCOPE),
+        "province": staff_token(identity, ("supervisor", "46", True), subject="province-sup", scope=EVERY_SCOPE),
     }
     for name, code in (("dept_haikou", "4601"), ("dept_sanya", "4602")):
         tokens[name] = mint_token(identity, client_id=register_department(identity, db, code), user_type=None,
