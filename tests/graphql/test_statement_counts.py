@@ -48,3 +48,21 @@ def test_a_page_of_cases_costs_the_same_statements_for_10_and_50(api, db, app, i
     assert len(body10["cases"]["nodes"]) == 10 and len(body50["cases"]["nodes"]) == 50
     assert body50["cases"]["nodes"][0]["tasks"][0]["case"]["number"] == body50["cases"]["nodes"][0]["number"]
     assert ten == fifty, (ten, fifty)
+
+
+ALERTS = """query($first: Int) { alerts(tenant: "4601", first: $first) { totalCount nodes { id severity state
+  caseNumber tenant { name parent { code } } supervisor { code } events { action } } } }"""
+
+
+def test_a_page_of_alerts_costs_the_same_statements_for_10_and_50(api, db, app, identity):
+    from graphql_world import put_alert
+
+    for i in range(60):
+        put_alert(db, 1000 + i, f"460105100-20260101-{i:06d}")
+    supervisor = staff_token(identity, ("supervisor", "4601", True), scope="supervision:read")
+    _count(api, db, app, ALERTS, 1, supervisor, cold=False)
+    ten, body10 = _count(api, db, app, ALERTS, 10, supervisor, cold=False)
+    fifty, body50 = _count(api, db, app, ALERTS, 50, supervisor, cold=False)
+    assert len(body10["alerts"]["nodes"]) == 10 and len(body50["alerts"]["nodes"]) == 50
+    assert body50["alerts"]["totalCount"] == 60 and body50["alerts"]["nodes"][0]["tenant"]["parent"]["code"] == "460105"
+    assert ten == fifty, (ten, fifty)

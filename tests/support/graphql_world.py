@@ -54,6 +54,10 @@ def build_world(api, identity, db, settings) -> World:
 
 def register_department(identity, db, code: str, may_read=("resident_id_card", "base_data")) -> str:
     """A department system: an OAuth client at the provider, registered with the library for ``code``."""
+    return department_with_secret(identity, db, code, may_read)[0]
+
+
+def department_with_secret(identity, db, code: str, may_read=("resident_id_card", "base_data")) -> tuple[str, str]:
     from approval_fixtures import staff
 
     from tongban.platform.identity import clients as identity_clients
@@ -61,7 +65,7 @@ def register_department(identity, db, code: str, may_read=("resident_id_card", "
     from tongban.platform.sharing.clients import register_client
 
     with identity.unit() as session:
-        client, _secret = identity_clients.register_client(
+        client, secret = identity_clients.register_client(
             session, name=f"{code} 公安人口系统", client_type="confidential", redirect_uris=[], scope="licenses:read",
             actor="test")
         client_id = client.client_id
@@ -71,7 +75,7 @@ def register_department(identity, db, code: str, may_read=("resident_id_card", "
         register_client(s, client_id=client_id, name=f"{code} 公安人口系统", tenant_code=code, department="公安局",
                         may_read=list(may_read), rate_per_minute=600,
                         actor=staff("padmin", "46", "province_admin", subtree=True))
-    return client_id
+    return client_id, secret
 
 
 def put_citizen_license(db, secret_key: str, id_number: str, subject: str, number: str = LICENSE) -> None:
