@@ -13,7 +13,7 @@ from tongban.graphql.core.errors import UserError, not_found, user_error
 from tongban.graphql.core.tenancy import tenant_of
 from tongban.graphql.supervision.queries import supervision_of
 from tongban.graphql.supervision.types import AlertNode, Rating, alert_node, rating_node
-from tongban.platform.approval.reads import parse_case_id
+from tongban.platform.approval.reads import parse_case_id as parse_id
 from tongban.platform.supervision.errors import Invalid, NotFound, SupervisionError
 from tongban.platform.supervision.ratings import service as ratings
 from tongban.platform.supervision.service import SupervisionService
@@ -46,7 +46,7 @@ def _dispose(info: strawberry.Info, tenant: str | None, alert_id: strawberry.ID,
     field that carries what the domain calls the reason."""
     context = info.context
     place = tenant_of(context, tenant)
-    key = parse_case_id(alert_id)
+    key = parse_id(alert_id)
     if key is None:
         return AlertPayload(alert=None, errors=[not_found("监察事项", "alert", "alertId")])
     try:
@@ -167,7 +167,7 @@ class SupervisionMutations:
 
     @strawberry.mutation(extensions=requires(CASES_WRITE, account=True), description="好差评: rate a case of yours")
     def rate_case(self, info: strawberry.Info, input: RateCaseInput) -> RatingPayload:
-        context, key = info.context, parse_case_id(input.case_id)
+        context, key = info.context, parse_id(input.case_id)
         if key is None or context.actor.kind != "applicant":
             return RatingPayload(rating=None, errors=[not_found("办件", "case", "caseId")])
         return _rated(lambda: ratings.rate_case(context.database, context.actor, key, level=input.level,
