@@ -81,7 +81,7 @@ def plain_items(request):
     """The same 20 items and fields, through the same data layer, as hand-written JSON."""
     from starlette.responses import Response
 
-    from tongban.graphql.catalogue.data import effective_items
+    from tongban.configurator.publishing.served import effective_items
 
     state = request.app.state
     tenant = state.directory.snapshot.by_code[request.query_params["tenant"]]

@@ -9,6 +9,7 @@ import strawberry
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
+from tongban.graphql.approval.handling import HandlingMutations
 from tongban.graphql.approval.mutations import ApprovalMutations
 from tongban.graphql.approval.queries import ApprovalQueries
 from tongban.graphql.catalogue.mutations import CatalogueMutations
@@ -16,12 +17,17 @@ from tongban.graphql.catalogue.queries import CatalogueQueries
 from tongban.graphql.core.errors import is_unexpected
 from tongban.graphql.core.execution import FastExecutionContext
 from tongban.graphql.core.extensions import Limits, QueryCost
+from tongban.graphql.sharing.queries import SharingQueries
+from tongban.graphql.supervision.mutations import SupervisionMutations
+from tongban.graphql.supervision.queries import SupervisionQueries
 from tongban.graphql.tenants.queries import TenantQueries
 
 log = logging.getLogger("tongban.graphql")
 
-Query = merge_types("Query", (TenantQueries, CatalogueQueries, ApprovalQueries))
-Mutation = merge_types("Mutation", (ApprovalMutations, CatalogueMutations))
+Query = merge_types("Query", (TenantQueries, CatalogueQueries, ApprovalQueries,
+                             SharingQueries, SupervisionQueries))
+Mutation = merge_types("Mutation", (ApprovalMutations, CatalogueMutations,
+                                   HandlingMutations, SupervisionMutations))
 
 
 class ApiSchema(strawberry.Schema):

@@ -7,12 +7,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.scalars import JSON
 
-from tongban.graphql.approval.access import find_home, load_case, viewer_of
 from tongban.graphql.approval.people import acting_staff, applicant_record
 from tongban.graphql.approval.types import CaseNode, case_node
 from tongban.graphql.core.auth import CASES_WRITE, requires
 from tongban.graphql.core.errors import DOMAIN_REFUSALS, UserError, from_domain, not_found, user_error
 from tongban.graphql.core.tenancy import tenant_of
+from tongban.platform.approval import reads
 from tongban.platform.approval.intake import Application
 
 
@@ -125,10 +125,11 @@ def _task_id(value) -> int | None:
 
 def act(context, case_id, action: str, **arguments) -> CasePayload:
     """Not visible → not found; otherwise the engine decides, and the payload shows the case as it is now."""
-    home = find_home(context, case_id)
     actor = context.actor
-    if home is None or viewer_of(actor, home, context.snapshot) is None:
+    found = reads.visible_home(context.database, actor, case_id, context.snapshot)
+    if found is None:
         return CasePayload(case=None, errors=[not_found("办件", "case", "caseId")])
+    home, viewer = found
     if "task_id" in arguments:
         arguments["task_id"] = _task_id(arguments["task_id"])
         if arguments["task_id"] is None:
@@ -138,8 +139,8 @@ def act(context, case_id, action: str, **arguments) -> CasePayload:
         errors = []
     except DOMAIN_REFUSALS as refusal:
         errors = from_domain(refusal)
-    row = load_case(context, home)
-    return CasePayload(case=case_node(row, viewer_of(actor, home, context.snapshot)) if row else None, errors=errors)
+    row = reads.load_case(context.database, context.snapshot, home)
+    return CasePayload(case=case_node(row, viewer) if row else None, errors=errors)
 
 
 @strawberry.type
@@ -163,8 +164,9 @@ class ApprovalMutations:
             result = context.state.approval.submit(place.code, place.code, actor, application)
         except DOMAIN_REFUSALS as refusal:
             return SubmitApplicationPayload(case=None, query_code=None, errors=from_domain(refusal))
-        home = find_home(context, str(result["id"]))
-        return SubmitApplicationPayload(case=case_node(load_case(context, home), "applicant"),
+        home = reads.find_home(context.database, result["id"])
+        return SubmitApplicationPayload(case=case_node(reads.load_case(context.database, context.snapshot, home),
+                                                       reads.APPLICANT),
                                         query_code=result["query_code"], errors=[])
 
     @strawberry.mutation(extensions=requires(CASES_WRITE, account=True), description="补正: the applicant supplies")

@@ -5,17 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 
 import strawberry
-from sqlalchemy import and_, func, or_, select
 
-from tongban.graphql.approval.access import VIEW, find_home, load_case, viewer_of
 from tongban.graphql.approval.types import CaseNode, CaseProgress, TaskNode, case_node, event_node, task_node
 from tongban.graphql.catalogue.vocabulary import CaseState
 from tongban.graphql.core.auth import CASES_READ, requires
 from tongban.graphql.core.pagination import Connection, connection, decode_cursor, page_size
 from tongban.graphql.core.tenancy import staff_tenant
-from tongban.platform.approval.models import Case, CaseEvent, Task
-from tongban.platform.approval.numbers import query_code_matches
-from tongban.tenants.isolation import TenantContext
+from tongban.platform.approval import reads
 
 
 @strawberry.input(description="Case filters / 办件筛选")
@@ -25,42 +21,36 @@ class CaseFilter:
     number: str | None = strawberry.field(default=None, description="Exact case number")
 
 
-def _case_page(context, session, stmt, first: int, after: list | None, viewer: str) -> Connection[CaseNode]:
-    """Newest first, keyset on (submitted_at, id)."""
-    total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-    if after is not None:
-        at, last_id = datetime.fromisoformat(str(after[0])), int(after[1])
-        stmt = stmt.where(or_(Case.submitted_at < at, and_(Case.submitted_at == at, Case.id < last_id)))
-    rows = list(session.scalars(stmt.order_by(Case.submitted_at.desc(), Case.id.desc()).limit(first + 1)))
-    page = rows[:first]
+def _case_page(context, page: reads.Page, after: tuple | None, viewer: str) -> Connection[CaseNode]:
     loaders = context.loaders
     for loader in (loaders.case_materials, loaders.case_tasks, loaders.case_events):
-        loader.expect((c.tenant_id, c.id) for c in page)
-    for c in page:  # a task's case is one of these: no statement to read it back
+        loader.expect((c.tenant_id, c.id) for c in page.rows)
+    for c in page.rows:  # a task's case is one of these: no statement to read it back
         loaders.case.prime((c.tenant_id, c.id), c)
-    return connection(page, [(c.submitted_at.isoformat(), c.id) for c in page], has_next=len(rows) > first,
-                      has_previous=after is not None, total=total, node=lambda c: case_node(c, viewer))
+    return connection(page.rows, [(c.submitted_at.isoformat(), c.id) for c in page.rows], has_next=page.has_next,
+                      has_previous=after is not None, total=page.total, node=lambda c: case_node(c, viewer))
 
 
-def _filtered(stmt, f: CaseFilter | None):
+def _filters(f: CaseFilter | None) -> reads.CaseFilters:
     if f is None:
-        return stmt
-    if f.state is not None:
-        stmt = stmt.where(Case.state == f.state.value)
-    if f.item_code:
-        stmt = stmt.where(Case.item_code == f.item_code)
-    if f.number:
-        stmt = stmt.where(Case.number == f.number.strip())
-    return stmt
+        return reads.CaseFilters()
+    return reads.CaseFilters(state=f.state.value if f.state is not None else None, item_code=f.item_code,
+                             number=f.number)
 
 
-def _cursor(after: str | None) -> list | None:
+def _cursor(after: str | None) -> tuple | None:
+    """(submitted_at, id) of the last case seen."""
     from tongban.graphql.core.errors import bad_input
 
     key = decode_cursor(after)
-    if key is not None and (len(key) != 2 or not str(key[1]).isdigit()):
-        raise bad_input("游标无效", "invalid cursor", field="after")
-    return key
+    if key is None:
+        return None
+    try:
+        if len(key) != 2 or not str(key[1]).isdigit():
+            raise ValueError(key)
+        return datetime.fromisoformat(str(key[0])), int(key[1])
+    except ValueError:
+        raise bad_input("游标无效", "invalid cursor", field="after") from None
 
 
 @strawberry.type
@@ -69,11 +59,11 @@ class ApprovalQueries:
                       description="One case, for its applicant or staff who may view it; null otherwise")
     def case(self, info: strawberry.Info, id: strawberry.ID) -> CaseNode | None:
         context = info.context
-        home = find_home(context, id)
-        viewer = viewer_of(context.actor, home, context.snapshot) if home else None
-        if viewer is None:
+        found = reads.visible_home(context.database, context.actor, id, context.snapshot)
+        if found is None:
             return None
-        row = load_case(context, home)
+        home, viewer = found
+        row = reads.load_case(context.database, context.snapshot, home)
         return case_node(row, viewer) if row else None
 
     @strawberry.field(extensions=requires(CASES_READ, account=True),
@@ -82,58 +72,43 @@ class ApprovalQueries:
                  after: str | None = None) -> Connection[CaseNode]:
         context = info.context
         size, key = page_size(context, first), _cursor(after)
-        actor = context.actor
-        subject = actor.subject if actor is not None and actor.kind == "applicant" else None
-        with context.database.unit_of_work(TenantContext.system("graphql: an applicant's own cases")) as session:
-            stmt = _filtered(select(Case).where(Case.applicant_subject == subject), filter)
-            return _case_page(context, session, stmt, size, key, "applicant")
+        page = reads.own_cases(context.database, context.actor, _filters(filter), size, key)
+        return _case_page(context, page, key, reads.APPLICANT)
 
     @strawberry.field(extensions=requires(CASES_READ, staff=True),
                       description="Cases handled or received in a tenant (staff with view_cases there)")
     def cases(self, info: strawberry.Info, tenant: str | None = None, filter: CaseFilter | None = None,
               first: int | None = None, after: str | None = None) -> Connection[CaseNode]:
         context = info.context
-        place = staff_tenant(context, tenant, VIEW)
+        place = staff_tenant(context, tenant, reads.VIEW)
         size, key = page_size(context, first), _cursor(after)
-        with context.database.unit_of_work(place.context()) as session:
-            return _case_page(context, session, _filtered(select(Case), filter), size, key, "staff")
+        return _case_page(context, reads.tenant_cases(context.database, place, _filters(filter), size, key), key,
+                          reads.STAFF)
 
     @strawberry.field(extensions=requires(CASES_READ, staff=True),
                       description="Steps of a tenant's cases, oldest first; `mine` keeps those for the caller's roles")
     def tasks(self, info: strawberry.Info, tenant: str | None = None, open_only: bool = True, mine: bool = False,
               first: int | None = None, after: str | None = None) -> Connection[TaskNode]:
         context = info.context
-        place = staff_tenant(context, tenant, VIEW)
+        place = staff_tenant(context, tenant, reads.VIEW)
         size, key = page_size(context, first), decode_cursor(after)
-        stmt = select(Task)
-        if open_only:
-            stmt = stmt.where(Task.state == "open")
-        if mine:
-            roles = {g.role for g in context.actor.grants if g.covers(place.path)}
-            stmt = stmt.where(or_(Task.role.in_(roles), Task.role.is_(None)))
-        with context.database.unit_of_work(place.context()) as session:
-            total = session.scalar(select(func.count()).select_from(stmt.subquery()))
-            if key:
-                stmt = stmt.where(Task.id > int(key[0]))
-            rows = list(session.scalars(stmt.order_by(Task.id).limit(size + 1)))
-        page = rows[:size]
-        context.loaders.case.expect((t.tenant_id, t.case_id) for t in page)
-        return connection(page, [(t.id,) for t in page], has_next=len(rows) > size, has_previous=key is not None,
-                          total=total, node=task_node)
+        after_id = int(key[0]) if key and str(key[0]).isdigit() else None
+        page = reads.tenant_tasks(context.database, context.actor, place, open_only=open_only, mine=mine, first=size,
+                                  after_id=after_id)
+        context.loaders.case.expect((t.tenant_id, t.case_id) for t in page.rows)
+        return connection(page.rows, [(t.id,) for t in page.rows], has_next=page.has_next,
+                          has_previous=after_id is not None, total=page.total, node=task_node)
 
     @strawberry.field(extensions=requires(CASES_READ, anonymous=True),
                       description="Anyone with the case number and its six-digit query code: state and public steps")
     def case_progress(self, info: strawberry.Info, number: str, query_code: str) -> CaseProgress | None:
         context = info.context
-        with context.database.unit_of_work(TenantContext.system("graphql: progress query")) as session:
-            case = session.scalar(select(Case).where(Case.number == number.strip()))
-            if case is None or not query_code_matches(context.state.approval.secret_key, case.number, query_code,
-                                                      case.query_code_hash):
-                return None
-            events = list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.public)
-                                          .order_by(CaseEvent.seq)))
+        found = reads.progress(context.database, context.state.approval.secret_key, number, query_code)
+        if found is None:
+            return None
+        case = found.case
         return CaseProgress(number=case.number, item_name=case.item_name, state=case.state, result=case.result,
                             submitted_at=case.submitted_at, promised_due_at=case.promised_due_at,
                             concluded_at=case.concluded_at,
                             handling_tenant_name=context.snapshot.by_code[case.tenant_id].name,
-                            events=[event_node(e, with_actor=False, with_comment=False) for e in events])
+                            events=[event_node(e, with_actor=False, with_comment=False) for e in found.public_events])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from tongban.configurator.publishing.effective import EffectiveItem
-from tongban.graphql.catalogue.data import effective_items
+from tongban.configurator.publishing.served import effective_items
 from tongban.graphql.core.loaders import BatchLoader
 
 Key = tuple[str, str]  # (tenant code, item code)

@@ -2,8 +2,10 @@
 permission classes that declare which scope (and which kind of token) each top-level field needs.
 
 Scopes: ``catalog:read`` (the catalogue; anonymous callers may read it too), ``cases:read`` and
-``cases:write`` (cases and tasks), ``catalog:write`` (the configurator). Tenant roles are not decided
-here: the domain decides them through the Actor built from the principal.
+``cases:write`` (cases and tasks), ``catalog:write`` (the configurator), ``licenses:read`` (the holder's
+wallet; department systems' purpose-bound reads), ``supervision:read`` and ``supervision:write`` (alerts,
+statistics, disposition). Tenant roles are not decided here: the domain decides them through the Actor
+built from the principal.
 """
 from __future__ import annotations
 
@@ -17,6 +19,8 @@ from tongban.platform.identity.web.common import identity_for
 
 CATALOG_READ, CATALOG_WRITE = "catalog:read", "catalog:write"
 CASES_READ, CASES_WRITE = "cases:read", "cases:write"
+LICENSES_READ = "licenses:read"
+SUPERVISION_READ, SUPERVISION_WRITE = "supervision:read", "supervision:write"
 
 
 def bearer_token(authorization: str | None) -> str | None:
@@ -36,10 +40,13 @@ def verify(app, token: str) -> Principal:
 
 class Requires(BasePermission):
     """The caller's token carries ``scope``; ``anonymous`` lets callers without a token through, ``account``
-    refuses client-credentials tokens (acting for a person needs that person's token)."""
+    refuses client-credentials tokens (acting for a person needs that person's token), ``client`` takes only
+    client-credentials tokens (a registered department system speaks for itself)."""
 
-    def __init__(self, scope: str, *, anonymous: bool = False, account: bool = False, staff: bool = False) -> None:
+    def __init__(self, scope: str, *, anonymous: bool = False, account: bool = False, staff: bool = False,
+                 client: bool = False) -> None:
         self.scope, self.anonymous, self.account, self.staff = scope, anonymous, account or staff, staff
+        self.client = client
 
     def has_permission(self, source: Any, info, **kwargs: Any) -> bool:
         principal: Principal | None = info.context.principal
@@ -55,6 +62,9 @@ class Requires(BasePermission):
                             "this needs a token a user signed in for (not a client-credentials token)")
         if self.staff and principal.user_type != "staff":
             raise forbidden("此操作仅限工作人员", "this is for staff only")
+        if self.client and principal.kind != "client":
+            raise forbidden("此查询仅限登记的部门系统（客户端凭证令牌）",
+                            "this is for registered department systems (a client-credentials token)")
         return True
 
 

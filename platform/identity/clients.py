@@ -32,6 +32,8 @@ SCOPES: dict[str, tuple[str, str]] = {
     "licenses:write": ("向电子证照库报送证照", "Send licenses to the e-license library"),
     "cases:read": ("查看您的办件", "Read your cases"),
     "cases:write": ("代您提交和补正办件", "Submit and amend cases for you"),
+    "supervision:read": ("查看电子监察预警和统计", "Read supervision alerts and statistics"),
+    "supervision:write": ("处置电子监察预警", "Dispose of supervision alerts"),
 }
 USER_SCOPES = ("openid", "profile", "email", "phone", "identity:resident_id")
 # Scopes a third-party application cannot give itself: first-party clients hold them, others only by an

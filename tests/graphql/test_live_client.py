@@ -82,3 +82,44 @@ def test_a_third_party_app_lists_reads_submits_and_follows_a_case(live_api):
     with _client(base) as anyone:
         progress = run(anyone, PROGRESS, {"n": number, "c": code})["caseProgress"]
         assert progress["state"] == "CONCLUDED" and progress["events"][0]["action"] == "submit"
+
+
+SHARED = gql("""query($n: String!, $p: String!, $c: String!) { sharedLicense(number: $n, purpose: $p, caseRef: $c) {
+  number holderName outcome signatureOk } }""")
+WALLET = gql("""{ myLicenses { licenses { number verification { outcome } } accessLog { accessorName caseRef purpose } } }""")
+VERIFY = gql("""query($n: String!) { verifyLicense(number: $n) { outcome holderIdMasked } }""")
+
+
+def test_a_department_system_reads_a_license_for_a_case_and_the_holder_sees_the_read(live_api, db, settings):
+    from graphql_support import FILES
+    from graphql_world import LICENSE, department_with_secret, put_citizen_license
+
+    from tongban.platform.identity.seed import demo_account
+
+    base, identity = live_api
+    client_id, secret = register_app(identity, scope="openid profile catalog:read cases:read cases:write licenses:read")
+    with httpx.Client(base_url=base, follow_redirects=False) as http:
+        citizen = user_token(http, "citizen", client_id, secret, "openid cases:read cases:write licenses:read")
+    with _client(base, citizen) as mine:
+        submitted = run(mine, SUBMIT, {"input": {"tenant": TOWNSHIP, "itemCode": "PROMISED", "files": FILES,
+                                                 "formData": citizen_form(identity)}})["submitApplication"]
+        assert submitted["errors"] == [], submitted
+        number = submitted["case"]["number"]
+    with identity.unit() as session:
+        subject = demo_account(session, "citizen").subject
+    put_citizen_license(db, settings.secret_key, citizen_form(identity)["id_number"], subject)
+    department, department_secret = department_with_secret(identity, db, "4601")
+    with httpx.Client(base_url=base, follow_redirects=False) as http:
+        system_token = client_credentials(http, department, department_secret, scope="licenses:read")
+    with _client(base, system_token) as system:
+        read = run(system, SHARED, {"n": LICENSE, "p": "个体工商户设立登记：核对经营者身份", "c": number})["sharedLicense"]
+        assert read == {"number": LICENSE, "holderName": "王小明", "outcome": "VALID", "signatureOk": True}
+        with pytest.raises(TransportQueryError, match="purpose|用途"):
+            run(system, SHARED, {"n": LICENSE, "p": "", "c": number})
+    with _client(base, citizen) as mine:
+        wallet = run(mine, WALLET, {})["myLicenses"]
+        assert wallet["licenses"] == [{"number": LICENSE, "verification": {"outcome": "VALID"}}]
+        assert wallet["accessLog"] == [{"accessorName": "4601 公安人口系统", "caseRef": number,
+                                        "purpose": "个体工商户设立登记：核对经营者身份"}]
+    with _client(base) as anyone:
+        assert run(anyone, VERIFY, {"n": LICENSE})["verifyLicense"]["outcome"] == "VALID"

@@ -4,72 +4,130 @@ or tenant that does not exist."""
 import pytest
 from graphql_support import TOWNSHIP, citizen_token, codes_of, data_of, mint_token, post, staff_token, submit
 
-QUERIES = {  # field: (query, scope it needs, anonymous allowed)
-    "tenant": ('{ tenant(code: "46") { code } }', "catalog:read", True),
-    "tenants": ("{ tenants(first: 1) { totalCount } }", "catalog:read", True),
-    "items": (f'{{ items(tenant: "{TOWNSHIP}") {{ totalCount }} }}', "catalog:read", True),
-    "item": (f'{{ item(tenant: "{TOWNSHIP}", code: "PROMISED") {{ code }} }}', "catalog:read", True),
-    "case": ('{ case(id: "1") { id } }', "cases:read", False),
-    "myCases": ("{ myCases { totalCount } }", "cases:read", False),
-    "cases": (f'{{ cases(tenant: "{TOWNSHIP}") {{ totalCount }} }}', "cases:read", False),
-    "tasks": (f'{{ tasks(tenant: "{TOWNSHIP}") {{ totalCount }} }}', "cases:read", False),
-    "caseProgress": ('{ caseProgress(number: "x", queryCode: "1") { number } }', "cases:read", True),
+A = "anonymous"  # who may call: anonymous (and any token with the scope), account (a person's or staff's
+P = "account"    # token), staff, client (a registered department system's client-credentials token)
+S = "staff"
+C = "client"
+T = TOWNSHIP
+QUERIES = {  # field: (query, scope it needs, who)
+    "tenant": ('{ tenant(code: "46") { code } }', "catalog:read", A),
+    "tenants": ("{ tenants(first: 1) { totalCount } }", "catalog:read", A),
+    "items": (f'{{ items(tenant: "{T}") {{ totalCount }} }}', "catalog:read", A),
+    "item": (f'{{ item(tenant: "{T}", code: "PROMISED") {{ code }} }}', "catalog:read", A),
+    "vocabulary": ("{ vocabulary { caseStates { value } } }", None, A),
+    "case": ('{ case(id: "1") { id } }', "cases:read", P),
+    "myCases": ("{ myCases { totalCount } }", "cases:read", P),
+    "cases": (f'{{ cases(tenant: "{T}") {{ totalCount }} }}', "cases:read", S),
+    "tasks": (f'{{ tasks(tenant: "{T}") {{ totalCount }} }}', "cases:read", S),
+    "caseProgress": ('{ caseProgress(number: "x", queryCode: "1") { number } }', "cases:read", A),
+    "verifyLicense": ('{ verifyLicense(number: "x") { outcome } }', "licenses:read", A),
+    "myLicenses": ("{ myLicenses { licenses { number } } }", "licenses:read", P),
+    "sharedLicense": ('{ sharedLicense(number: "x", purpose: "p", caseRef: "c") { number } }', "licenses:read", C),
+    "sharedLicenses": ('{ sharedLicenses(typeCode: "x", purpose: "p", caseRef: "c") { number } }', "licenses:read", C),
+    "sharedBaseRecord": ('{ sharedBaseRecord(kind: ENTERPRISE, key: "x", purpose: "p", caseRef: "c") { key } }',
+                         "licenses:read", C),
+    "alerts": ('{ alerts(tenant: "4601") { totalCount } }', "supervision:read", S),
+    "alert": ('{ alert(tenant: "4601", id: "1") { id } }', "supervision:read", S),
+    "statistics": ('{ statistics(tenant: "4601") { totals { received } } }', "supervision:read", S),
 }
-MUTATIONS = {
+TASK = 'caseId: "1", taskId: "1"'
+ALERT = 'alertId: "1", tenant: "4601"'
+MUTATIONS = {  # field: (mutation, scope, who)
     "submitApplication": ('mutation { submitApplication(input: {itemCode: "PROMISED", formData: {}}) { errors { code } } }',
-                          "cases:write"),
-    "supplyCase": ('mutation { supplyCase(input: {caseId: "1"}) { errors { code } } }', "cases:write"),
-    "withdrawCase": ('mutation { withdrawCase(input: {caseId: "1"}) { errors { code } } }', "cases:write"),
-    "acceptCase": ('mutation { acceptCase(input: {caseId: "1", taskId: "1"}) { errors { code } } }', "cases:write"),
-    "refuseCase": ('mutation { refuseCase(input: {caseId: "1", taskId: "1", reason: "x"}) { errors { code } } }',
-                   "cases:write"),
-    "requestSupplement": (('mutation { requestSupplement(input: {caseId: "1", taskId: "1", missing: []}) '
-                           '{ errors { code } } }'), "cases:write"),
-    "approveCase": ('mutation { approveCase(input: {caseId: "1", taskId: "1"}) { errors { code } } }', "cases:write"),
-    "rejectCase": ('mutation { rejectCase(input: {caseId: "1", taskId: "1", reason: "x"}) { errors { code } } }',
-                   "cases:write"),
+                          "cases:write", P),
+    "supplyCase": ('mutation { supplyCase(input: {caseId: "1"}) { errors { code } } }', "cases:write", P),
+    "withdrawCase": ('mutation { withdrawCase(input: {caseId: "1"}) { errors { code } } }', "cases:write", P),
+    "payFee": ('mutation { payFee(input: {caseId: "1", reference: "r"}) { errors { code } } }', "cases:write", P),
+    "acceptCase": (f"mutation {{ acceptCase(input: {{{TASK}}}) {{ errors {{ code }} }} }}", "cases:write", S),
+    "refuseCase": (f'mutation {{ refuseCase(input: {{{TASK}, reason: "x"}}) {{ errors {{ code }} }} }}', "cases:write", S),
+    "requestSupplement": (f"mutation {{ requestSupplement(input: {{{TASK}, missing: []}}) {{ errors {{ code }} }} }}",
+                          "cases:write", S),
+    "approveCase": (f"mutation {{ approveCase(input: {{{TASK}}}) {{ errors {{ code }} }} }}", "cases:write", S),
+    "rejectCase": (f'mutation {{ rejectCase(input: {{{TASK}, reason: "x"}}) {{ errors {{ code }} }} }}', "cases:write", S),
+    "forwardCase": (f'mutation {{ forwardCase(input: {{{TASK}, department: "d"}}) {{ errors {{ code }} }} }}',
+                    "cases:write", S),
+    "rollBackCase": (f'mutation {{ rollBackCase(input: {{{TASK}, comment: "x"}}) {{ errors {{ code }} }} }}',
+                     "cases:write", S),
+    "chargeFee": (f'mutation {{ chargeFee(input: {{{TASK}, amount: "1"}}) {{ errors {{ code }} }} }}', "cases:write", S),
+    "deliverResult": ('mutation { deliverResult(input: {caseId: "1", method: WINDOW}) { errors { code } } }',
+                      "cases:write", S),
+    "reportCaseUp": (f"mutation {{ reportCaseUp(input: {{{TASK}}}) {{ errors {{ code }} }} }}", "cases:write", S),
+    "rateCase": ('mutation { rateCase(input: {caseId: "1", level: 5}) { errors { code } } }', "cases:write", P),
+    "rateVisit": ('mutation { rateVisit(input: {visitKey: "v", level: 5, tenant: "4601"}) { errors { code } } }',
+                  "cases:write", P),
+    "confirmAlert": (f"mutation {{ confirmAlert(input: {{{ALERT}}}) {{ errors {{ code }} }} }}", "supervision:write", S),
+    "withdrawAlert": (f'mutation {{ withdrawAlert(input: {{{ALERT}, reason: "x"}}) {{ errors {{ code }} }} }}',
+                      "supervision:write", S),
+    "cancelAlert": (f'mutation {{ cancelAlert(input: {{{ALERT}, reason: "x"}}) {{ errors {{ code }} }} }}',
+                    "supervision:write", S),
+    "decideAlertAppeal": (f'mutation {{ decideAlertAppeal(input: {{{ALERT}, decision: REJECT, reason: "x"}}) '
+                          "{ errors { code } } }", "supervision:write", S),
+    "orderCorrection": (f'mutation {{ orderCorrection(input: {{{ALERT}, instructions: "x"}}) {{ errors {{ code }} }} }}',
+                        "supervision:write", S),
+    "reviewRectification": (f"mutation {{ reviewRectification(input: {{{ALERT}, accept: true}}) {{ errors {{ code }} }} }}",
+                            "supervision:write", S),
     "createItemDraft": ('mutation { createItemDraft(input: {elements: {code: "X"}}) { errors { code } } }',
-                        "catalog:write"),
+                        "catalog:write", S),
     "editDraft": ('mutation { editDraft(input: {itemCode: "X", part: FORM, value: {}}) { errors { code } } }',
-                  "catalog:write"),
-    "validateDraft": ('mutation { validateDraft(itemCode: "X") { errors { code } } }', "catalog:write"),
+                  "catalog:write", S),
+    "validateDraft": ('mutation { validateDraft(itemCode: "X") { errors { code } } }', "catalog:write", S),
     "publishItem": ('mutation { publishItem(input: {itemCode: "X", scope: {codes: ["46"]}}) { errors { code } } }',
-                    "catalog:write"),
+                    "catalog:write", S),
     "setItemsEnabled": ('mutation { setItemsEnabled(input: {itemCodes: ["X"], enabled: false}) { errors { code } } }',
-                        "catalog:write"),
+                        "catalog:write", S),
     "setItemOverrides": ('mutation { setItemOverrides(input: {itemCode: "X", overrides: {}}) { errors { code } } }',
-                         "catalog:write"),
+                         "catalog:write", S),
 }
-EVERY_SCOPE = "catalog:read catalog:write cases:read cases:write"
+EVERY_SCOPE = "catalog:read catalog:write cases:read cases:write licenses:read supervision:read supervision:write"
+FIELDS = {**QUERIES, **MUTATIONS}
 
 
-def test_every_top_level_field_is_listed():
+def _schema_fields() -> list[str]:
     from tongban.graphql.schema import build_schema
 
     schema = build_schema()._schema
-    assert set(schema.query_type.fields) - {"vocabulary"} == set(QUERIES)
-    assert set(schema.mutation_type.fields) == set(MUTATIONS)
+    return sorted({*schema.query_type.fields, *schema.mutation_type.fields})
 
 
-@pytest.mark.parametrize("field", sorted(QUERIES))
-def test_queries_need_their_scope(api, identity, field):
-    query, scope, anonymous = QUERIES[field]
-    without = post(api, query).json()
-    assert (codes_of(without) == []) if anonymous else (codes_of(without) == ["UNAUTHENTICATED"]), without
+@pytest.mark.parametrize("field", _schema_fields())
+def test_every_top_level_field_declares_its_scope_and_caller(field):
+    """A new field fails here until it is listed above (and so checked below)."""
+    assert field in FIELDS, f"{field}: add it to QUERIES or MUTATIONS (and to test_field_isolation.ISOLATION)"
+    assert set(FIELDS) == set(_schema_fields())
+
+
+def _lacking(identity, scope, who):
     others = " ".join(s for s in EVERY_SCOPE.split() if s != scope)
-    lacking = post(api, query, token=staff_token(identity, ("province_admin", "46", True), scope=others)).json()
+    if who == C:
+        return mint_token(identity, client_id="tongban-api", user_type=None, scope=others)
+    return staff_token(identity, ("province_admin", "46", True), scope=others)
+
+
+@pytest.mark.parametrize("field", sorted(FIELDS))
+def test_fields_need_their_scope(api, identity, field):
+    query, scope, who = FIELDS[field]
+    without = post(api, query).json()
+    assert (codes_of(without) == []) if who == A else (codes_of(without) == ["UNAUTHENTICATED"]), without
+    if scope is None:
+        return
+    lacking = post(api, query, token=_lacking(identity, scope, who)).json()
     assert codes_of(lacking) == ["FORBIDDEN"] and lacking["errors"][0]["extensions"]["requiredScope"] == scope
 
 
-@pytest.mark.parametrize("field", sorted(MUTATIONS))
-def test_mutations_need_a_person_token_with_their_scope(api, identity, field):
-    mutation, scope = MUTATIONS[field]
-    assert codes_of(post(api, mutation).json()) == ["UNAUTHENTICATED"]
-    others = " ".join(s for s in EVERY_SCOPE.split() if s != scope)
-    lacking = post(api, mutation, token=staff_token(identity, ("province_admin", "46", True), scope=others)).json()
-    assert codes_of(lacking) == ["FORBIDDEN"]
-    client = mint_token(identity, client_id="tongban-api", user_type=None, scope=EVERY_SCOPE)
-    assert codes_of(post(api, mutation, token=client).json()) == ["FORBIDDEN"]
+WRONG_CALLERS = {  # who → the tokens (with every scope) that must be refused
+    P: ("client",), S: ("client", "person"), C: ("person", "staff"), A: (),
+}
+
+
+@pytest.mark.parametrize("field", sorted(f for f, spec in FIELDS.items() if spec[2] != A))
+def test_fields_refuse_the_wrong_kind_of_caller(api, identity, field):
+    query, _scope, who = FIELDS[field]
+    tokens = {"client": mint_token(identity, client_id="tongban-api", user_type=None, scope=EVERY_SCOPE),
+              "person": mint_token(identity, subject="someone", scope=EVERY_SCOPE),
+              "staff": staff_token(identity, ("province_admin", "46", True), scope=EVERY_SCOPE)}
+    for caller in WRONG_CALLERS[who]:
+        body = post(api, query, token=tokens[caller]).json()
+        assert codes_of(body) == ["FORBIDDEN"], (caller, body)
 
 
 def test_client_credentials_read_the_catalogue_but_not_cases(api, identity, published):

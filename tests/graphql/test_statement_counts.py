@@ -4,7 +4,7 @@ from graphql_support import TOWNSHIP, data_of, post, publish_many, staff_token, 
 from tests_support import ON_POSTGRES
 
 from tongban.configurator.publishing.cache import CatalogueCache
-from tongban.graphql.catalogue.data import clear_cache
+from tongban.configurator.publishing.served import clear_cache
 
 ITEMS = f"""query($first: Int) {{ items(tenant: "{TOWNSHIP}", first: $first) {{ nodes {{ code name kind
   materials {{ id name form required }} fees {{ id amount }} form {{ fields }} }} }} }}"""
@@ -47,4 +47,22 @@ def test_a_page_of_cases_costs_the_same_statements_for_10_and_50(api, db, app, i
     fifty, body50 = _count(api, db, app, CASES, 50, staff, cold=False)
     assert len(body10["cases"]["nodes"]) == 10 and len(body50["cases"]["nodes"]) == 50
     assert body50["cases"]["nodes"][0]["tasks"][0]["case"]["number"] == body50["cases"]["nodes"][0]["number"]
+    assert ten == fifty, (ten, fifty)
+
+
+ALERTS = """query($first: Int) { alerts(tenant: "4601", first: $first) { totalCount nodes { id severity state
+  caseNumber tenant { name parent { code } } supervisor { code } events { action } } } }"""
+
+
+def test_a_page_of_alerts_costs_the_same_statements_for_10_and_50(api, db, app, identity):
+    from graphql_world import put_alert
+
+    for i in range(60):
+        put_alert(db, 1000 + i, f"460105100-20260101-{i:06d}")
+    supervisor = staff_token(identity, ("supervisor", "4601", True), scope="supervision:read")
+    _count(api, db, app, ALERTS, 1, supervisor, cold=False)
+    ten, body10 = _count(api, db, app, ALERTS, 10, supervisor, cold=False)
+    fifty, body50 = _count(api, db, app, ALERTS, 50, supervisor, cold=False)
+    assert len(body10["alerts"]["nodes"]) == 10 and len(body50["alerts"]["nodes"]) == 50
+    assert body50["alerts"]["totalCount"] == 60 and body50["alerts"]["nodes"][0]["tenant"]["parent"]["code"] == "460105"
     assert ten == fifty, (ten, fifty)

@@ -1,5 +1,5 @@
-"""Reading what tenants serve, in batches: the data layer behind the catalogue fields (and the benchmark's
-plain endpoint). It composes the publishing room's own pure rules — ``resolve`` (which version, enabled,
+"""Reading what tenants serve, in batches: the data layer behind the public API's catalogue fields (and the
+benchmark's plain endpoint). It composes the publishing room's own pure rules — ``resolve`` (which version, enabled,
 which override layers) and ``apply_layers`` — over four statements for any number of items, where
 ``effective_item`` costs four per item.
 

@@ -1,0 +1,1 @@
+"""GraphQL API: the sharing center (e-licenses, base data)."""

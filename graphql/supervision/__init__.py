@@ -1,0 +1,1 @@
+"""GraphQL API: supervision (alerts, statistics, 好差评)."""
