@@ -1,0 +1,171 @@
+"""The supervision room's hook (电子监察), run by the service inside each unit of work after an action, so a
+case's timers and figures are exact at commit without waiting for the tick.
+
+It does what ``supervision.sync.case_changed`` does, cheaply, from what the unit of work already holds:
+- the case rows are in the session; open tasks are known without a query when the flow has no parallel
+  section and the action loaded the case's task (or created the case); pauses are read only if any exist;
+- timers: one upsert of the wanted set plus one delete of the armed timers no longer wanted (on PostgreSQL
+  both in one statement) instead of reading the existing timers first;
+- figures (facts and rollups) only when a case changed state (submit, accept, conclude, ...);
+- nothing at all after actions that move no clock and no figure (forward, charge, pay, deliver).
+
+The tick stays authoritative: it re-derives every case whose events it has not read yet, with the rules in
+force, so a hook skipped or run on rules a few seconds old is corrected within one tick.
+"""
+from __future__ import annotations
+
+import threading
+import time
+
+from sqlalchemy import delete, select, tuple_
+from sqlalchemy.orm import Session
+
+from tongban.platform.approval.flowcache import tasks_all_held
+from tongban.platform.approval.models import Case, CasePause, Task
+
+QUIET_ACTIONS = frozenset({"forward", "charge", "pay", "deliver", "supply_rongque"})  # no clock, no figure moves
+NEW_CASE_ACTIONS = frozenset({"submit", "received_report"})
+RULES_TTL = 10.0  # seconds a worker reuses the supervision rules it read
+
+_LOCK = threading.Lock()
+_RULES: dict[str, tuple[float, dict]] = {}
+
+
+def after_action(env, changed: list) -> int:
+    """``changed``: this call's case events. Returns the cases re-derived (0 when nothing relevant moved)."""
+    if not changed or {e.action for e in changed} <= QUIET_ACTIONS:
+        return 0
+    from tongban.platform.supervision import casedata
+    from tongban.platform.supervision.stats import facts
+    from tongban.platform.supervision.timing import CaseView
+
+    session = env.session
+    rules = current_rules(session)
+    by_case: dict[int, list] = {}
+    for event in changed:
+        by_case.setdefault(event.case_id, []).append(event)
+    views = {}
+    for case_id, case_events in by_case.items():
+        case = session.get(Case, case_id)
+        if case is None:
+            continue
+        view = CaseView(case, _open_tasks(session, case), _pauses(session, case))
+        casedata._describe(session, view, None)
+        views[case_id] = view
+        arm(session, view, rules, env.calendar, env.now)
+    moved = {cid: v for cid, v in views.items()
+             if any(e.from_state != e.to_state or e.action in NEW_CASE_ACTIONS for e in by_case[cid])}
+    context = session.info.get("tenant")
+    counted = {cid: v for cid, v in moved.items()
+               if getattr(context, "path", None) == "/" or v.case.received_tenant_id == v.case.tenant_id}
+    created = session.info.get("new_cases", ())
+    first = {cid: v for cid, v in counted.items() if cid in created}
+    if first:
+        _first_facts(session, first, env.calendar)
+    later = {cid: v for cid, v in counted.items() if cid not in created}
+    if later:
+        facts.refresh_facts(session, later, env.calendar)
+    return len(views)
+
+
+def _first_facts(session: Session, views: dict, calendar) -> None:
+    """A case created by this unit of work has no facts anywhere yet (no one else can see it): store them and
+    add them to the rollups, without reading first."""
+    from collections import Counter
+
+    from sqlalchemy import insert
+
+    from tongban.platform.supervision.models import CaseFact
+    from tongban.platform.supervision.stats import rollup
+    from tongban.platform.supervision.stats.facts import case_contributions
+
+    rows, delta = [], Counter()
+    for case_id, view in views.items():
+        new = case_contributions(view, calendar)
+        if new:
+            rows.append({"tenant_id": view.case.tenant_id, "case_id": case_id, "contributions": new, "revision": 1})
+            delta.update(new)
+    if rows:
+        session.execute(insert(CaseFact.__table__), rows)
+        rollup.apply(session, {k: v for k, v in delta.items() if v})
+
+
+def current_rules(session: Session) -> dict:
+    """The rules in force, read at most every ``RULES_TTL`` seconds per database and worker."""
+    from tongban.platform.supervision.rules import current_rules as read
+
+    key = str(session.get_bind().url)
+    clock = time.monotonic()
+    with _LOCK:
+        hit = _RULES.get(key)
+    if hit and clock - hit[0] < RULES_TTL:
+        return hit[1]
+    rules = read(session)
+    with _LOCK:
+        _RULES[key] = (clock, rules)
+    return rules
+
+
+def forget_rules(*_args) -> None:
+    """Drop the cached rules (also called when this worker writes a new rule version)."""
+    with _LOCK:
+        _RULES.clear()
+
+
+def _watch_rule_edits() -> None:
+    from sqlalchemy import event
+
+    from tongban.platform.supervision.models import SupervisionRule
+
+    event.listen(SupervisionRule, "after_insert", forget_rules)
+    event.listen(SupervisionRule, "after_update", forget_rules)
+
+
+_watch_rule_edits()
+
+
+def _open_tasks(session: Session, case: Case) -> list[Task]:
+    """The case's open tasks: from memory when they are all there, else one query."""
+    if tasks_all_held(session, case):
+        held = [t for t in [*session.new, *session.identity_map.values()] if isinstance(t, Task) and t.case_id == case.id]
+        return sorted((t for t in held if t.state == "open"), key=lambda t: t.id)
+    return list(session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "open").order_by(Task.id)))
+
+
+def _pauses(session: Session, case: Case) -> list[CasePause]:
+    if not case.pause_count:
+        return []
+    return list(session.scalars(select(CasePause).where(CasePause.case_id == case.id).order_by(CasePause.started_at)))
+
+
+def arm(session: Session, view, rules: dict, calendar, now) -> None:
+    """Set the case's armed timers to what the rules give now (fired timers stay): an upsert and a delete."""
+    from tongban.platform.supervision.models import SupervisionTimer
+    from tongban.platform.supervision.timing import case_timers
+
+    table = SupervisionTimer.__table__
+    case = view.case
+    wanted = {(p.rule_code, p.subject_key): p for p in case_timers(view, rules, calendar, now)}
+    gone = delete(table).where(table.c.case_id == case.id, table.c.state == "armed")
+    if wanted:
+        gone = gone.where(tuple_(table.c.rule_code, table.c.subject_key).not_in(list(wanted)))
+    else:
+        session.execute(gone)
+        return
+    rows = [{"tenant_id": case.tenant_id, "rule_code": p.rule_code, "subject_key": p.subject_key, "case_id": p.case_id,
+             "task_id": p.task_id, "petition_id": p.petition_id, "fire_at": p.fire_at, "state": "armed"}
+            for p in wanted.values()]
+    postgres = session.get_bind().dialect.name == "postgresql"
+    if postgres:
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    upsert = insert(table).values(rows)
+    upsert = upsert.on_conflict_do_update(
+        index_elements=[table.c.rule_code, table.c.subject_key], set_={"fire_at": upsert.excluded.fire_at},
+        where=(table.c.state == "armed") & (table.c.fire_at != upsert.excluded.fire_at))
+    if postgres:  # one statement: the delete runs as a data-modifying CTE (disjoint keys)
+        session.execute(upsert.add_cte(gone.returning(table.c.id).cte("gone")))
+    else:
+        session.execute(gone)
+        session.execute(upsert)
