@@ -48,8 +48,8 @@ def accept(env: Env, case_id: int, task_id: int, actor: Actor, *, rongque: list[
 
 def _mark_rongque(env: Env, case: Case, content: dict, rongque: set[str]) -> None:
     specs = {m["id"]: m for m in content.get("materials") or []}
-    if not rongque and not any(m.get("rongque_allowed") for m in specs.values()):
-        return  # intake marks a gap only where the item allows it: nothing to look up
+    if not rongque and (case.gaps_at_intake == 0 or not any(m.get("rongque_allowed") for m in specs.values())):
+        return  # intake found no gap (or the item allows none): nothing to look up
     rows = {m.material_id: m for m in env.session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id))}
     missing = {mid for mid, row in rows.items() if row.status == "rongque"}
     unknown = rongque - missing

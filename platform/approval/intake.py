@@ -58,6 +58,7 @@ def submit(env: Env, handling, received, actor: Actor, application: Application)
     if errors:
         raise SubmissionInvalid(errors)
     case = _new_case(env, handling, received, served, application, result.as_json(), item_id)
+    case.gaps_at_intake = sum(1 for status, _files, _ref in statuses.values() if status == "rongque")
     code = new_query_code()
     case.query_code_hash = hash_query_code(env.secret_key, case.number, code)
     # the first event's hash needs the case number, not its id: chained before the case row is written,

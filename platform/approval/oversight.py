@@ -14,14 +14,16 @@ force, so a hook skipped or run on rules a few seconds old is corrected within o
 """
 from __future__ import annotations
 
+import json
 import threading
 import time
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
 from tongban.platform.approval.flowcache import tasks_all_held
 from tongban.platform.approval.models import Case, CasePause, Task
+from tongban.platform.db import UTCDateTime
 
 QUIET_ACTIONS = frozenset({"forward", "charge", "pay", "deliver", "supply_rongque"})  # no clock, no figure moves
 NEW_CASE_ACTIONS = frozenset({"submit", "received_report"})
@@ -138,34 +140,40 @@ def _pauses(session: Session, case: Case) -> list[CasePause]:
     return list(session.scalars(select(CasePause).where(CasePause.case_id == case.id).order_by(CasePause.started_at)))
 
 
+_COLUMNS = "tenant_id, rule_code, subject_key, case_id, task_id, petition_id, fire_at, state"
+_ON_CONFLICT = (" ON CONFLICT (rule_code, subject_key) DO UPDATE SET fire_at = excluded.fire_at"
+                " WHERE supervision_timers.state = 'armed' AND supervision_timers.fire_at <> excluded.fire_at")
+_GONE = ("DELETE FROM supervision_timers WHERE case_id = :case_id AND state = 'armed'"
+         " AND rule_code || ' ' || subject_key NOT IN :keys")
+_ALL_GONE = text("DELETE FROM supervision_timers WHERE case_id = :case_id AND state = 'armed'")
+# SQLite: the delete, then one executemany; PostgreSQL: one statement, the delete as a data-modifying CTE and the
+# rows as one JSON parameter (the row-level security policy is planned once). Built once: no compiling per call.
+_SQLITE_GONE = text(_GONE).bindparams(bindparam("keys", expanding=True))
+_SQLITE_UPSERT = text(f"INSERT INTO supervision_timers ({_COLUMNS}) VALUES (:tenant_id, :rule_code, :subject_key,"
+                      f" :case_id, :task_id, :petition_id, :fire_at, 'armed'){_ON_CONFLICT}"
+                      ).bindparams(bindparam("fire_at", type_=UTCDateTime()))
+_POSTGRES_UPSERT = text(f"WITH gone AS ({_GONE} RETURNING id) INSERT INTO supervision_timers ({_COLUMNS})"
+                        f" SELECT {_COLUMNS} FROM json_populate_recordset(NULL::supervision_timers, CAST(:rows AS JSON))"
+                        f"{_ON_CONFLICT}").bindparams(bindparam("keys", expanding=True))
+
+
 def arm(session: Session, view, rules: dict, calendar, now) -> None:
     """Set the case's armed timers to what the rules give now (fired timers stay): an upsert and a delete."""
-    from tongban.platform.supervision.models import SupervisionTimer
     from tongban.platform.supervision.timing import case_timers
 
-    table = SupervisionTimer.__table__
     case = view.case
-    wanted = {(p.rule_code, p.subject_key): p for p in case_timers(view, rules, calendar, now)}
-    gone = delete(table).where(table.c.case_id == case.id, table.c.state == "armed")
-    if wanted:
-        gone = gone.where(tuple_(table.c.rule_code, table.c.subject_key).not_in(list(wanted)))
-    else:
-        session.execute(gone)
+    planned = case_timers(view, rules, calendar, now)
+    if not planned:
+        session.execute(_ALL_GONE, {"case_id": case.id})
         return
-    rows = [{"tenant_id": case.tenant_id, "rule_code": p.rule_code, "subject_key": p.subject_key, "case_id": p.case_id,
-             "task_id": p.task_id, "petition_id": p.petition_id, "fire_at": p.fire_at, "state": "armed"}
-            for p in wanted.values()]
-    postgres = session.get_bind().dialect.name == "postgresql"
-    if postgres:
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    upsert = insert(table).values(rows)
-    upsert = upsert.on_conflict_do_update(
-        index_elements=[table.c.rule_code, table.c.subject_key], set_={"fire_at": upsert.excluded.fire_at},
-        where=(table.c.state == "armed") & (table.c.fire_at != upsert.excluded.fire_at))
-    if postgres:  # one statement: the delete runs as a data-modifying CTE (disjoint keys)
-        session.execute(upsert.add_cte(gone.returning(table.c.id).cte("gone")))
-    else:
-        session.execute(gone)
-        session.execute(upsert)
+    keys = [f"{p.rule_code} {p.subject_key}" for p in planned]
+    if session.get_bind().dialect.name == "postgresql":
+        rows = [{"tenant_id": case.tenant_id, "rule_code": p.rule_code, "subject_key": p.subject_key,
+                 "case_id": p.case_id, "task_id": p.task_id, "petition_id": p.petition_id,
+                 "fire_at": p.fire_at.isoformat(), "state": "armed"} for p in planned]
+        session.execute(_POSTGRES_UPSERT, {"case_id": case.id, "keys": keys, "rows": json.dumps(rows)})
+        return
+    session.execute(_SQLITE_GONE, {"case_id": case.id, "keys": keys})
+    session.execute(_SQLITE_UPSERT, [{"tenant_id": case.tenant_id, "rule_code": p.rule_code,
+                                      "subject_key": p.subject_key, "case_id": p.case_id, "task_id": p.task_id,
+                                      "petition_id": p.petition_id, "fire_at": p.fire_at} for p in planned])

@@ -66,3 +66,28 @@ def _approver():
     from approval_fixtures import APPROVER
 
     return APPROVER
+
+
+def test_reporting_up_sets_the_timers_of_both_cases_and_the_decision_clears_them(engine, db):
+    from approval_fixtures import staff
+
+    from tongban.platform.approval.models import Case
+
+    township = "460105100"
+    case_id = engine.submit(township, township, citizen(), application("REPORT"), now=bj(2026, 3, 2, 9))["id"]
+    step(engine, db, case_id, "accept", staff("t-clerk", township, "window_clerk"), now=bj(2026, 3, 2))
+    step(engine, db, case_id, "approve", staff("t-officer", township, "social_assistance_officer",
+                                               department="civil_affairs"), now=bj(2026, 3, 3))
+    assert ("report_up_late", f"case:{case_id}") in armed(db, case_id)
+    step(engine, db, case_id, "report_up", staff("t-lead", township, "township_leader"), now=bj(2026, 3, 4))
+    with db.unit_of_work(TenantContext.system("t")) as s:
+        upper_id = s.scalar(select(Case.id).where(Case.parent_case_id == case_id))
+    lower_timers = armed(db, case_id)
+    assert not [k for k in lower_timers if k[0] in ("case_yellow", "node_overdue", "report_up_late")]  # sent in time
+    (upper_task,) = open_tasks(db, upper_id)
+    upper_timers = armed(db, upper_id)
+    assert ("case_yellow", f"case:{upper_id}") in upper_timers
+    assert ("node_overdue", f"case:{upper_id}:task:{upper_task.id}") in upper_timers
+    step(engine, db, upper_id, "approve", staff("c-approver", "4601", "approver", department="civil_affairs"),
+         now=bj(2026, 3, 5))
+    assert armed(db, upper_id) == {} and armed(db, case_id) == {}
