@@ -46,7 +46,7 @@ def after_action(env, changed: list) -> int:
     for event in changed:
         by_case.setdefault(event.case_id, []).append(event)
     views = {}
-    for case_id, case_events in by_case.items():
+    for case_id in by_case:
         case = session.get(Case, case_id)
         if case is None:
             continue
