@@ -94,6 +94,9 @@ def _forget_worker_caches() -> None:
 
     flowcache._CACHE.clear()
     guards._PATHS.clear()
+    from tongban.platform.approval import oversight
+
+    oversight.forget_rules()
 
 
 def _clean(engine) -> None:

@@ -9,7 +9,7 @@ from tongban.platform.approval import clock, events
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import ApprovalError, NotAllowed
 from tongban.platform.approval.flowcache import version_parts
-from tongban.platform.approval.guards import (load_case, load_case_and_task, require_applicant,
+from tongban.platform.approval.guards import (load_case, load_case_and_task, require_applicant, require_clock_running,
                                               require_node_action, require_staff, require_state)
 from tongban.platform.approval.models import Case, CaseMaterial, CasePause, Task
 from tongban.platform.approval.routing import Env, advance, cancel_open_tasks, conclude, enter
@@ -48,6 +48,8 @@ def accept(env: Env, case_id: int, task_id: int, actor: Actor, *, rongque: list[
 
 def _mark_rongque(env: Env, case: Case, content: dict, rongque: set[str]) -> None:
     specs = {m["id"]: m for m in content.get("materials") or []}
+    if not rongque and (case.gaps_at_intake == 0 or not any(m.get("rongque_allowed") for m in specs.values())):
+        return  # intake found no gap (or the item allows none): nothing to look up
     rows = {m.material_id: m for m in env.session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id))}
     missing = {mid for mid, row in rows.items() if row.status == "rongque"}
     unknown = rongque - missing
@@ -63,10 +65,11 @@ def _mark_rongque(env: Env, case: Case, content: dict, rongque: set[str]) -> Non
         rows[mid].supply_due_at = env.calendar.add_working_days(env.now, days).due
 
 
-def refuse(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str) -> Case:
+def refuse(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str,
+           expected_revision: int | None = None) -> Case:
     """不予受理: a reason is required; the case ends."""
     reason = _reason(reason, "不予受理必须说明理由", "a refusal needs a reason")
-    case, task = load_case_and_task(env.session, case_id, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id, expected_revision)
     require_state(case, "submitted", action_zh="不予受理", action_en="refused")
     role = require_staff(env.session, actor, case, "accept_cases", task)
     _done(env, task, actor, "refused")
@@ -78,13 +81,15 @@ def refuse(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str) -
     return case
 
 
-def request_supplement(env: Env, case_id: int, task_id: int, actor: Actor, *, missing: list[dict], comment: str = "") -> Case:
+def request_supplement(env: Env, case_id: int, task_id: int, actor: Actor, *, missing: list[dict], comment: str = "",
+                       expected_revision: int | None = None) -> Case:
     """一次性告知: everything missing, listed at once; the clock stops until the applicant supplies it."""
     if not missing or not all(str(m.get("name") or m.get("material_id") or "").strip() for m in missing):
         raise ApprovalError("missing_required", "请一次性列明需要补正的全部内容", "list everything that must be supplied",
                             field="missing")
-    case, task = load_case_and_task(env.session, case_id, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id, expected_revision)
     require_state(case, "submitted", "in_progress", action_zh="要求补正", action_en="returned for supplements")
+    require_clock_running(case)
     role = require_staff(env.session, actor, case, "accept_cases" if case.state == "submitted" else "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
     require_node_action(flow, task, "return_for_supplement")
@@ -100,11 +105,12 @@ def request_supplement(env: Env, case_id: int, task_id: int, actor: Actor, *, mi
 
 
 def supply(env: Env, case_id: int, actor: Actor, *, files: dict[str, list[dict]] | None = None,
-           form_data: dict | None = None, comment: str = "") -> Case:
+           form_data: dict | None = None, comment: str = "",
+           expected_revision: int | None = None) -> Case:
     """The applicant hands in what was asked; the clock runs again and every due moves by the pause."""
     from tongban.platform.approval import materials as rules
 
-    case = load_case(env.session, case_id)
+    case = load_case(env.session, case_id, expected_revision=expected_revision)
     require_applicant(actor, case)
     if case.state == "in_progress" and files:
         return _supply_rongque(env, case, actor, files)
@@ -145,11 +151,12 @@ def _supply_rongque(env: Env, case: Case, actor: Actor, files: dict) -> Case:
 
 
 def forward(env: Env, case_id: int, task_id: int, actor: Actor, *, department: str | None = None,
-            assignee: str | None = None, comment: str = "") -> Task:
+            assignee: str | None = None, comment: str = "",
+            expected_revision: int | None = None) -> Task:
     """转发 to another department or staff member of the handling tenant."""
     if not department and not assignee:
         raise ApprovalError("target_required", "请选择转交的部门或人员", "choose a department or a person", field="department")
-    case, task = load_case_and_task(env.session, case_id, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id, expected_revision)
     require_state(case, "in_progress", action_zh="转发", action_en="forwarded")
     role = require_staff(env.session, actor, case, "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
@@ -169,6 +176,7 @@ def approve(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: str 
     """Approve at a node (审查、决定、部门办理、缴费确认、发证): the case moves on along the flow."""
     case, task = load_case_and_task(env.session, case_id, task_id, expected_revision)
     require_state(case, "in_progress", action_zh="办理", action_en="handled")
+    require_clock_running(case)
     role = require_staff(env.session, actor, case, "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
     require_node_action(flow, task, "approve")
@@ -186,11 +194,13 @@ def approve(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: str 
     return case
 
 
-def reject(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str) -> Case:
+def reject(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str,
+           expected_revision: int | None = None) -> Case:
     """不予许可 at a node: the reason is required; the case concludes as rejected."""
     reason = _reason(reason, "不予许可必须说明理由", "a rejection needs a reason")
-    case, task = load_case_and_task(env.session, case_id, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id, expected_revision)
     require_state(case, "in_progress", action_zh="作出决定", action_en="decided")
+    require_clock_running(case)
     role = require_staff(env.session, actor, case, "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
     require_node_action(flow, task, "reject")
@@ -202,11 +212,13 @@ def reject(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str) -
     return case
 
 
-def roll_back(env: Env, case_id: int, task_id: int, actor: Actor, *, to_node: str | None = None, comment: str) -> Case:
+def roll_back(env: Env, case_id: int, task_id: int, actor: Actor, *, to_node: str | None = None, comment: str,
+              expected_revision: int | None = None) -> Case:
     """回退 to the previous step (``to_node`` None) or to a chosen earlier step outside parallel sections."""
     comment = _reason(comment, "回退必须说明理由", "a roll-back needs a reason")
-    case, task = load_case_and_task(env.session, case_id, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id, expected_revision)
     require_state(case, "in_progress", action_zh="回退", action_en="rolled back")
+    require_clock_running(case)
     role = require_staff(env.session, actor, case, "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
     choices = flow.previous_nodes(task.node_id) if to_node is None else flow.earlier_nodes(task.node_id)
@@ -235,9 +247,10 @@ def _inside_parallel(flow, node_id: str) -> bool:
     return False
 
 
-def withdraw(env: Env, case_id: int, actor: Actor, *, reason: str = "") -> Case:
+def withdraw(env: Env, case_id: int, actor: Actor, *, reason: str = "",
+             expected_revision: int | None = None) -> Case:
     """The applicant withdraws before a decision."""
-    case = load_case(env.session, case_id)
+    case = load_case(env.session, case_id, expected_revision=expected_revision)
     require_applicant(actor, case)
     require_state(case, "submitted", "supplement", "in_progress", action_zh="撤回", action_en="withdrawn")
     if case.decided_at is not None:
@@ -252,9 +265,10 @@ def withdraw(env: Env, case_id: int, actor: Actor, *, reason: str = "") -> Case:
     return case
 
 
-def charge(env: Env, case_id: int, task_id: int, actor: Actor, *, amount: str) -> Case:
+def charge(env: Env, case_id: int, task_id: int, actor: Actor, *, amount: str,
+           expected_revision: int | None = None) -> Case:
     """Set the fee to pay at a pay-fee step (defaults come from the item; a different amount is recorded)."""
-    case, task = load_case_and_task(env.session, case_id, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id, expected_revision)
     require_state(case, "in_progress", action_zh="收费", action_en="charged")
     role = require_staff(env.session, actor, case, "approve_cases", task)
     if task.node_kind != NodeKind.PAY_FEE.value:
@@ -271,8 +285,9 @@ def charge(env: Env, case_id: int, task_id: int, actor: Actor, *, amount: str) -
     return case
 
 
-def pay(env: Env, case_id: int, actor: Actor, *, reference: str) -> Case:
-    case = load_case(env.session, case_id)
+def pay(env: Env, case_id: int, actor: Actor, *, reference: str,
+        expected_revision: int | None = None) -> Case:
+    case = load_case(env.session, case_id, expected_revision=expected_revision)
     if actor.kind == "staff":
         require_staff(env.session, actor, case, "approve_cases")
     else:
@@ -285,9 +300,10 @@ def pay(env: Env, case_id: int, actor: Actor, *, reference: str) -> Case:
     return case
 
 
-def deliver(env: Env, case_id: int, actor: Actor, *, method: str, comment: str = "") -> Case:
+def deliver(env: Env, case_id: int, actor: Actor, *, method: str, comment: str = "",
+            expected_revision: int | None = None) -> Case:
     """送达: the result reached the applicant (window, post, electronic)."""
-    case = load_case(env.session, case_id)
+    case = load_case(env.session, case_id, expected_revision=expected_revision)
     require_state(case, "concluded", "refused", action_zh="送达", action_en="delivered")
     role = require_staff(env.session, actor, case, "accept_cases")
     if case.delivered_at:

@@ -6,7 +6,7 @@ import json
 from dataclasses import dataclass
 from datetime import timezone
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from tongban.platform.approval.actors import Actor
@@ -30,7 +30,9 @@ def event_hash(prev_hash: str, case_number: str, event: CaseEvent) -> str:
 
 def append(session: Session, case: Case, actor: Actor, action: str, *, to_state: str | None = None,
            from_state: str | None = None, node_id: str | None = None, comment: str = "", details: dict | None = None,
-           public: bool = True, role: str | None = None, tenant: str | None = None) -> CaseEvent:
+           public: bool = True, role: str | None = None, tenant: str | None = None, add: bool = True) -> CaseEvent:
+    """Chain the next event onto ``case`` (its last hash is kept on the case row: no read of the previous event).
+    ``add=False`` leaves adding to the caller (a new case whose id is not known yet)."""
     event = CaseEvent(tenant_id=case.tenant_id, case_id=case.id, seq=case.event_count + 1, at=utcnow(),
                       actor=actor.subject, actor_name=actor.name, actor_role=role, actor_tenant=tenant,
                       action=action, from_state=from_state if from_state is not None else case.state,
@@ -39,8 +41,42 @@ def append(session: Session, case: Case, actor: Actor, action: str, *, to_state:
     event.hash = event_hash(event.prev_hash, case.number, event)
     case.event_count = event.seq
     case.last_event_hash = event.hash
-    session.add(event)
+    if add:
+        keep(session, event)
     return event
+
+
+def keep(session: Session, event: CaseEvent) -> None:
+    """Write ``event`` with this unit of work: in the call's batch if one was started, else through the ORM."""
+    batch = session.info.get(BATCH_KEY)
+    if batch is None:
+        session.add(event)
+    else:
+        batch.append(event)
+
+
+BATCH_KEY = "case_event_batch"
+COLUMNS = ("tenant_id", "case_id", "seq", "at", "actor", "actor_name", "actor_role", "actor_tenant", "action",
+           "from_state", "to_state", "node_id", "comment", "details", "public", "prev_hash", "hash")
+
+
+def start_batch(session: Session) -> None:
+    """Collect this unit of work's events and write them with one statement (``write_batch``) instead of one
+    ORM insert each; the engine's service does this around every call."""
+    session.info[BATCH_KEY] = []
+
+
+def write_batch(session: Session) -> list[CaseEvent]:
+    """Write the events collected since ``start_batch`` (one statement); returns them."""
+    batch = session.info.get(BATCH_KEY) or []
+    session.info[BATCH_KEY] = []
+    if not batch:
+        return []
+    for event in batch:
+        if event.case_id is None or event.tenant_id is None:
+            raise AssertionError("an event must belong to a written case")
+    session.execute(insert(CaseEvent.__table__), [{c: getattr(e, c) for c in COLUMNS} for e in batch])
+    return batch
 
 
 @dataclass(frozen=True)

@@ -35,3 +35,45 @@ def version_parts(session: Session, version_id: int) -> tuple[Flow, FormSchema, 
 
 def flow_of(session: Session, version_id: int) -> Flow:
     return version_parts(session, version_id)[0]
+
+
+def tasks_all_held(session: Session, case) -> bool:
+    """Whether every open task of ``case`` is in this unit of work: true when its flow has no parallel section
+    (so at most one task is open at a time) and the call loaded the case's task or created the case."""
+    from tongban.configurator.flows import NodeKind
+
+    if not case.version_id:
+        return False
+    flow = version_parts(session, case.version_id)[0]
+    if any(n.kind is NodeKind.PARALLEL_SPLIT for n in flow.nodes):
+        return False
+    return any(t.case_id == case.id for t in session.info.get("acted_tasks", ())) or case.id in session.info.get(
+        "new_cases", ())
+
+
+_SERVED: OrderedDict[tuple[str, str], tuple[int, object, int | None]] = OrderedDict()
+
+
+def served_item(session: Session, tenant, item_code: str):
+    """What ``tenant`` serves for ``item_code`` and the item's id, cached while the catalogue generation stands
+    still (any publish, enable, pin, override or retire moves it): one primary-key read on a hit."""
+    from sqlalchemy import select
+
+    from tongban.configurator.publishing.clock import current_generation
+    from tongban.configurator.publishing.effective import effective_item
+    from tongban.configurator.publishing.models import Item
+
+    generation = current_generation(session)  # read first: a later change can only make us recompute
+    key = (tenant.code, item_code)
+    with _LOCK:
+        hit = _SERVED.get(key)
+        if hit and hit[0] == generation:
+            _SERVED.move_to_end(key)
+            return hit[1], hit[2]
+    served = effective_item(session, tenant, item_code)
+    item_id = session.scalar(select(Item.id).where(Item.code == item_code)) if served is not None else None
+    with _LOCK:
+        _SERVED[key] = (generation, served, item_id)
+        while len(_SERVED) > _MAX:
+            _SERVED.popitem(last=False)
+    return served, item_id

@@ -16,13 +16,18 @@ STATE_LABELS = {
 }
 
 
-def load_case(session: Session, case_id: int, *, lock: bool = True) -> Case:
+def load_case(session: Session, case_id: int, *, lock: bool = True, expected_revision: int | None = None) -> Case:
+    """The case (locked on PostgreSQL). ``expected_revision`` is the case revision the caller saw (the
+    optimistic-concurrency token of actions on the case as a whole); a newer one is a Conflict."""
     stmt = select(Case).where(Case.id == case_id)
     if lock and session.get_bind().dialect.name == "postgresql":
         stmt = stmt.with_for_update()
     case = session.scalar(stmt)
     if case is None:
         raise CaseNotFound(str(case_id))
+    if expected_revision is not None and case.revision != expected_revision:
+        raise Conflict("case_changed", "办件已被他人修改，请刷新后重试", "this case changed meanwhile; reload it",
+                       details={"expected_revision": expected_revision, "revision": case.revision})
     return case
 
 
@@ -56,6 +61,7 @@ def load_case_and_task(session: Session, case_id: int, task_id: int,
         case = load_case(session, case_id)
         raise NotAllowed("task_not_found", "找不到该环节任务", f"no such task on case {case.number}")
     case, task = row
+    session.info.setdefault("acted_tasks", []).append(task)  # held for the unit of work (see oversight)
     return case, open_task(session, case, task.id, expected_revision)
 
 
@@ -66,7 +72,8 @@ def open_task(session: Session, case: Case, task_id: int, expected_revision: int
     if task.state != "open":
         raise Conflict("task_done", "该环节已由他人处理，请刷新", "this step was already handled; reload the case")
     if expected_revision is not None and task.revision != expected_revision:
-        raise Conflict("task_changed", "该环节已被他人修改，请刷新", "this step changed meanwhile; reload the case")
+        raise Conflict("task_changed", "该环节已被他人修改，请刷新", "this step changed meanwhile; reload the case",
+                       details={"expected_revision": expected_revision, "revision": task.revision})
     return task
 
 
@@ -90,6 +97,13 @@ def require_staff(session: Session, actor: Actor, case: Case, permission: str, t
 def require_applicant(actor: Actor, case: Case) -> None:
     if actor.subject != case.applicant_subject:
         raise Forbidden("not_applicant", "只有申请人本人可以进行此操作", "only the applicant can do this")
+
+
+def require_clock_running(case: Case) -> None:
+    """A case in a special procedure (听证, 检验检测, 专家评审) waits for it to finish before it moves on."""
+    if case.paused and case.state == "in_progress":
+        raise NotAllowed("special_running", "办件处于特别程序（听证、检验检测或专家评审）中，请先结束特别程序",
+                         "the case is in a special procedure (hearing, testing or expert review); finish it first")
 
 
 def require_node_action(flow, task: Task, action: str) -> None:

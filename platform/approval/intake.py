@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import insert
 
 from tongban.configurator.forms import validate_submission
 from tongban.configurator.forms.values import to_cel
-from tongban.configurator.publishing.effective import effective_item
-from tongban.configurator.publishing.models import Item
 from tongban.platform.approval import events, materials as material_rules
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import Forbidden, NotAllowed, SubmissionInvalid
-from tongban.platform.approval.flowcache import version_parts
+from tongban.platform.approval.flowcache import served_item, version_parts
 from tongban.platform.approval.guards import tenant_path
 from tongban.platform.approval.models import Case, CaseMaterial
 from tongban.platform.approval.numbers import hash_query_code, new_query_code, next_case_number
@@ -39,7 +37,7 @@ class Application:
 def submit(env: Env, handling, received, actor: Actor, application: Application) -> tuple[Case, str]:
     """Validate and create the case; returns it with the query code shown once to the applicant."""
     _check_channel_and_actor(env, received, actor, application)
-    served = effective_item(env.session, handling, application.item_code)
+    served, item_id = served_item(env.session, handling, application.item_code)
     if served is None or not served.enabled or handling.level not in served.content["elements"].get("levels", []):
         raise NotAllowed("item_not_served", "该事项不在此地办理", "this item is not handled here")
     if application.channel in ("online", "mobile", "api") and "online" not in served.content["elements"].get("channels", []):
@@ -59,16 +57,23 @@ def submit(env: Env, handling, received, actor: Actor, application: Application)
     errors += material_errors + license_errors + chain.errors()
     if errors:
         raise SubmissionInvalid(errors)
-    case = _new_case(env, handling, received, served, application, result.as_json(), flow)
+    case = _new_case(env, handling, received, served, application, result.as_json(), item_id)
+    case.gaps_at_intake = sum(1 for status, _files, _ref in statuses.values() if status == "rongque")
     code = new_query_code()
     case.query_code_hash = hash_query_code(env.secret_key, case.number, code)
+    # the first event's hash needs the case number, not its id: chained before the case row is written,
+    # so the row goes in once with its hash (no update after the insert)
+    first = events.append(env.session, case, actor, "submit", from_state="", to_state="submitted",
+                          tenant=received.code, details={"channel": application.channel, "received_at": received.code},
+                          add=False)
     env.session.add(case)
     env.session.flush()
+    first.case_id = case.id
+    env.session.info.setdefault("new_cases", set()).add(case.id)  # all its tasks are this call's (see flowcache)
+    events.keep(env.session, first)
     _add_materials(env, case, materials, statuses)
     record_license_uses(env.session, case, statuses, materials=materials, now=env.now,
                         accessor=Accessor(actor.subject, actor.name, received.code, actor.department))
-    events.append(env.session, case, actor, "submit", from_state="", to_state="submitted",
-                  tenant=received.code, details={"channel": application.channel, "received_at": received.code})
     enter(env, case, flow, flow.start_node.id, None, actor)
     env.notices.append((case, "submitted", {"query_code": code}))
     return case, code
@@ -84,11 +89,10 @@ def _check_channel_and_actor(env: Env, received, actor: Actor, application: Appl
         raise Forbidden("not_applicant", "只能以本人（或所代理企业）名义申请", "you can only apply for yourself or your enterprise")
 
 
-def _new_case(env: Env, handling, received, served, application: Application, form_json: dict, flow) -> Case:
+def _new_case(env: Env, handling, received, served, application: Application, form_json: dict, item_id: int) -> Case:
     elements = served.content["elements"]
     fees = sum(float(f.get("amount") or 0) for f in elements.get("fees") or [])
     assignments = {n["id"]: n["assignment"] for n in served.content["flow"].get("nodes", []) if n.get("assignment")}
-    item_id = env.session.scalar(select(Item.id).where(Item.code == application.item_code))
     return Case(tenant_id=handling.code, received_tenant_id=received.code, number=next_case_number(
                     env.session, handling.code, env.now), query_code_hash="", item_id=item_id,
                 item_code=application.item_code, item_name=elements["name"], version_id=served.version_id,
@@ -96,11 +100,16 @@ def _new_case(env: Env, handling, received, served, application: Application, fo
                 applicant_subject=application.applicant["subject"], applicant=dict(application.applicant),
                 form_data=form_json, assignments=assignments, state="submitted", submitted_at=env.now,
                 promised_limit_days=elements.get("promised_limit_days"),
-                legal_limit_days=elements.get("legal_limit_days"), fee_due=f"{fees:.2f}" if fees else None)
+                legal_limit_days=elements.get("legal_limit_days"), fee_due=f"{fees:.2f}" if fees else None,
+                event_count=0, last_event_hash="")
 
 
 def _add_materials(env: Env, case: Case, specs: list[dict], statuses: dict) -> None:
+    """All the case's material rows in one statement (the case row is written already)."""
+    rows = []
     for spec in specs:
         status, files, license_ref = statuses.get(spec["id"], ("missing", [], None))
-        env.session.add(CaseMaterial(tenant_id=case.tenant_id, case_id=case.id, material_id=spec["id"],
-                                     name=spec["name"], status=status, files=files, license_ref=license_ref))
+        rows.append({"tenant_id": case.tenant_id, "case_id": case.id, "material_id": spec["id"], "name": spec["name"],
+                     "status": status, "files": files, "license_ref": license_ref, "supply_due_at": None})
+    if rows:
+        env.session.execute(insert(CaseMaterial.__table__), rows)

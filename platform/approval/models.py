@@ -47,6 +47,7 @@ class Case(TenantShared, Base):
     pause_count: Mapped[int] = mapped_column(Integer, default=0)  # pauses ever opened: no look-up when 0
     round: Mapped[int] = mapped_column(Integer, default=1)  # moves on every roll-back
     supplement_requests: Mapped[int] = mapped_column(Integer, default=0)
+    gaps_at_intake: Mapped[int | None] = mapped_column(Integer)  # materials missing with 容缺 allowed; None: unknown
     fee_due: Mapped[str | None] = mapped_column(String(20))
     fee_paid: Mapped[bool] = mapped_column(Boolean, default=False)
     certificate_number: Mapped[str | None] = mapped_column(String(60))

@@ -14,6 +14,10 @@ APPLICANT_TEXT = {
     "fee_charged": ("您的申请 {number} 需缴费 {amount} 元。", "Application {number}: please pay CNY {amount}."),
     "concluded": ("您的申请 {number} 已办结，结果：{result}。", "Application {number} is concluded: {result}."),
     "withdrawn": ("您的申请 {number} 已撤回。", "Application {number} was withdrawn."),
+    "special_started": ("您的申请 {number} 进入{procedure}程序（批准 {days} 个工作日），期间不计入办理时限。",
+                        "Application {number} is in {procedure_en} ({days} working days approved); the time limit pauses."),
+    "special_ended": ("您的申请 {number} 的{procedure}程序已结束，继续办理。",
+                      "The {procedure_en} of application {number} is finished; handling resumes."),
 }
 RESULT_ZH = {"approved": "准予许可", "rejected": "不予许可", "refused": "不予受理", "withdrawn": "已撤回"}
 HANDLER_RESOLVERS: list = []  # identity registers: (session, tenant_code, role, department) -> [contact dicts]
@@ -32,6 +36,8 @@ def write(session: Session, notices: list) -> int:
 def _text(case: Case, kind: str, info: dict) -> tuple[str, str]:
     values = {"number": case.number, "item": case.item_name, "query_code": info.get("query_code", ""),
               "reason": info.get("reason", ""), "amount": info.get("amount", ""),
+              "procedure": info.get("procedure", ""), "procedure_en": info.get("procedure_en", ""),
+              "days": info.get("days", ""),
               "result": RESULT_ZH.get(info.get("result", ""), info.get("result", ""))}
     zh, en = APPLICANT_TEXT[kind]
     return zh.format(**values), en.format(**values)

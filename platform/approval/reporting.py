@@ -8,18 +8,20 @@ from tongban.platform.approval import clock, events
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import NotAllowed
 from tongban.platform.approval.flowcache import version_parts
-from tongban.platform.approval.guards import (load_case, load_case_and_task, require_node_action, require_staff,
-                                              require_state)
+from tongban.platform.approval.guards import (load_case, load_case_and_task, require_clock_running,
+                                              require_node_action, require_staff, require_state)
 from tongban.platform.approval.models import Case, CasePause
 from tongban.platform.approval.numbers import next_case_number
 from tongban.platform.approval.routing import Env, conclude, enter
 from tongban.tenants.models import Tenant
 
 
-def report_up(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: str = "") -> Case:
+def report_up(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: str = "",
+              expected_revision: int | None = None) -> Case:
     """Needs a unit of work that may write both tenants (the service opens an explicit system scope)."""
-    case, task = load_case_and_task(env.session, case_id, task_id)
+    case, task = load_case_and_task(env.session, case_id, task_id, expected_revision)
     require_state(case, "in_progress", action_zh="上报", action_en="reported up")
+    require_clock_running(case)
     role = require_staff(env.session, actor, case, "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
     require_node_action(flow, task, "report_up")
@@ -39,6 +41,7 @@ def report_up(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: st
     clock.set_case_dues(env.calendar, upper_case, [], env.now)
     env.session.add(upper_case)
     env.session.flush()
+    env.session.info.setdefault("new_cases", set()).add(upper_case.id)
     events.append(env.session, case, actor, "report_up", from_state="in_progress", to_state="reported",
                   node_id=task.node_id, comment=comment, role=role, tenant=case.tenant_id,
                   details={"to": upper.code, "upper_case": upper_case.number})

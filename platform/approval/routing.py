@@ -16,7 +16,7 @@ from tongban.configurator.forms import validate_submission
 from tongban.configurator.forms.values import to_cel
 from tongban.platform.approval import clock, events
 from tongban.platform.approval.actors import Actor
-from tongban.platform.approval.flowcache import version_parts
+from tongban.platform.approval.flowcache import tasks_all_held, version_parts
 from tongban.platform.approval.models import Case, Task
 from tongban.platform.calendar.working_days import WorkCalendar
 
@@ -118,9 +118,23 @@ def arrive_parent(env, case, flow, inner_join: str, outer_join: str, branch, act
 
 
 def cancel_open_tasks(session: Session, case: Case, now: datetime, reason: str) -> None:
-    session.execute(update(Task).where(Task.case_id == case.id, Task.state == "open")
-                    .values(state="cancelled", completed_at=now, outcome=reason, revision=Task.revision + 1)
-                    .execution_options(synchronize_session=False))
+    """Cancel the case's open tasks. Tasks this unit of work already holds are changed in memory (their
+    version check stays with the flush); the rest in one statement, without flushing first."""
+    held = []
+    for obj in [*session.new, *session.identity_map.values()]:
+        if isinstance(obj, Task) and obj.case_id == case.id:
+            if obj.state == "open":
+                obj.state, obj.completed_at, obj.outcome = "cancelled", now, reason
+            if obj.id is not None:
+                held.append(obj.id)
+    if tasks_all_held(session, case):
+        return
+    statement = update(Task).where(Task.case_id == case.id, Task.state == "open")
+    if held:
+        statement = statement.where(Task.id.not_in(held))
+    with session.no_autoflush:
+        session.execute(statement.values(state="cancelled", completed_at=now, outcome=reason,
+                                         revision=Task.revision + 1).execution_options(synchronize_session=False))
 
 
 def conclude(env: Env, case: Case, actor: Actor, *, node_id: str | None = None, result: str | None = None) -> None:

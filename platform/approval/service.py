@@ -7,13 +7,14 @@ window (全省通办) and reporting up (上报) — they run in an explicit syst
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from tongban.platform.approval import actions, notices
+from tongban.platform.approval import actions, events, notices, oversight, specials
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import CaseNotFound, Conflict
 from tongban.platform.approval.intake import Application, submit
@@ -30,8 +31,10 @@ ACTIONS = {
     "supply": actions.supply, "forward": actions.forward, "approve": actions.approve, "reject": actions.reject,
     "roll_back": actions.roll_back, "withdraw": actions.withdraw, "charge": actions.charge, "pay": actions.pay,
     "deliver": actions.deliver, "report_up": report_up,
+    "special_start": specials.start_special, "special_end": specials.end_special,
 }
 CROSS_TENANT = {"report_up"}
+TENANT_TTL = 60.0  # seconds a worker trusts its copy of a tenant row
 CASE_ACTIONS = {"supply", "withdraw", "pay", "deliver"}  # on the case as a whole; the others act on a task
 
 
@@ -42,6 +45,7 @@ class ApprovalService:
         self.calendars = calendars or CalendarProvider(database)
         self._homes: OrderedDict[int, tuple[TenantContext, bool]] = OrderedDict()  # case id → (context, reported)
         self._lock = threading.Lock()
+        self._tenant_rows: dict[str, tuple[float, Tenant]] = {}
 
     def submit(self, handling_code: str, received_code: str, actor: Actor, application: Application,
                *, now: datetime | None = None) -> dict:
@@ -50,9 +54,9 @@ class ApprovalService:
                    else TenantContext.system(f"全省通办: received at {received.code} for {handling.code}"))
         with self.database.unit_of_work(context) as session:
             env = Env(session, self.calendars.calendar(session), now or utcnow(), self.secret_key)
+            events.start_batch(session)
             case, query_code = submit(env, handling, received, actor, application)
-            notices.write(session, env.notices)
-            session.flush()
+            _finish(env)
             result = {"id": case.id, "number": case.number, "query_code": query_code, "state": case.state,
                       "opened": _tasks(env)}
         self._remember(case.id, TenantContext.of(handling), False)
@@ -65,12 +69,12 @@ class ApprovalService:
         try:
             with self.database.unit_of_work(context) as session:
                 env = Env(session, self.calendars.calendar(session), now or utcnow(), self.secret_key)
+                events.start_batch(session)
                 if action in CASE_ACTIONS:
                     result = handler(env, case_id, actor, **arguments)
                 else:
                     result = handler(env, case_id, arguments.pop("task_id"), actor, **arguments)
-                notices.write(session, env.notices)
-                session.flush()
+                _finish(env)
                 return {"id": getattr(result, "case_id", result.id), "state": getattr(result, "state", None),
                         "number": getattr(result, "number", None), "opened": _tasks(env)}
         except StaleDataError as error:
@@ -100,12 +104,30 @@ class ApprovalService:
                 self._homes.popitem(last=False)
 
     def _tenants(self, *codes: str) -> list[Tenant]:
-        with self.database.unit_of_work(TenantContext.system("tenant lookup")) as session:
-            found = {t.code: t for t in session.scalars(select(Tenant).where(Tenant.code.in_(codes)))}
-        missing = [c for c in codes if c not in found]
+        """The tenants by code, read once a minute per worker (a division's code, level and path do not change
+        under a running case; the cache only saves a transaction per intake)."""
+        clock = time.monotonic()
+        with self._lock:
+            known = {c: hit[1] for c in codes if (hit := self._tenant_rows.get(c)) and clock - hit[0] < TENANT_TTL}
+        if len(known) < len(set(codes)):
+            with self.database.unit_of_work(TenantContext.system("tenant lookup")) as session:
+                found = {t.code: t for t in session.scalars(select(Tenant).where(Tenant.code.in_(codes)))}
+            with self._lock:
+                self._tenant_rows.update({c: (clock, t) for c, t in found.items()})
+            known = found
+        missing = [c for c in codes if c not in known]
         if missing:
             raise CaseNotFound(missing[0])
-        return [found[c] for c in codes]
+        return [known[c] for c in codes]
+
+
+def _finish(env: Env) -> None:
+    """After the action, in its unit of work: notices to the outbox, the rows written (tasks get their ids),
+    the call's events in one statement, then supervision's timers and figures (exact at commit)."""
+    notices.write(env.session, env.notices)
+    env.session.flush()
+    changed = events.write_batch(env.session)
+    oversight.after_action(env, changed)
 
 
 def _tasks(env: Env) -> list[dict]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from tongban.platform.approval.errors import ApprovalError
 
 TASK_ACTIONS = ("accept", "refuse", "request_supplement", "approve", "reject", "forward", "roll_back", "charge",
-                "report_up")
+                "report_up", "special_start", "special_end")
 CASE_ACTIONS = ("pay", "deliver")
 # flow node action → the form that performs it
 NODE_FORMS = {"accept": "accept", "refuse_to_accept": "refuse", "return_for_supplement": "request_supplement",
@@ -28,10 +28,13 @@ class Posted:
     missing_ids: list[str] = field(default_factory=list)
 
 
-def forms_for(case_state: str, node_kind: str, node_actions: tuple[str, ...]) -> list[str]:
-    """The forms offered on one open task the actor may handle."""
+def forms_for(case_state: str, node_kind: str, node_actions: tuple[str, ...], *, paused: bool = False) -> list[str]:
+    """The forms offered on one open task the actor may handle. While a special procedure (听证, 检验检测,
+    专家评审) runs, only finishing it is offered; a step that can approve may start one."""
     if case_state not in ("submitted", "in_progress"):
         return []
+    if paused and case_state == "in_progress":
+        return ["special_end"]
     forms: list[str] = []
     for node_action in node_actions:
         form = NODE_FORMS.get(node_action)
@@ -39,6 +42,8 @@ def forms_for(case_state: str, node_kind: str, node_actions: tuple[str, ...]) ->
             forms.append(form)
     if node_kind == "pay_fee" and case_state == "in_progress":
         forms.insert(0, "charge")
+    if case_state == "in_progress" and "approve" in forms:
+        forms.append("special_start")
     return forms
 
 
@@ -120,6 +125,11 @@ def _deliver(form, text, posted) -> dict:
     return {"method": method, "comment": text.get("comment", "")}
 
 
-_ARGUMENTS = {"accept": _accept, "refuse": _reason, "request_supplement": _request_supplement, "approve": _comment,
+def _special_start(form, text, posted) -> dict:
+    return {"kind": text.get("kind", ""), "approved_days": text.get("approved_days", ""),
+            "reason": text.get("reason", "")}
+
+
+_ARGUMENTS = {"special_start": _special_start, "special_end": _comment, "accept": _accept, "refuse": _reason, "request_supplement": _request_supplement, "approve": _comment,
               "reject": _reason, "forward": _forward, "roll_back": _roll_back, "charge": _charge,
               "report_up": _comment, "pay": _pay, "deliver": _deliver}

@@ -47,7 +47,8 @@ def load_view(request: Request, staff: Staff, case_id: int) -> dict:
     if detail.handled_here:
         view["fields"] = formview.read_only(schema, detail.case.form_data)
         view["svg"] = Markup(render_svg(detail.flow, highlight=detail.current_nodes))
-        view["forms"] = {ot.task.id: actionforms.forms_for(detail.case.state, ot.node_kind, ot.actions)
+        view["forms"] = {ot.task.id: actionforms.forms_for(detail.case.state, ot.node_kind, ot.actions,
+                                                           paused=bool(detail.case.paused))
                          for ot in detail.open_tasks if ot.mine}
         view["node_labels"] = {n.id: n.label.zh for n in detail.flow.nodes}
         view["departments"] = sorted({n.assignment.department for n in detail.flow.nodes

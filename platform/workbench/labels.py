@@ -14,6 +14,8 @@ EVENTS = {
     "report_up": ("上报", "Reported up"), "received_report": ("接收上报", "Report received"),
     "upper_decided": ("上级作出决定", "Higher level decided"), "join": ("并联汇聚", "Parallel steps joined"),
     "conclude": ("办结", "Concluded"),
+    "special_procedure": ("启动特别程序", "Special procedure started"),
+    "special_procedure_end": ("特别程序结束", "Special procedure finished"),
 }
 PAUSES = {"supplement": ("补正", "Supplements"), "report_up": ("上报", "Reported up"), "hearing": ("听证", "Hearing"),
           "testing": ("检验检测", "Testing"), "expert_review": ("专家评审", "Expert review")}
@@ -34,6 +36,8 @@ ACTIONS = {
     "approve": ("同意，提交下一环节", "Approve and pass on"), "reject": ("不予许可", "Reject"),
     "roll_back": ("回退", "Roll back"), "charge": ("核定收费", "Set the fee"), "pay": ("登记缴费", "Record payment"),
     "deliver": ("送达", "Deliver"), "report_up": ("上报上级", "Report up"),
+    "special_start": ("启动特别程序（听证、检验检测、专家评审）", "Start a hearing, testing or expert review"),
+    "special_end": ("结束特别程序", "Finish the special procedure"),
 }
 DONE = {
     "accept": ("已受理", "Accepted"), "refuse": ("已作出不予受理", "Refused"),
@@ -41,6 +45,8 @@ DONE = {
     "approve": ("已办理，进入下一环节", "Approved; passed on"), "reject": ("已作出不予许可决定", "Rejected"),
     "roll_back": ("已回退", "Rolled back"), "charge": ("已核定收费", "Fee set"), "pay": ("已登记缴费", "Payment recorded"),
     "deliver": ("已送达", "Delivered"), "report_up": ("已上报上级", "Reported up"),
+    "special_start": ("已启动特别程序，计时暂停", "Special procedure started; the clock is paused"),
+    "special_end": ("特别程序已结束，恢复计时", "Special procedure finished; the clock runs again"),
 }
 
 

@@ -218,3 +218,21 @@ def _hidden(page_text, case_id, action, prefix="/workbench"):
     from workbench_support import hidden_fields
 
     return hidden_fields(page_text, f"{prefix}/cases/{case_id}/act/{action}")
+
+
+def test_a_hearing_is_started_and_finished_from_the_case_page(app, db, approver):
+    case_id = _case(app)
+    step(app.state.approval, db, case_id, "accept", CLERK)
+    page = _page(approver, case_id)
+    assert "启动特别程序" in page and 'name="approved_days"' in page and "专家评审" in page
+    no_days = act(approver, HAIKOU, case_id, "special_start", page, kind="hearing", approved_days="五天")
+    assert no_days.status_code == 400 and "批准的工作日天数" in no_days.text and "approved number of working days" in no_days.text
+    assert 'value="五天"' in no_days.text and not the_case(db, case_id).paused  # typed kept, nothing changed
+    started = act(approver, HAIKOU, case_id, "special_start", no_days.text, kind="hearing", approved_days="5",
+                  reason="申请人申请听证")
+    assert "已启动特别程序，计时暂停" in started.text and "暂停中" in started.text and "听证" in started.text
+    assert "/act/approve" not in started.text and "结束特别程序" in started.text  # only finishing is offered
+    assert the_case(db, case_id).paused
+    ended = act(approver, HAIKOU, case_id, "special_end", started.text, comment="听证完毕")
+    assert "特别程序已结束，恢复计时" in ended.text and "/act/approve" in ended.text
+    assert not the_case(db, case_id).paused
