@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import delete, select, tuple_
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tongban.platform.files.models import Upload
@@ -50,22 +50,29 @@ def purge_orphan_uploads(session: Session, now: datetime, *, age: timedelta = OR
     orphans = [row.id for row in old if row.token not in named]
     if not orphans:
         return []
-    statement = (delete(Upload).where(Upload.id.in_(orphans), Upload.case_number.is_(None),
-                                      Upload.created_at < now - age)
-                 .returning(Upload.stored_name).execution_options(synchronize_session=False))
-    return list(session.scalars(statement))
+    removed: list[str] = []
+    for start in range(0, len(orphans), 1000):  # bounded statements, whatever the backlog
+        statement = (delete(Upload).where(Upload.id.in_(orphans[start:start + 1000]), Upload.case_number.is_(None),
+                                          Upload.created_at < now - age)
+                     .returning(Upload.stored_name).execution_options(synchronize_session=False))
+        removed += session.scalars(statement)
+    return removed
 
 
 def _tokens_in_drafts(session: Session, owners: set[tuple[str, str]]) -> set[str]:
-    """Every upload token the drafts of these (tenant, applicant) pairs refer to."""
+    """Every upload token the drafts of these (tenant, applicant) pairs refer to. Looked up by applicant
+    alone (a plain ``IN`` that PostgreSQL can use an index for under row-level security; a row-value ``IN``
+    is not leakproof and scans), the tenant checked here."""
     tokens: set[str] = set()
-    pairs = sorted(owners)
-    for start in range(0, len(pairs), 500):
-        chunk = pairs[start:start + 500]
-        condition = tuple_(ApplicationDraft.tenant_id, ApplicationDraft.applicant_subject).in_(chunk)
-        for files in session.scalars(select(ApplicationDraft.files).where(condition)):
-            for listed in (files or {}).values():
-                tokens.update(str(t) for t in listed or ())
+    subjects = sorted({subject for _tenant, subject in owners})
+    for start in range(0, len(subjects), 1000):
+        rows = session.execute(select(ApplicationDraft.tenant_id, ApplicationDraft.applicant_subject,
+                                      ApplicationDraft.files)
+                               .where(ApplicationDraft.applicant_subject.in_(subjects[start:start + 1000])))
+        for tenant_id, subject, files in rows:
+            if (tenant_id, subject) in owners:
+                for listed in (files or {}).values():
+                    tokens.update(str(t) for t in listed or ())
     return tokens
 
 

@@ -61,7 +61,7 @@ def own_license(session: Session, keys: HolderKeys, number: str) -> License:
     return row
 
 
-def page_data(keys: HolderKeys, entries_: list[WalletEntry], log: list) -> dict:
+def page_data(entries_: list[WalletEntry], log: list) -> dict:
     """The wallet as plain data for a themed page (tenant templates never see the library's rows)."""
     from tongban.platform.sharing.access import KINDS
     from tongban.platform.sharing.verification import status_label
