@@ -79,6 +79,10 @@ class ConstructionService:
         with self.database.unit_of_work(TenantContext.system("an investor's own projects")) as session:
             return projects.of_investor(session, subject)
 
+    def project_by_code(self, code: str) -> Project | None:
+        with self.database.unit_of_work(TenantContext.system("project by its code")) as session:
+            return session.scalar(select(Project).where(Project.code == code))
+
     def stage_form(self, project_id: int, stage: str):
         tenant, work, _ = self._work(project_id, None)
         with work as session:

@@ -3,6 +3,7 @@ from starlette.routing import Route
 
 from tongban.platform.workbench import cases, intake, tasks
 from tongban.platform.workbench.common import rp
+from tongban.platform.construction import web_workbench as construction_workbench
 
 routes: list = [
     *rp.routes(),
@@ -16,4 +17,5 @@ routes: list = [
     Route("/intake/{item_code}", intake.intake_form, name="workbench_intake_form"),
     Route("/intake/{item_code}/submit", intake.submit, methods=["POST"], name="workbench_intake_submit"),
     Route("/receipts/{case_id:int}", intake.receipt, name="workbench_receipt"),
+    *construction_workbench.routes,
 ]
