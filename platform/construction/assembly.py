@@ -7,10 +7,13 @@ type that satisfies them or, failing that, by name.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
+from tongban.configurator.publishing.clock import current_generation
 from tongban.configurator.publishing.effective import effective_item
 from tongban.platform.sharing.dictionary import element_of_field
 
@@ -52,7 +55,39 @@ class AssembledForm:
         return {own: data.get(stage) for own, stage in names.items() if stage in data}
 
 
+class _ItemCache:
+    """A worker's stage items per tenant and item list, valid while the catalogue clock's generation stands
+    still (a hit costs one primary-key read of the clock; any publish or override recomputes)."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self._size = size
+        self._entries: OrderedDict[tuple, tuple[int, list[StageItem]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, session: Session, tenant, codes: list[str]) -> list[StageItem]:
+        generation = current_generation(session)
+        key = (tenant.code, tuple(codes))
+        with self._lock:
+            hit = self._entries.get(key)
+            if hit and hit[0] == generation:
+                self._entries.move_to_end(key)
+                return hit[1]
+        items = _load(session, tenant, codes)
+        with self._lock:
+            self._entries[key] = (generation, items)
+            while len(self._entries) > self._size:
+                self._entries.popitem(last=False)
+        return items
+
+
+_CACHE = _ItemCache()
+
+
 def load_items(session: Session, tenant, codes: list[str]) -> list[StageItem]:
+    return _CACHE.get(session, tenant, codes)
+
+
+def _load(session: Session, tenant, codes: list[str]) -> list[StageItem]:
     found = []
     for code in codes:
         served = effective_item(session, tenant, code)

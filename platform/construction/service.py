@@ -24,14 +24,21 @@ class ConstructionService:
         self.database = database
         self.calendars = calendars or CalendarProvider(database)
         self._homes: dict[int, str] = {}
+        self._tenants: dict[str, Tenant] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------ contexts
     def _tenant(self, code: str) -> Tenant:
-        with self.database.unit_of_work(TenantContext.system("tenant lookup")) as session:
-            tenant = session.get(Tenant, code)
+        """The tenant row (kept per worker: a code and its path never change)."""
+        with self._lock:
+            tenant = self._tenants.get(code)
         if tenant is None:
-            raise NotFound([problem("tenant", "not_found", f"没有区划 {code}", f"no tenant {code}")])
+            with self.database.unit_of_work(TenantContext.system("tenant lookup")) as session:
+                tenant = session.get(Tenant, code)
+            if tenant is None:
+                raise NotFound([problem("tenant", "not_found", f"没有区划 {code}", f"no tenant {code}")])
+            with self._lock:
+                self._tenants[code] = tenant
         return tenant
 
     def project_tenant(self, project_id: int) -> Tenant:
