@@ -95,16 +95,23 @@ def apply(service, project, stage, investor, at, *, leave_out=(), commitments=No
 
 
 def decide_open(service, project, stage, at, *, step=timedelta(hours=20)):
-    """Each open item approved by its own department, a little later each (chains released as they go)."""
+    """Each open item approved by its own department, a little later each (chains released as they go);
+    items still missing a 容缺 material wait for it."""
+    from tongban.platform.construction.errors import WrongState
+
+    waiting: set[int] = set()
     while True:
         board = service.dashboard(project.id, now=at)
         stage_id = next(s.id for s in board.stages if s.stage == stage)
-        open_cases = [c for c in board.cases if c.stage_id == stage_id and c.state == "open"]
+        open_cases = [c for c in board.cases if c.stage_id == stage_id and c.state == "open" and c.id not in waiting]
         if not open_cases:
             return at
         for case in open_cases:
             at += step
-            service.decide(project.id, case.id, department(case.department), result="approved", now=at)
+            try:
+                service.decide(project.id, case.id, department(case.department), result="approved", now=at)
+            except WrongState:
+                waiting.add(case.id)
 
 
 def _walk(service, investor) -> None:
@@ -116,11 +123,11 @@ def _walk(service, investor) -> None:
     apply(service, project, "approval", investor, at, leave_out=("approval_doc", "flood_report"))
     service.accept(project.id, "approval", WINDOW, now=at)
     due = next(m.supply_due_at for m in service.dashboard(project.id, now=at).materials if m.material_id == "approval_doc")
-    decide_open(service, project, "approval", at, step=timedelta(hours=6))
+    decide_open(service, project, "approval", at, step=timedelta(days=1))
     service.sweep_rongque(now=due + timedelta(hours=9))
     service.supply(project.id, "approval", "approval_doc", [{"id": "demo-late", "name": "企业投资项目备案证明.pdf",
                                                               "size": 180_000}], investor, now=due + timedelta(days=2))
-    at = decide_open(service, project, "approval", due + timedelta(days=2, hours=2))
+    at = decide_open(service, project, "approval", due + timedelta(days=2, hours=2), step=timedelta(days=1))
     for stage, gap, commitments in (("land", 7, None), ("planning", 6, None),
                                     ("construction", 10, {"HN-GC-011": COMMITMENT}), ("acceptance", 40, None)):
         at += timedelta(days=gap)
@@ -130,4 +137,4 @@ def _walk(service, investor) -> None:
         if stage == "acceptance":
             service.schedule_joint_acceptance(project.id, WINDOW, at + timedelta(days=5), now=at)
             at += timedelta(days=5)
-        at = decide_open(service, project, stage, at, step=timedelta(days=1))
+        at = decide_open(service, project, stage, at, step=timedelta(days=1, hours=12))

@@ -178,6 +178,12 @@ def decide(ctx: Ctx, project: Project, case: ItemCase, actor, *, result: str, co
     if case.state != "open":
         raise wrong_state({"suspended": "该事项因容缺材料逾期已暂停", "waiting_chain": "该事项尚在等待前置事项"}.get(
             case.state, "该事项已办结"), f"the item is {case.state}")
+    if result == "approved":
+        missing = [m.name for m in _materials(ctx.session, case.stage_id)
+                   if m.status in ("rongque", "overdue") and case.item_code in m.item_codes]
+        if missing:
+            raise wrong_state(f"容缺材料（{'、'.join(missing)}）补齐前不能作出准予决定",
+                              "a gap material must be supplied before the item is approved")
     case.state, case.decided_at, case.decided_by, case.comment = result, ctx.now, actor.subject, comment
     stage = ctx.session.get(ProjectStage, case.stage_id)
     _release_waiting(ctx, project)

@@ -1,5 +1,9 @@
 """The demo project: five stages, six departments, one 容缺 supplied late, one 告知承诺, a regional assessment."""
+from sqlalchemy import select
+
 from construction_support import ready
+from tongban.platform.notify.outbox import OutboxMessage
+from tongban.tenants.isolation import TenantContext
 from tongban.platform.construction.demo import WAITING, WALKED, seed_demo_projects
 
 
@@ -17,6 +21,9 @@ def test_the_demo_walks_one_project_through_all_five_stages(db):
     assert statuses["approval_doc"].status == "supplied" and statuses["approval_doc"].supplied_at > statuses[
         "approval_doc"].supply_due_at
     assert statuses["flood_report"].status == "regional"
+    with db.unit_of_work(TenantContext.system("test")) as s:  # the items waiting for it were suspended meanwhile
+        told = s.scalars(select(OutboxMessage).where(OutboxMessage.topic == "construction_rongque_overdue")).all()
+    assert told and "节能审查" in told[0].body
     assert [c.item_code for c in walked.cases if c.state == "committed"] == ["HN-GC-011"]
     assert walked.stages[-1].appointment_at is not None
     assert walked.clock.actual_speedup > 50
