@@ -58,3 +58,11 @@ def deliver_vertical_webhooks() -> None:
     from tongban.platform.supervision.vertical.webhooks import huey_deliver
 
     huey_deliver()
+
+
+@huey.periodic_task(crontab(minute="*/10"))
+def construction_rongque_sweep() -> int:
+    """容缺: suspend the items whose gap material passed its supply deadline and tell the investor."""
+    from tongban.platform.construction.service import ConstructionService
+
+    return ConstructionService(worker_database()).sweep_rongque()

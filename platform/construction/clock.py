@@ -7,6 +7,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from tongban.platform.calendar.working_days import WorkCalendar
+from tongban.platform.construction.marks import mark
 from tongban.platform.construction.models import ItemCase, ProjectStage
 
 ZERO = Decimal(0)
@@ -21,6 +22,7 @@ class StageClock:
     legal_days: int  # the sum of its items' legal limits
     used_days: Decimal | None  # from acceptance to conclusion (or now), None before acceptance
     overdue: bool
+    mark: str | None = None  # the supervision rules' mark while the stage runs (warning | yellow | red)
 
 
 @dataclass
@@ -65,7 +67,7 @@ def days_between(calendar: WorkCalendar, start: datetime | None, end: datetime |
 
 
 def project_clock(calendar: WorkCalendar, stages: list[ProjectStage], cases: list[ItemCase],
-                  planned_legal: dict[str, int], now: datetime) -> ProjectClock:
+                  planned_legal: dict[str, int], now: datetime, rules: dict | None = None) -> ProjectClock:
     """``planned_legal``: per stage not yet accepted, the legal limits of the items it will bundle."""
     by_stage: dict[int, list[ItemCase]] = {}
     for case in cases:
@@ -75,6 +77,8 @@ def project_clock(calendar: WorkCalendar, stages: list[ProjectStage], cases: lis
         own = by_stage.get(stage.id)
         legal = sum(c.legal_limit_days for c in own) if own else planned_legal.get(stage.stage, 0)
         used = days_between(calendar, stage.accepted_at, stage.concluded_at, now)
+        running = stage.state == "accepted"
         clock.stages.append(StageClock(stage.stage, stage.name_zh, stage.state, stage.limit_days, legal, used,
-                                       used is not None and used > stage.limit_days))
+                                       used is not None and used > stage.limit_days,
+                                       mark(rules or {}, used, stage.limit_days, legal) if running else None))
     return clock

@@ -11,6 +11,7 @@ from tongban.platform.approval.departments import department_name
 from tongban.platform.calendar.working_days import WorkCalendar
 from tongban.platform.construction import stages as stage_rules
 from tongban.platform.construction.clock import ProjectClock, days_between, project_clock
+from tongban.platform.construction.marks import mark, rules_in_force
 from tongban.platform.construction.models import ItemCase, Project, StageMaterial
 from tongban.platform.construction.projects import stages_of
 
@@ -56,20 +57,24 @@ def build(session: Session, calendar: WorkCalendar, tenant, project: Project, no
     accepted = {c.stage_id for c in cases}
     planned = {s.stage: sum(i.legal_limit_days for i in stage_rules.stage_items(session, tenant, project, s.stage))
                for s in stages if s.id not in accepted and s.state != "skipped"}
-    clock = project_clock(calendar, stages, cases, planned, now)
-    return Dashboard(project, stages, cases, materials, clock, owed(calendar, cases, now), timeline(stages, cases, now), now)
+    rules = rules_in_force(session)
+    clock = project_clock(calendar, stages, cases, planned, now, rules)
+    return Dashboard(project, stages, cases, materials, clock, owed(calendar, cases, now, rules),
+                     timeline(stages, cases, now), now)
 
 
-def owed(calendar: WorkCalendar, cases: list[ItemCase], now: datetime) -> list[Owed]:
+def owed(calendar: WorkCalendar, cases: list[ItemCase], now: datetime, rules: dict | None = None) -> list[Owed]:
     found: dict[str, Owed] = {}
     for case in cases:
         if case.state not in OWING:
             continue
         entry = found.setdefault(case.department, Owed(case.department, department_name(case.department)))
         due = calendar.add_working_days(case.opened_at, case.promised_limit_days).due if case.opened_at else None
+        used = days_between(calendar, case.opened_at, None, now)
         entry.items.append({"item": case.item_name, "case_number": case.case_number, "state": case.state,
-                            "due": due, "overdue": bool(due and now >= due),
-                            "days": days_between(calendar, case.opened_at, None, now)})
+                            "due": due, "overdue": bool(due and now >= due), "days": used,
+                            "mark": mark(rules or {}, used, case.promised_limit_days, case.legal_limit_days)
+                            if case.state == "open" else None})
     return sorted(found.values(), key=lambda o: o.department)
 
 

@@ -255,7 +255,8 @@ def supply(ctx: Ctx, project: Project, stage: ProjectStage, material_id: str, fi
 def sweep_rongque(ctx: Ctx) -> int:
     """Materials past their supply deadline: each affected item is suspended and the investor told. The count."""
     late = list(ctx.session.scalars(select(StageMaterial).where(StageMaterial.status == "rongque",
-                                                                StageMaterial.supply_due_at <= ctx.now)))
+                                                                StageMaterial.supply_due_at <= ctx.now)
+                                    .with_for_update(skip_locked=True)))  # one consumer per material
     for material in late:
         stage = ctx.session.get(ProjectStage, material.stage_id)
         _suspend_overdue(ctx, ctx.session.get(Project, stage.project_id), stage)

@@ -7,6 +7,7 @@ from tongban.platform.approval.departments import department_name
 from tongban.platform.construction import timeline_svg
 from tongban.platform.construction.catalogue import INDUSTRIES, PROJECT_TYPES
 from tongban.platform.construction.dashboard import Dashboard
+from tongban.platform.construction.marks import MARK_LABELS
 
 STATE_LABELS = {
     "waiting": ("待申报", "Not applied"), "skipped": ("本类项目免于此阶段", "Skipped for this type"),
@@ -36,5 +37,5 @@ def dashboard_view(board: Dashboard) -> dict:
         "cases_by_stage": {s.id: [c for c in board.cases if c.stage_id == s.id] for s in board.stages},
         "materials_by_stage": {s.id: [m for m in board.materials if m.stage_id == s.id] for s in board.stages},
         "clock_by_stage": {c.stage: c for c in clock.stages},
-        "department": department_name, "state_label": label,
+        "department": department_name, "state_label": label, "mark_labels": MARK_LABELS,
     }

@@ -63,3 +63,20 @@ def test_the_clock_counts_working_days_across_national_day(service):
 def test_the_negative_list_is_the_provinces_and_seen_below_it(service):
     entries = service.negative_list("460105100")  # 长流镇 sees the province's list
     assert {e.code for e in entries} >= {"HN-J-001", "HN-X-001"}
+
+
+def test_the_supervision_rules_mark_a_running_stage_and_its_items(service):
+    accepted = beijing(2026, 11, 2, 10)  # Monday
+    project = service.register("4601", INVESTOR, application(), now=accepted)
+    apply(service, project.id, "approval", now=accepted)
+    service.accept(project.id, "approval", CLERK, now=accepted)
+    # 8 working days used of the 立项 limit of 10: within the warning rule's 2 days
+    board = service.dashboard(project.id, now=beijing(2026, 11, 13, 0))
+    assert board.clock.stages[0].used_days == Decimal("8.00") and board.clock.stages[0].mark == "warning"
+    # 11 working days (3–6, 9–13, 16, 17 November): past the stage limit → yellow; of the items, 备案
+    # (promised 2, legal 7) → red, 洪水影响评价 (promised 8, legal 20) → yellow, 环评 (promised 15) → none yet
+    board = service.dashboard(project.id, now=beijing(2026, 11, 18, 0))
+    assert board.clock.stages[0].used_days == Decimal("11.00") and board.clock.stages[0].mark == "yellow"
+    marks = {i["item"]: i["mark"] for o in board.owed for i in o.items}
+    assert marks["企业投资项目备案"] == "red" and marks["洪水影响评价审批"] == "yellow"
+    assert marks["建设项目环境影响报告表审批"] is None
