@@ -77,6 +77,9 @@ def _check(session: Session, a: ProjectApplication) -> tuple[list[dict], Decimal
                               "the project code looks like 2026-460100-65-03-000123"))
     elif session.scalar(select(Project.id).where(Project.code == a.code)) is not None:
         errors.append(problem("code", "duplicate", "该投资项目代码已登记", "this project code is already registered"))
+    if not (a.investor_uscc or "").strip():
+        errors.append(problem("investor_uscc", "required", "请以企业身份（代理所属企业）申报项目",
+                              "register the project acting for your enterprise"))
     if not (a.name or "").strip():
         errors.append(problem("name", "required", "请填写项目名称", "enter the project name"))
     if a.project_type not in PROJECT_TYPES:

@@ -113,6 +113,7 @@ async def project_page(request: Request, ctx: Ctx):
         raise not_found(ctx)
     return await call(_render, request, ctx, "project.html", {
         "trail": trail(request, ctx, *_crumbs(ctx, (board.project.name, None))), **dashboard_view(board),
+        "power_base": ctx.base,
         "message": ctx.query.get("done")})
 
 

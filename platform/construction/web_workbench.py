@@ -48,7 +48,8 @@ async def project_page(request: Request) -> Response:
                                                 "title_zh": "找不到该项目", "title_en": "No such project",
                                                 "link": staff.base + "/construction", "others": []}, 404)
     return render(request, "construction_project.html", {"staff": staff, "tenant": staff.tenant, "base": staff.base,
-                                                         "csrf_token": staff.csrf, **dashboard_view(dashboard)})
+                                                         "csrf_token": staff.csrf, "power_base": staff.site,
+                                                         **dashboard_view(dashboard)})
 
 
 async def accept(request: Request) -> Response:

@@ -69,6 +69,8 @@ def test_the_dashboard_is_the_investors_own(app, demo):
         page = client.get(f"/construction/projects/{walked.id}")
         assert page.status_code == 200
         assert "<svg" in page.text and 'class="planned-speedup">85.1%' in page.text
+        assert 'href="/powers/HN-GC-001"' in page.text  # each stage item links to its 权力清单 entry
+        assert client.get("/powers/HN-GC-001").status_code == 200
     with TestClient(app, base_url=SITE) as other:
         sign_in(other, SITE, "citizen", next_path="/cases")
         assert other.get(f"/construction/projects/{walked.id}").status_code == 404
