@@ -12,7 +12,7 @@ from workbench_support import PDF, STAFF_SECRETS
 
 from tongban.configurator.forms import FormSchema
 from tongban.configurator.forms.sample import sample_values
-from tongban.platform.construction.demo import USCC, WAITING, seed_demo_projects
+from tongban.platform.construction.demo import USCC, WAITING, WALKED, seed_demo_projects
 from tongban.platform.identity.passwords import Passwords, fast_hasher
 from tongban.platform.identity.seed import DEMO_PASSWORD, demo_enterprise, seed_identity
 from tongban.tenants.isolation import TenantContext
@@ -136,6 +136,11 @@ def test_investor_and_lead_clerk_take_the_demo_project_from_approval_to_completi
     assert re.match(r"\d+\.\d%", page.locator(".planned-speedup").inner_text())
     assert "已竣工验收" in page.locator("p.meta").first.inner_text()
     screenshot(page, "construction-dashboard")
+    walked = service.project_by_code(WALKED)  # the demo project walked over five months: a readable timeline
+    page.goto(f"{site}/construction/projects/{walked.id}")
+    assert page.locator(".planned-speedup").inner_text() == "85.1%"
+    assert page.locator("[data-material='approval_doc']").get_attribute("data-status") == "supplied"
+    screenshot(page, "construction-demo-dashboard")
     clerk.goto(f"{site}/workbench/construction/{project.id}")
     assert clerk.locator("svg.construction-timeline").count() == 1
     screenshot(clerk, "construction-workbench-dashboard")
