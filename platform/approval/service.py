@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from tongban.platform.approval import actions, notices
+from tongban.platform.approval import listeners
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import CaseNotFound, Conflict
 from tongban.platform.approval.intake import Application, submit
@@ -69,6 +70,7 @@ class ApprovalService:
                     result = handler(env, case_id, actor, **arguments)
                 else:
                     result = handler(env, case_id, arguments.pop("task_id"), actor, **arguments)
+                listeners.fire(env, actor)  # rooms following cases to their end (construction stages join)
                 notices.write(session, env.notices)
                 session.flush()
                 return {"id": getattr(result, "case_id", result.id), "state": getattr(result, "state", None),

@@ -58,7 +58,7 @@ def build(session: Session, calendar: WorkCalendar, tenant, project: Project, no
     planned = {s.stage: sum(i.legal_limit_days for i in stage_rules.stage_items(session, tenant, project, s.stage))
                for s in stages if s.id not in accepted and s.state != "skipped"}
     rules = rules_in_force(session)
-    clock = project_clock(calendar, stages, cases, planned, now, rules)
+    clock = project_clock(calendar, stages, cases, planned, now, rules, materials)
     return Dashboard(project, stages, cases, materials, clock, owed(calendar, cases, now, rules),
                      timeline(stages, cases, now), now)
 

@@ -64,7 +64,8 @@ def department(code: str) -> Actor:
     from tongban.platform.approval.departments import department_name
 
     return Actor(f"staff:demo-{code}", f"{department_name(code)}审批科", "staff", department=code,
-                 grants=(RoleGrant("approver", HAIKOU, HAIKOU_PATH),))
+                 grants=tuple(RoleGrant(role, HAIKOU, HAIKOU_PATH) for role in ("reviewer", "approver",
+                                                                                 "certificate_clerk")))
 
 
 WINDOW = Actor("staff:demo-construction-window", "工程建设项目综合窗口", "staff",

@@ -120,7 +120,8 @@ class ProjectStage(TenantOwned, Base):
 
 
 class ItemCase(TenantOwned, Base):
-    """One item of a stage handled by its department (the case number comes from the approval engine)."""
+    """One item of a stage: a real approval-engine case (``approval_case_id``) handled by its department in the
+    workbench on the item's own flow; the state follows the case (告知承诺 items conclude on the commitment)."""
 
     __tablename__ = "construction_item_cases"
 
@@ -130,7 +131,8 @@ class ItemCase(TenantOwned, Base):
     item_code: Mapped[str] = mapped_column(String(60))
     item_name: Mapped[str] = mapped_column(String(200))
     department: Mapped[str] = mapped_column(String(60))
-    case_number: Mapped[str | None] = mapped_column(String(40))
+    case_number: Mapped[str | None] = mapped_column(String(40))  # the approval case's number
+    approval_case_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the item's approval-engine case
     mode: Mapped[str] = mapped_column(String(12), default="normal")  # normal | commitment | extra
     # pending | open | waiting_chain | suspended | approved | rejected | committed
     state: Mapped[str] = mapped_column(String(14), default="pending")

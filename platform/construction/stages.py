@@ -1,6 +1,8 @@
 """A stage's life: application with one form and one set of materials → the lead department accepts once →
-the items fan out to their departments in parallel → the stage concludes when all are decided, with one
-result notice. 容缺 materials carry a supply deadline; 告知承诺 items conclude on the signed commitment."""
+each item opens as an approval-engine case at its department, in parallel (item_cases) → the departments
+decide in the workbench on the items' own flows → the stage joins when every case has concluded
+(``case_concluded``, an approval listener), with one result notice. 容缺 materials carry a supply deadline
+(missed: the item's case pauses); 告知承诺 items conclude on the signed commitment."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +15,9 @@ from tongban.configurator.forms import validate_submission
 from tongban.platform.approval.guards import tenant_path
 from tongban.platform.approval.numbers import next_case_number
 from tongban.platform.calendar.working_days import WorkCalendar
-from tongban.platform.construction import assembly, notify, regional
+from tongban.platform.approval.actors import Actor
+from tongban.platform.approval.errors import NotAllowed
+from tongban.platform.construction import assembly, item_cases, notify, regional
 from tongban.platform.construction.catalogue import STAGE_ORDER
 from tongban.platform.construction.errors import Invalid, forbidden, problem, wrong_state
 from tongban.platform.construction.models import Commitment, ItemCase, Project, ProjectStage, StageMaterial, StageTemplate
@@ -29,6 +33,7 @@ class Ctx:
     session: Session
     calendar: WorkCalendar
     now: datetime
+    secret_key: str = ""
 
 
 def template_of(session: Session, stage: str) -> StageTemplate:
@@ -121,7 +126,8 @@ def accept(ctx: Ctx, tenant, project: Project, stage: ProjectStage, actor) -> li
     if stage.state != "applied":
         raise wrong_state("该阶段不在待受理状态", "this stage is not waiting for acceptance")
     template = template_of(ctx.session, stage.stage)
-    items = stage_items(ctx.session, tenant, project, stage.stage)
+    assembled = stage_form(ctx.session, tenant, project, stage.stage)
+    items = assembled.items
     extra = {x["item_code"] for x in project.extra_items or []}
     stage.state, stage.accepted_at, stage.accepted_by = "accepted", ctx.now, actor.subject
     cases = []
@@ -129,7 +135,8 @@ def accept(ctx: Ctx, tenant, project: Project, stage: ProjectStage, actor) -> li
         mode = "commitment" if item.code in template.commitment_items else ("extra" if item.code in extra else "normal")
         case = ItemCase(tenant_id=project.tenant_id, project_id=project.id, stage_id=stage.id, item_code=item.code,
                         item_name=item.name, department=item.department, mode=mode,
-                        case_number=next_case_number(ctx.session, project.tenant_id, ctx.now),
+                        case_number=next_case_number(ctx.session, project.tenant_id, ctx.now)
+                        if mode == "commitment" else None,
                         legal_limit_days=item.legal_limit_days, promised_limit_days=item.promised_limit_days,
                         power_ref=item.power_type, opened_at=ctx.now, state="open")
         ctx.session.add(case)
@@ -139,6 +146,8 @@ def accept(ctx: Ctx, tenant, project: Project, stage: ProjectStage, actor) -> li
     for case in cases:
         if case.mode == "commitment" and case.state == "open":
             _commit(ctx, project, stage, case, actor)
+        elif case.state == "open":
+            _open(ctx, tenant, project, stage, case, actor, assembled)
     _suspend_overdue(ctx, project, stage)
     _maybe_conclude(ctx, project, stage)
     ctx.session.flush()
@@ -155,6 +164,19 @@ def _apply_chains(session: Session, project: Project, cases: list[ItemCase]) -> 
             case.state, case.waits_on, case.opened_at = "waiting_chain", waits, None
 
 
+def _open(ctx: Ctx, tenant, project: Project, stage: ProjectStage, case: ItemCase, actor,
+          assembled: assembly.AssembledForm | None = None) -> None:
+    """The item's approval case, submitted for the investor and accepted on the lead department's behalf; an
+    item released after its 容缺 material missed the deadline is paused at once."""
+    assembled = assembled or stage_form(ctx.session, tenant, project, stage.stage)
+    materials = _materials(ctx.session, stage.id)
+    item_cases.open_case(ctx, tenant, project, stage, case, assembled, materials, actor)
+    late = next((m for m in materials if m.status == "overdue" and case.item_code in m.item_codes), None)
+    if late is not None:
+        case.state = "suspended"
+        item_cases.suspend(ctx, case, late.name)
+
+
 def _commit(ctx: Ctx, project: Project, stage: ProjectStage, case: ItemCase, actor) -> None:
     """告知承诺制: concluded on the investor's signed commitment, queued for inspection."""
     text = (stage.form_data.get("_commitments") or {}).get(case.item_code, "")
@@ -165,41 +187,41 @@ def _commit(ctx: Ctx, project: Project, stage: ProjectStage, case: ItemCase, act
                                inspect_by=ctx.calendar.add_working_days(ctx.now, INSPECTION_DAYS).due))
 
 
-def decide(ctx: Ctx, project: Project, case: ItemCase, actor, *, result: str, comment: str = "") -> ItemCase:
-    """A department's decision on its item; the stage concludes when the last item is decided."""
-    if result not in ("approved", "rejected"):
-        raise Invalid([problem("result", "invalid", "请选择准予或不予许可", "choose approved or rejected")])
-    if result == "rejected" and not comment.strip():
-        raise Invalid([problem("comment", "required", "不予许可须说明理由", "give the reason for a rejection")])
-    if actor.kind != "system":
-        path = tenant_path(ctx.session, project.tenant_id)
-        if actor.kind != "staff" or actor.department != case.department or not any(g.covers(path) for g in actor.grants):
-            raise forbidden("只有该事项的审批部门可以作出决定", "only the item's department decides it")
-    if case.state != "open":
-        raise wrong_state({"suspended": "该事项因容缺材料逾期已暂停", "waiting_chain": "该事项尚在等待前置事项"}.get(
-            case.state, "该事项已办结"), f"the item is {case.state}")
-    if result == "approved":
-        missing = [m.name for m in _materials(ctx.session, case.stage_id)
-                   if m.status in ("rongque", "overdue") and case.item_code in m.item_codes]
+def case_concluded(env, case, actor) -> None:
+    """The approval listener: an item's case reached its end (approved / rejected / refused / withdrawn) — the
+    item follows it, chained items are released, and the stage joins once every item is decided. Runs in the
+    engine's unit of work; raising refuses the engine's action."""
+    from tongban.tenants.models import Tenant
+
+    session = env.session
+    item = session.scalar(select(ItemCase).where(ItemCase.approval_case_id == case.id))
+    if item is None:
+        return
+    if case.result == "approved":
+        missing = item_cases.outstanding_gaps(session, case)
         if missing:
-            raise wrong_state(f"容缺材料（{'、'.join(missing)}）补齐前不能作出准予决定",
-                              "a gap material must be supplied before the item is approved")
-    case.state, case.decided_at, case.decided_by, case.comment = result, ctx.now, actor.subject, comment
-    stage = ctx.session.get(ProjectStage, case.stage_id)
-    _release_waiting(ctx, project)
-    _maybe_conclude(ctx, project, stage)
-    ctx.session.flush()
-    return case
+            raise NotAllowed("rongque_outstanding", f"容缺材料（{'、'.join(missing)}）补齐前不能作出准予决定",
+                             "a gap material must be supplied before the item is approved")
+    ctx = Ctx(session, env.calendar, env.now, env.secret_key)
+    item.state = "approved" if case.result == "approved" else "rejected"
+    item.decided_at, item.decided_by, item.comment = env.now, actor.subject, case.result_note or ""
+    project = session.get(Project, item.project_id)
+    _release_waiting(ctx, project, session.get(Tenant, project.tenant_id))
+    _maybe_conclude(ctx, project, session.get(ProjectStage, item.stage_id))
+    session.flush()
 
 
-def _release_waiting(ctx: Ctx, project: Project) -> None:
+def _release_waiting(ctx: Ctx, project: Project, tenant) -> None:
     cases = list(ctx.session.scalars(select(ItemCase).where(ItemCase.project_id == project.id)))
     done = {c.item_code for c in cases if c.state in ("approved", "committed")}
     for case in cases:
         if case.state == "waiting_chain" and set(case.waits_on) <= done:
+            stage = ctx.session.get(ProjectStage, case.stage_id)
             case.state, case.opened_at = "open", ctx.now
             if case.mode == "commitment":
-                _commit(ctx, project, ctx.session.get(ProjectStage, case.stage_id), case, None)
+                _commit(ctx, project, stage, case, None)
+            else:
+                _open(ctx, tenant, project, stage, case, Actor(stage.accepted_by or "system", "牵头部门", "system"))
 
 
 def _maybe_conclude(ctx: Ctx, project: Project, stage: ProjectStage) -> None:
@@ -245,11 +267,24 @@ def supply(ctx: Ctx, project: Project, stage: ProjectStage, material_id: str, fi
     row.status, row.files, row.supplied_at = "supplied", files, ctx.now
     ctx.session.flush()
     overdue = {code for m in _materials(ctx.session, stage.id) if m.status == "overdue" for code in m.item_codes}
-    for case in ctx.session.scalars(select(ItemCase).where(ItemCase.stage_id == stage.id, ItemCase.state == "suspended")):
-        if case.item_code not in overdue:
+    spec_ids = _spec_ids(ctx.session, project, stage, material_id)
+    for case in ctx.session.scalars(select(ItemCase).where(ItemCase.stage_id == stage.id,
+                                                           ItemCase.item_code.in_(row.item_codes))):
+        resume = case.state == "suspended" and case.item_code not in overdue
+        item_cases.supply(ctx, case, spec_ids.get(case.item_code), files, actor, resume=resume)
+        if resume:
             case.state = "open"
     ctx.session.flush()
     return row
+
+
+def _spec_ids(session: Session, project: Project, stage: ProjectStage, material_id: str) -> dict[str, str]:
+    """Item code → the item's own id of the stage material ``material_id``."""
+    from tongban.tenants.models import Tenant
+
+    form = stage_form(session, session.get(Tenant, project.tenant_id), project, stage.stage)
+    found = next((m for m in form.materials if m.id == material_id), None)
+    return dict(zip(found.item_codes, found.spec_ids)) if found else {}
 
 
 def sweep_rongque(ctx: Ctx) -> int:
@@ -270,8 +305,11 @@ def _suspend_overdue(ctx: Ctx, project: Project, stage: ProjectStage) -> None:
             suspended = []
             for case in ctx.session.scalars(select(ItemCase).where(ItemCase.stage_id == stage.id,
                                                                    ItemCase.item_code.in_(material.item_codes))):
-                if case.state in ("open", "waiting_chain"):
+                if case.state == "open":
                     case.state = "suspended"
+                    item_cases.suspend(ctx, case, material.name)
+                    suspended.append(case.item_name)
+                elif case.state == "waiting_chain":  # paused as soon as it opens
                     suspended.append(case.item_name)
             notify.rongque_overdue(ctx.session, project, stage, material, suspended)
     ctx.session.flush()

@@ -39,7 +39,7 @@ def construction_of(request: Request) -> ConstructionService:
     service = getattr(request.app.state, "construction", None)
     if service is None:
         service = request.app.state.construction = ConstructionService(
-            request.app.state.database, calendars=request.app.state.approval.calendars)
+            request.app.state.database, approval=request.app.state.approval)
     return service
 
 

@@ -3,6 +3,9 @@ import pytest
 from sqlalchemy import select
 
 from construction_support import CLERK, INVESTOR, apply, application, beijing, decide_all, department_staff
+from tongban.platform.approval.models import Case, CaseEvent
+from tongban.platform.approval.queries import my_tasks
+from tongban.platform.calendar.working_days import WorkCalendar
 from tongban.platform.construction.errors import Forbidden, Invalid, WrongState
 from tongban.platform.notify.outbox import OutboxMessage
 from tongban.tenants.isolation import TenantContext
@@ -19,7 +22,20 @@ def test_stage_fans_out_in_parallel_and_joins_with_one_notice(service, db):
                                               "water_affairs"}
     assert by_code["HN-GC-002"].state == "waiting_chain" and by_code["HN-GC-002"].waits_on == ["HN-GC-001"]
     assert {c.state for code, c in by_code.items() if code != "HN-GC-002"} == {"open"}
-    assert len({c.case_number for c in opened}) == 5 and all(c.case_number.startswith("4601-") for c in opened)
+    assert by_code["HN-GC-002"].approval_case_id is None  # it opens when its 前置 item is approved
+    running = [c for c in opened if c.item_code != "HN-GC-002"]
+    assert len({c.case_number for c in running}) == 4 and all(c.case_number.startswith("4601-") for c in running)
+    # each is a real approval case of the investor, accepted once and waiting in its department's task list
+    reviewer = department_staff("water_affairs")
+    with db.unit_of_work(TenantContext.system("test")) as s:
+        flood = s.get(Case, by_code["HN-GC-004"].approval_case_id)
+        assert (flood.state, flood.applicant_subject, flood.number) == ("in_progress", INVESTOR.subject,
+                                                                         by_code["HN-GC-004"].case_number)
+        assert flood.form_data["project_code"] == "2026-460100-65-03-000123"
+        assert [e.action for e in s.scalars(select(CaseEvent).where(CaseEvent.case_id == flood.id)
+                                             .order_by(CaseEvent.seq))] == ["submit", "accept"]
+        tasks = my_tasks(s, reviewer, "4601", "/46/4601/", calendar=WorkCalendar(), now=now)
+    assert [(t.item_code, t.node_id) for t in tasks.rows] == [("HN-GC-004", "review")]
 
     with pytest.raises(Forbidden):  # another department cannot decide it
         service.decide(project.id, by_code["HN-GC-004"].id, department_staff("natural_resources"),
@@ -39,6 +55,7 @@ def test_stage_fans_out_in_parallel_and_joins_with_one_notice(service, db):
     stage = next(s for s in board.stages if s.stage == "approval")
     assert stage.state == "concluded" and stage.result == "approved"
     assert stage.notice_number == "JS-2026-460100-65-03-000123-1" and len(stage.notice["items"]) == 5
+    assert {i["case_number"] for i in stage.notice["items"]} == {c.case_number for c in board.cases}
     assert board.owed == []
     with db.unit_of_work(TenantContext.system("test")) as s:
         sent = s.scalars(select(OutboxMessage).where(OutboxMessage.topic == "construction_stage_concluded")).all()

@@ -1,11 +1,13 @@
 """容缺受理, 告知承诺, 区域评估 and stage skipping by project type."""
 from datetime import date
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
 
 from construction_support import (CLERK, INVESTOR, PARK, apply, application, beijing, decide_all,
                                   department_staff)
+from tongban.platform.approval.models import Case, CaseMaterial
 from tongban.platform.construction import regional
 from tongban.platform.construction.errors import Invalid, WrongState
 from tongban.platform.notify.outbox import OutboxMessage
@@ -39,6 +41,9 @@ def test_a_missed_rongque_deadline_suspends_the_items_and_tells_the_investor(ser
     assert states["HN-GC-002"] == states["HN-GC-003"] == "suspended"  # the two items that need the document
     assert states["HN-ST-001"] == states["HN-GC-004"] == "open"
     assert _material(board, "approval_doc").status == "overdue"
+    with db.unit_of_work(TenantContext.system("test")) as s:  # the item's approval case is paused (clock stopped)
+        energy = s.get(Case, cases["HN-GC-003"].approval_case_id)
+        assert (energy.state, energy.paused) == ("supplement", True)
     with pytest.raises(WrongState):
         service.decide(project.id, cases["HN-GC-003"].id, department_staff("development_reform"),
                        result="approved", now=beijing(2026, 11, 17, 9))
@@ -51,15 +56,25 @@ def test_a_missed_rongque_deadline_suspends_the_items_and_tells_the_investor(ser
                    INVESTOR, now=beijing(2026, 11, 18, 10))
     board = service.dashboard(project.id, now=beijing(2026, 11, 18, 10))
     assert {c.item_code: c.state for c in board.cases}["HN-GC-003"] == "open"
+    with db.unit_of_work(TenantContext.system("test")) as s:
+        energy = s.get(Case, cases["HN-GC-003"].approval_case_id)
+        assert (energy.state, energy.paused) == ("in_progress", False)
+        gap_row = s.scalar(select(CaseMaterial).where(CaseMaterial.case_id == energy.id,
+                                                      CaseMaterial.material_id == "approval_doc"))
+        assert gap_row.status == "supplied" and gap_row.files[0]["name"] == "备案证明.pdf"
     assert _material(board, "approval_doc").status == "supplied"
     board = decide_all(service, project.id, "approval", now=beijing(2026, 11, 19, 10))
     assert board.stages[0].state == "concluded"
+    # the stage clock stopped from the deadline (17th, 00:00) to the supply (18th, 10:00): applicant-caused
+    approval_clock = board.clock.stages[0]
+    assert approval_clock.paused_days == Decimal("1.42")
+    assert approval_clock.used_days == Decimal("12.42") - Decimal("1.42")  # 3 Nov – 19 Nov 10:00, less the pause
 
 
 def test_commitment_items_conclude_on_the_signed_commitment_and_are_queued_for_inspection(service):
     now = beijing(2026, 11, 2, 10)
-    project = service.register("4601", INVESTOR, application(project_type="small_social"), now=now)
-    for stage in ("approval", "land"):
+    project = service.register("4601", INVESTOR, application(), now=now)
+    for stage in ("approval", "land", "planning"):
         apply(service, project.id, stage, now=now)
         service.accept(project.id, stage, CLERK, now=now)
         decide_all(service, project.id, stage, now=now)

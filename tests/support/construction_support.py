@@ -24,7 +24,8 @@ def beijing(*args) -> datetime:
 
 def department_staff(department: str) -> Actor:
     return Actor(f"staff:{department}", f"{department} 审批员", "staff", department=department,
-                 grants=(RoleGrant("approver", HAIKOU, HAIKOU_PATH),))
+                 grants=tuple(RoleGrant(role, HAIKOU, HAIKOU_PATH) for role in ("reviewer", "approver",
+                                                                                 "certificate_clerk")))
 
 
 def ready(db) -> ConstructionService:
