@@ -1,14 +1,15 @@
 """Done-when for construction projects, in a real browser: the investor (the agent of 海南椰风科技有限公司
 acting for it) and the lead department's clerk at 海口's one-stop window take the demo project from 立项 to
 竣工验收 — one form per stage, a 容缺 material supplied from the dashboard, a 告知承诺 signed, the joint
-acceptance scheduled; the departments' own systems decide their items in between. The dashboard shows the
-timeline and the speed-up. Screenshots of each page."""
+acceptance scheduled. Each item is an approval case at its department: 海口水务局's approver decides the flood
+impact item of 立项 in the workbench (my tasks → case → 审查 → 决定); the other departments' own systems
+decide theirs through the engine. The dashboard shows the timeline and the speed-up. Screenshots of each page."""
 import re
 
 import pyotp
 from browser_support import screenshot
 from construction_support import decide_all, ready
-from workbench_support import PDF, STAFF_SECRETS
+from workbench_support import PDF, STAFF_SECRETS, set_department
 
 from tongban.configurator.forms import FormSchema
 from tongban.configurator.forms.sample import sample_values
@@ -43,6 +44,28 @@ def _clerk_signs_in(page, site):
     page.wait_for_url(site + "/workbench/construction")
 
 
+def _department_decides_in_the_workbench(page, site, item_name):
+    """海口水务局's approver: my tasks → the item's case → 审查 → 决定, as for any other case."""
+    page.goto(site + "/workbench/")
+    page.fill("#username", "haikou.approver")
+    page.fill("#password", DEMO_PASSWORD)
+    page.get_by_role("button", name="登录 Sign in").click()
+    page.fill("#code", pyotp.TOTP(STAFF_SECRETS["haikou.approver"]).now())
+    page.get_by_role("button", name="确认 Continue").click()
+    page.wait_for_url(site + "/workbench/")
+    row = page.locator("tbody tr", has_text=item_name)
+    assert row.count() == 1 and "海南椰风科技有限公司" in row.inner_text()
+    screenshot(page, "construction-department-my-tasks")
+    row.get_by_role("link", name=item_name).click()
+    for step in ("审查", "决定"):
+        assert page.locator("h3", has_text=step).count() == 1
+        page.locator("summary", has_text=re.compile("^同意，提交下一环节")).first.click()
+        page.locator("details[open]").get_by_role("button", name="同意，提交下一环节").click()
+        page.wait_for_url(re.compile(r".*\?done="))
+    assert "已办结" in page.content() and "准予许可" in page.content()
+    screenshot(page, "construction-department-decided")
+
+
 def _fill_stage_form(page, service, project, stage, pdf_path, *, leave_out=(), commitment=None):
     """What a new user does: fill every empty field, choose a file for each material, sign the commitment."""
     form = service.stage_form(project.id, stage)
@@ -73,6 +96,7 @@ def test_investor_and_lead_clerk_take_the_demo_project_from_approval_to_completi
 
     flowcache._CACHE.clear()
     seed_identity(db, secret_key=settings.secret_key, base_url=live_server, passwords=Passwords(fast_hasher()))
+    set_department(db, "haikou.approver", "water_affairs")  # 海口市水务局 for this walk
     service = ready(db)
     seed_demo_projects(db)
     with db.unit_of_work(TenantContext.system("test")) as s:
@@ -121,6 +145,12 @@ def test_investor_and_lead_clerk_take_the_demo_project_from_approval_to_completi
             page.get_by_role("button", name=re.compile("补交材料")).click()
             page.wait_for_url(re.compile(r".*\?done=supplied"))
             assert page.locator("[data-material='approval_doc']").get_attribute("data-status") == "supplied"
+            water = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900}).new_page()
+            _department_decides_in_the_workbench(water, site, "洪水影响评价审批")
+            water.context.close()
+            page.reload()
+            assert page.locator("#stage-approval").get_attribute("data-state") == "accepted"  # the others owe theirs
+            assert page.locator("tr[data-item='HN-GC-004'] .item-state").inner_text() == "准予"
         if stage == "acceptance":
             clerk.fill(f"#joint-{project.id}", "2026-12-08T09:30")
             clerk.get_by_role("button", name=re.compile("预约联合验收")).click()
