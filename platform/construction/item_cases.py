@@ -73,7 +73,8 @@ def open_case(ctx, tenant, project, stage, item, assembled, stage_materials: lis
     application = Application(item_code=item.item_code, form_data=assembled.values_for(item.item_code, stage.form_data),
                               channel=CHANNEL, applicant=applicant_of(project), files=files)
     try:
-        case, _query_code = submit(env, tenant, tenant, Actor.system(), application)
+        investor = Actor(project.investor_subject, project.investor_name, "applicant")  # its stage application
+        case, _query_code = submit(env, tenant, tenant, investor, application)
         start = next(t for t in env.opened if t.case_id == case.id)
         env.session.flush()
         accept_case(env, case.id, start.id, on_behalf(actor, stage), rongque=gaps,

@@ -173,5 +173,7 @@ def test_investor_and_lead_clerk_take_the_demo_project_from_approval_to_completi
     screenshot(page, "construction-demo-dashboard")
     clerk.goto(f"{site}/workbench/construction/{project.id}")
     assert clerk.locator("svg.construction-timeline").count() == 1
+    clerk.locator("tr[data-item='HN-GC-004'] a.case-link").click()  # the item is a case of the workbench
+    assert "洪水影响评价审批" in clerk.content() and "已办结" in clerk.content()
     screenshot(clerk, "construction-workbench-dashboard")
     clerk.context.close()
