@@ -203,11 +203,13 @@ def case_concluded(env, case, actor) -> None:
             raise NotAllowed("rongque_outstanding", f"容缺材料（{'、'.join(missing)}）补齐前不能作出准予决定",
                              "a gap material must be supplied before the item is approved")
     ctx = Ctx(session, env.calendar, env.now, env.secret_key)
+    stage = session.scalar(select(ProjectStage).where(ProjectStage.id == item.stage_id)  # one join at a time: two
+                           .with_for_update().execution_options(populate_existing=True))  # last items at once
     item.state = "approved" if case.result == "approved" else "rejected"
     item.decided_at, item.decided_by, item.comment = env.now, actor.subject, case.result_note or ""
     project = session.get(Project, item.project_id)
     _release_waiting(ctx, project, session.get(Tenant, project.tenant_id))
-    _maybe_conclude(ctx, project, session.get(ProjectStage, item.stage_id))
+    _maybe_conclude(ctx, project, stage)
     session.flush()
 
 
