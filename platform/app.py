@@ -17,6 +17,7 @@ from tongban.platform.identity.web import routes as identity_routes
 from tongban.platform.portal import web as portal_web
 from tongban.platform.sharing import web as sharing_web
 from tongban.platform.sharing.install import register_issuer
+from tongban.platform.construction.service import register_listener as register_construction_listener
 from tongban.platform.workbench import web as workbench_web
 from tongban.platform.console import web as console_web
 from tongban.platform.settings import Settings, load_settings
@@ -56,5 +57,6 @@ def create_app(settings: Settings | None = None, *, database: Database | None = 
     app.state.templates = build_templates()
     app.state.approval = ApprovalService(database, secret_key=settings.secret_key)
     register_issuer()  # concluded cases write their certificates into the e-license library
+    register_construction_listener()  # construction stages join when their items' cases conclude
     app.state.catalogue = CatalogueCache()
     return app

@@ -32,3 +32,4 @@ def tenant_inherited_tables() -> list[str]:
 
 
 from tongban.platform.identity import models as _identity_models  # noqa: F401
+from tongban.platform.construction import models as _construction_models  # noqa: F401

@@ -76,4 +76,7 @@ def seed(database, *, demo: bool, base_url: str = "http://localhost:8000") -> Se
         register_issuer()
         seed_demo_cases(database, secret_key=load_settings().secret_key)
         SharingService(database, secret_key=load_settings().secret_key).seed_demo()
+        from tongban.platform.construction.demo import seed_demo_projects
+
+        seed_demo_projects(database)
     return SeedReport(tenants, notices)

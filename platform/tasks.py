@@ -90,3 +90,9 @@ def purge_sent_outbox() -> int:
     from tongban.platform.notify.retention import huey_purge_sent
 
     return huey_purge_sent()
+@huey.periodic_task(crontab(minute="*/10"))
+def construction_rongque_sweep() -> int:
+    """容缺: suspend the items whose gap material passed its supply deadline and tell the investor."""
+    from tongban.platform.construction.service import ConstructionService
+
+    return ConstructionService(worker_database()).sweep_rongque()

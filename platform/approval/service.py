@@ -14,7 +14,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from tongban.platform.approval import actions, events, notices, oversight, specials
+from tongban.platform.approval import actions, events, listeners, notices, oversight, specials
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import CaseNotFound, Conflict
 from tongban.platform.approval.intake import Application, submit
@@ -74,6 +74,7 @@ class ApprovalService:
                     result = handler(env, case_id, actor, **arguments)
                 else:
                     result = handler(env, case_id, arguments.pop("task_id"), actor, **arguments)
+                listeners.fire(env, actor)  # rooms following cases to their end (construction stages join)
                 _finish(env)
                 return {"id": getattr(result, "case_id", result.id), "state": getattr(result, "state", None),
                         "number": getattr(result, "number", None), "opened": _tasks(env)}

@@ -14,6 +14,7 @@ from tongban.platform.portal import web_admin, web_apply, web_appointments, web_
 from tongban.platform.portal.catalogue import theme_names
 from tongban.platform.portal.reads import latest_notices
 from tongban.platform.portal.search import highlight
+from tongban.platform.construction import web_portal as construction_portal
 from tongban.platform.portal.web_common import (
     Ctx,
     call,
@@ -113,4 +114,5 @@ routes = [
     *web_feedback.routes,
     *web_appointments.routes,
     *web_admin.routes,
+    *construction_portal.routes,
 ]

@@ -3,6 +3,7 @@ from starlette.routing import Route
 
 from tongban.platform.workbench import cases, intake, supervision, tasks
 from tongban.platform.workbench.common import rp
+from tongban.platform.construction import web_workbench as construction_workbench
 
 routes: list = [
     *rp.routes(),
@@ -19,4 +20,5 @@ routes: list = [
     Route("/supervision", supervision.department_page, name="workbench_supervision"),
     Route("/supervision/{alert_id:int}/{action}", supervision.answer_alert, methods=["POST"]),
     Route("/petitions/{petition_id:int}/answer", supervision.answer_petition, methods=["POST"]),
+    *construction_workbench.routes,
 ]

@@ -1,0 +1,114 @@
+"""The project clock: working days used per stage and in total against the stage limits and against the
+sum of the items' legal limits (the speed-up the reform reports), on the platform's working calendar."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import ROUND_HALF_UP, Decimal
+
+from tongban.platform.calendar.working_days import WorkCalendar
+from tongban.platform.construction.marks import mark
+from tongban.platform.construction.models import ItemCase, ProjectStage
+
+ZERO = Decimal(0)
+
+
+@dataclass
+class StageClock:
+    stage: str
+    name_zh: str
+    state: str
+    limit_days: int
+    legal_days: int  # the sum of its items' legal limits
+    used_days: Decimal | None  # from acceptance to conclusion (or now), None before acceptance
+    overdue: bool
+    mark: str | None = None  # the supervision rules' mark while the stage runs (warning | yellow | red)
+    paused_days: Decimal = ZERO  # applicant-caused: a 容缺 material past its deadline, until supplied
+
+
+@dataclass
+class ProjectClock:
+    stages: list[StageClock] = field(default_factory=list)
+
+    @property
+    def limit_days(self) -> int:
+        return sum(s.limit_days for s in self.stages if s.state != "skipped")
+
+    @property
+    def legal_days(self) -> int:
+        return sum(s.legal_days for s in self.stages if s.state != "skipped")
+
+    @property
+    def used_days(self) -> Decimal:
+        return sum((s.used_days or ZERO for s in self.stages), ZERO)
+
+    @property
+    def planned_speedup(self) -> Decimal | None:
+        """How much faster the stage limits are than the items' legal limits added up, in per cent."""
+        return _percent(self.legal_days - self.limit_days, self.legal_days)
+
+    @property
+    def actual_speedup(self) -> Decimal | None:
+        """The same for the working days actually used by the stages concluded so far."""
+        done = [s for s in self.stages if s.state == "concluded"]
+        legal = sum(s.legal_days for s in done)
+        return _percent(legal - sum((s.used_days or ZERO for s in done), ZERO), legal) if done else None
+
+
+def _percent(part, whole) -> Decimal | None:
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+def days_between(calendar: WorkCalendar, start: datetime | None, end: datetime | None, now: datetime,
+                 pauses=()) -> Decimal | None:
+    if start is None:
+        return None
+    return calendar.working_days_elapsed(start, end or now, pauses).days.quantize(Decimal("0.01"))
+
+
+def applicant_pauses(materials) -> list[tuple[datetime, datetime | None]]:
+    """The stage's clock stops while a 容缺 material is past its deadline and not yet supplied (the items'
+    cases are paused meanwhile): from the deadline to the supply (open while still missing)."""
+    pauses = []
+    for m in materials:
+        if m.supply_due_at is None:
+            continue
+        if m.status == "overdue":
+            pauses.append((m.supply_due_at, None))
+        elif m.status == "supplied" and m.supplied_at and _utc(m.supplied_at) > _utc(m.supply_due_at):
+            pauses.append((m.supply_due_at, m.supplied_at))
+    return pauses
+
+
+def _utc(value: datetime) -> datetime:
+    from datetime import timezone
+
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
+def project_clock(calendar: WorkCalendar, stages: list[ProjectStage], cases: list[ItemCase],
+                  planned_legal: dict[str, int], now: datetime, rules: dict | None = None,
+                  materials=()) -> ProjectClock:
+    """``planned_legal``: per stage not yet accepted, the legal limits of the items it will bundle; the time a
+    stage's 容缺 material is overdue does not count (applicant-caused)."""
+    by_stage_materials: dict[int, list] = {}
+    for m in materials:
+        by_stage_materials.setdefault(m.stage_id, []).append(m)
+    by_stage: dict[int, list[ItemCase]] = {}
+    for case in cases:
+        by_stage.setdefault(case.stage_id, []).append(case)
+    clock = ProjectClock()
+    for stage in stages:
+        own = by_stage.get(stage.id)
+        legal = sum(c.legal_limit_days for c in own) if own else planned_legal.get(stage.stage, 0)
+        pauses = [(_utc(a), _utc(b) if b else None) for a, b in applicant_pauses(by_stage_materials.get(stage.id, ()))]
+        used = days_between(calendar, stage.accepted_at, stage.concluded_at, now, pauses)
+        paused = (days_between(calendar, stage.accepted_at, stage.concluded_at, now) - used) if used is not None else ZERO
+        running = stage.state == "accepted"
+        clock.stages.append(StageClock(stage.stage, stage.name_zh, stage.state, stage.limit_days, legal, used,
+                                       used is not None and used > stage.limit_days,
+                                       mark(rules or {}, used, stage.limit_days, legal) if running else None,
+                                       paused))
+    return clock

@@ -1,0 +1,95 @@
+"""The project dashboard's data: the clock, what each department still owes, and the timeline rows."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tongban.platform.approval.departments import department_name
+from tongban.platform.calendar.working_days import WorkCalendar
+from tongban.platform.construction import stages as stage_rules
+from tongban.platform.construction.clock import ProjectClock, days_between, project_clock
+from tongban.platform.construction.marks import mark, rules_in_force
+from tongban.platform.construction.models import ItemCase, Project, StageMaterial
+from tongban.platform.construction.projects import stages_of
+
+OWING = ("open", "suspended", "waiting_chain")
+
+
+@dataclass
+class Owed:
+    department: str
+    department_name: str
+    items: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class TimelineBar:
+    lane: str  # the stage name, or "stage / department"
+    kind: str  # stage | item
+    label: str
+    start: datetime
+    end: datetime
+    state: str
+    open: bool  # still running (end is now)
+
+
+@dataclass
+class Dashboard:
+    project: Project
+    stages: list
+    cases: list[ItemCase]
+    materials: list[StageMaterial]
+    clock: ProjectClock
+    owed: list[Owed]
+    timeline: list[TimelineBar]
+    now: datetime
+
+
+def build(session: Session, calendar: WorkCalendar, tenant, project: Project, now: datetime) -> Dashboard:
+    stages = stages_of(session, project.id)
+    cases = list(session.scalars(select(ItemCase).where(ItemCase.project_id == project.id).order_by(ItemCase.id)))
+    stage_ids = [s.id for s in stages]
+    materials = list(session.scalars(select(StageMaterial).where(StageMaterial.stage_id.in_(stage_ids))
+                                     .order_by(StageMaterial.id))) if stage_ids else []
+    accepted = {c.stage_id for c in cases}
+    planned = {s.stage: sum(i.legal_limit_days for i in stage_rules.stage_items(session, tenant, project, s.stage))
+               for s in stages if s.id not in accepted and s.state != "skipped"}
+    rules = rules_in_force(session)
+    clock = project_clock(calendar, stages, cases, planned, now, rules, materials)
+    return Dashboard(project, stages, cases, materials, clock, owed(calendar, cases, now, rules),
+                     timeline(stages, cases, now), now)
+
+
+def owed(calendar: WorkCalendar, cases: list[ItemCase], now: datetime, rules: dict | None = None) -> list[Owed]:
+    found: dict[str, Owed] = {}
+    for case in cases:
+        if case.state not in OWING:
+            continue
+        entry = found.setdefault(case.department, Owed(case.department, department_name(case.department)))
+        due = calendar.add_working_days(case.opened_at, case.promised_limit_days).due if case.opened_at else None
+        used = days_between(calendar, case.opened_at, None, now)
+        entry.items.append({"item": case.item_name, "case_number": case.case_number, "state": case.state,
+                            "due": due, "overdue": bool(due and now >= due), "days": used,
+                            "mark": mark(rules or {}, used, case.promised_limit_days, case.legal_limit_days)
+                            if case.state == "open" else None})
+    return sorted(found.values(), key=lambda o: o.department)
+
+
+def timeline(stages, cases: list[ItemCase], now: datetime) -> list[TimelineBar]:
+    bars = []
+    by_stage = {}
+    for case in cases:
+        by_stage.setdefault(case.stage_id, []).append(case)
+    for stage in stages:
+        if stage.accepted_at is None:
+            continue
+        bars.append(TimelineBar(stage.name_zh, "stage", f"{stage.name_zh}阶段", stage.accepted_at,
+                                stage.concluded_at or now, stage.state, stage.concluded_at is None))
+        for case in by_stage.get(stage.id, []):
+            start = case.opened_at or stage.accepted_at
+            bars.append(TimelineBar(f"{stage.name_zh} / {department_name(case.department)}", "item", case.item_name,
+                                    start, case.decided_at or now, case.state, case.decided_at is None))
+    return bars
