@@ -7,8 +7,6 @@ Only a province administrator (配置事项 at 海南省) sees these pages; anyo
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -226,7 +224,8 @@ def assessments(request: Request, access: Access) -> Response:
         except ConstructionError as error:
             typed, faults, status = _assessment(posted), _faults(error), error.status
         else:
-            return redirect(access.url(f"/construction/regional?done={'removed' if verb == 'remove' else 'assessment'}"))
+            done = "removed" if verb == "remove" else "assessment"
+            return redirect(access.url(f"/construction/regional?done={done}"))
     return _assessments_page(request, access, below, typed, faults, status)
 
 
@@ -237,7 +236,8 @@ def _assessments_page(request, access, below, typed, faults, status=200, *, edit
     blank = conf.AssessmentChange("", "", "", "", [], "", "", "")
     return _render(request, access, "regional", "regional", {
         "rows": rows, "below": below, "tenant_choices": {c: (n, c) for c, n in below.items()},
-        "materials": {mid: f"{name}（{mid}）" for mid, name in materials.items()}, "typed": typed or blank, "faults": Faults(faults),
+        "materials": {mid: f"{name}（{mid}）" for mid, name in materials.items()},
+        "typed": typed or blank, "faults": Faults(faults),
         "editing": editing, "title": "区域评估"}, status)
 
 
@@ -278,11 +278,10 @@ def history(request: Request, access: Access) -> Response:
         diff = dict(row.diff or {})
         differences = [_difference(k, v[0], v[1]) for k, v in sorted(diff.items())
                        if isinstance(v, list) and len(v) == 2 and k not in ("version", "retired")]
-        extras = [(k, _short(v)) for k, v in sorted(diff.items()) if k in ("version", "retired")]
+        extras = [(row.entity.removeprefix("construction_"), row.entity_key)]
+        extras += [(k, _short(v)) for k, v in sorted(diff.items()) if k in ("version", "retired")]
         changes.append(Change(row.id, row.at, row.tenant_id, row.actor, row.action,
                               conf.ACTIONS.get(row.action, (row.action, row.action)), differences, extras))
-        changes[-1] = replace(changes[-1], extras=[(f"{row.entity.removeprefix('construction_')}", row.entity_key),
-                                                   *extras])
     return _render(request, access, "history", "history", {"changes": changes, "title": "工程建设配置变更记录"})
 
 

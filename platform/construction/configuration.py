@@ -24,7 +24,8 @@ from tongban.platform import audit
 from tongban.platform.construction import assembly, catalogue, regional
 from tongban.platform.construction.catalogue import INDUSTRIES, PROJECT_TYPES, PROVINCE, STAGE_ORDER
 from tongban.platform.construction.errors import Invalid, NotFound, forbidden, problem
-from tongban.platform.construction.models import NegativeListEntry, NegativeListVersion, RegionalAssessment, StageTemplate
+from tongban.platform.construction.models import (NegativeListEntry, NegativeListVersion, RegionalAssessment,
+                                                  StageTemplate)
 from tongban.platform.db import utcnow
 from tongban.platform.sharing.license_types import is_province_admin
 
@@ -281,16 +282,19 @@ def discard_draft(session: Session, editor: Editor) -> None:
         session.flush()
 
 
-def publish_negative_list(session: Session, editor: Editor, *, note: str = "", now: datetime | None = None) -> NegativeListVersion:
+def publish_negative_list(session: Session, editor: Editor, *, note: str = "",
+                          now: datetime | None = None) -> NegativeListVersion:
     """The draft becomes the next version: its live entries are the list the 立项 intake checks from now on."""
     _require_province(editor, "只有省级管理员可以发布负面清单", "only province admins publish the negative list")
     now = now or utcnow()
     draft = _version(session, "draft")
     if draft is None:
-        raise Invalid([problem("draft", "no_draft", "没有待发布的草稿，请先修改清单", "there is no draft to publish; change the list first")])
+        raise Invalid([problem("draft", "no_draft", "没有待发布的草稿，请先修改清单",
+                               "there is no draft to publish; change the list first")])
     live = [{k: v for k, v in e.items() if k != "retired"} for e in draft.entries if not e.get("retired")]
     before = {e["code"]: e for e in published_entries(session)}
-    rows = {r.code: r for r in session.scalars(select(NegativeListEntry).where(NegativeListEntry.tenant_id == PROVINCE))}
+    rows = {r.code: r for r in session.scalars(select(NegativeListEntry)
+                                               .where(NegativeListEntry.tenant_id == PROVINCE))}
     for code, row in rows.items():
         if code not in {e["code"] for e in live}:
             session.delete(row)
@@ -403,7 +407,8 @@ def save_assessment(session: Session, editor: Editor, tenant, change: Assessment
                               material_ids=list(dict.fromkeys(change.material_ids)),
                               report_ref=change.report_ref.strip(), concluded_on=concluded)
     else:
-        row.tenant_id, row.area, row.kind, row.name = change.tenant_code, change.area.strip(), change.kind, change.name.strip()
+        row.tenant_id, row.area, row.kind = change.tenant_code, change.area.strip(), change.kind
+        row.name = change.name.strip()
         row.material_ids, row.report_ref = list(dict.fromkeys(change.material_ids)), change.report_ref.strip()
         row.concluded_on = concluded
     row.valid_until = valid_until
