@@ -10,7 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from tongban.configurator.admin import routes_editors, routes_items, routes_local, routes_publish
+from tongban.configurator.admin import routes_construction, routes_editors, routes_items, routes_local, routes_publish
 from tongban.configurator.admin.access import Access, admin_rp, page
 from tongban.configurator.admin.views import redirect
 
@@ -27,4 +27,5 @@ routes: list = [
     *routes_editors.routes,
     *routes_publish.routes,
     *routes_local.routes,
+    *routes_construction.routes,
 ]

@@ -66,6 +66,7 @@ class RegionalAssessment(TenantOwned, Base):
     material_ids: Mapped[list] = mapped_column(JSON, default=list)
     report_ref: Mapped[str] = mapped_column(String(100), default="")
     concluded_on: Mapped[date] = mapped_column(Date)
+    valid_until: Mapped[date | None] = mapped_column(Date)  # None: no end of validity set
 
     __table_args__ = (Index("ix_construction_regional_area", "tenant_id", "area"),)
 
@@ -186,3 +187,24 @@ class Commitment(TenantOwned, Base):
     inspection_note: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (Index("ix_construction_inspection_queue", "tenant_id", "inspection_state", "inspect_by"),)
+
+
+class NegativeListVersion(TenantInherited, Base):
+    """A version of the negative list: the province's one draft, the published one and those it superseded.
+
+    Publishing a draft makes its entries the rows of :class:`NegativeListEntry` the 立项 intake reads."""
+
+    __tablename__ = "construction_negative_list_versions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version_no: Mapped[int | None] = mapped_column(Integer)  # None while a draft
+    state: Mapped[str] = mapped_column(String(12), default="draft")  # draft | published | superseded
+    entries: Mapped[list] = mapped_column(JSON, default=list)  # [{code, kind, industry, ..., retired}]
+    note: Mapped[str] = mapped_column(Text, default="")
+    edited_by: Mapped[str] = mapped_column(String(120), default="")
+    edited_at: Mapped[datetime] = mapped_column(default=utcnow)
+    published_by: Mapped[str | None] = mapped_column(String(120))
+    published_at: Mapped[datetime | None] = mapped_column()
+
+    __table_args__ = (UniqueConstraint("tenant_id", "version_no"),
+                      Index("ix_construction_negative_versions_state", "tenant_id", "state"))

@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from tongban.platform.construction.errors import Invalid, problem
 from tongban.platform.construction.models import RegionalAssessment
+from tongban.platform.db import utcnow
 
 KINDS = {"flood": ("洪水影响评价", "Flood impact"), "seismic": ("地震安全性评价", "Seismic safety"),
          "soil_water": ("水土保持", "Soil and water conservation"), "environment": ("环境影响评价", "Environment"),
@@ -33,11 +34,15 @@ def record(session: Session, tenant_code: str, *, area: str, kind: str, name: st
     return row
 
 
-def in_area(session: Session, tenant_code: str, area: str) -> list[RegionalAssessment]:
+def in_area(session: Session, tenant_code: str, area: str, on: date | None = None) -> list[RegionalAssessment]:
+    """The park's assessments still valid ``on`` that day (today when not given)."""
     if not area:
         return []
+    on = on or utcnow().date()
     return list(session.scalars(select(RegionalAssessment).where(RegionalAssessment.tenant_id == tenant_code,
-                                                                 RegionalAssessment.area == area)
+                                                                 RegionalAssessment.area == area,
+                                                                 or_(RegionalAssessment.valid_until.is_(None),
+                                                                     RegionalAssessment.valid_until >= on))
                                 .order_by(RegionalAssessment.id)))
 
 
