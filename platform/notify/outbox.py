@@ -52,6 +52,8 @@ def install_dispatch(factory) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():
+        return  # a SAVEPOINT released: the outer transaction may still roll back, and holds the database's locks
     pending = session.info.pop("outbox_pending", None)
     if not pending:
         return

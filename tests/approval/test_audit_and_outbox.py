@@ -10,6 +10,7 @@ from tongban.platform.db import utcnow
 from tongban.platform.notify import outbox
 from tongban.platform.notify.outbox import OutboxMessage
 from tongban.tenants.isolation import TenantContext
+from tests_support import tenant_row
 
 
 def concluded_case(engine, db):
@@ -92,6 +93,29 @@ def test_a_rolled_back_action_sends_nothing(engine, db, monkeypatch):
     with pytest.raises(RuntimeError):
         engine.submit("4601", "4601", citizen(), application())
     assert _messages(db) == []
+
+
+def test_a_savepoint_inside_the_action_sends_nothing_before_the_outer_commit(db):
+    """Releasing a SAVEPOINT is not the commit: a message written before it is sent only when the whole
+    transaction commits, and not at all when the transaction then rolls back."""
+    from tongban.platform.tasks import worker_channels
+
+    sms = worker_channels()["sms"]
+    sms.sent.clear()
+    with pytest.raises(RuntimeError):
+        with db.unit_of_work(TenantContext.of(tenant_row(db, "4601"))) as session:
+            outbox.add(session, tenant_id="4601", channel="sms", recipient="13900002222", body="甲", topic="t")
+            with session.begin_nested():
+                pass
+            assert sms.sent == []  # nothing relayed at the savepoint
+            raise RuntimeError("fails after the savepoint")
+    assert sms.sent == [] and _messages(db) == []
+    with db.unit_of_work(TenantContext.of(tenant_row(db, "4601"))) as session:
+        outbox.add(session, tenant_id="4601", channel="sms", recipient="13900002222", body="乙", topic="t")
+        with session.begin_nested():
+            pass
+        assert sms.sent == []
+    assert [body for _, _, body in sms.sent] == ["乙"]
 
 
 def test_a_crash_between_commit_and_send_loses_nothing(engine, db, monkeypatch):
