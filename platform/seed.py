@@ -75,4 +75,7 @@ def seed(database, *, demo: bool, base_url: str = "http://localhost:8000") -> Se
         SharingService(database, secret_key=load_settings().secret_key).seed()
         register_issuer()
         seed_demo_cases(database, secret_key=load_settings().secret_key)
+        from tongban.platform.supervision.demo import seed_demo_supervision
+
+        seed_demo_supervision(database, secret_key=load_settings().secret_key)
     return SeedReport(tenants, notices)
