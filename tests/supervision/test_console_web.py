@@ -156,3 +156,18 @@ def valid_csrf(client) -> str:
     session = client.cookies.get("tb_rp_workbench", "")
     key = client.app.state.settings.secret_key.encode()
     return hmac.new(key, f"workbench-csrf:{session}".encode(), hashlib.sha256).hexdigest()
+
+
+def test_the_disposition_log_names_the_supervisor_and_department(web, db, clock, carded):
+    from tongban.platform.identity.accounts import by_username
+    from tongban.tenants.isolation import TenantContext
+
+    with db.unit_of_work(TenantContext.none()) as session:
+        subject = by_username(session, "province.supervisor").subject
+    sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/")
+    alert_url = f"{SITE}/supervision/alerts/{carded['red']}"
+    csrf = csrf_in(web.get(alert_url).text)
+    web.post(f"{alert_url}/confirm", data={"csrf_token": csrf, "reason": "情况属实"})
+    log = web.get(alert_url).text.split("处置记录", 1)[1].split("</ol>", 1)[0]
+    assert "林监察（省政务服务中心监察处）" in log and "情况属实" in log
+    assert subject not in log
