@@ -79,4 +79,7 @@ def seed(database, *, demo: bool, base_url: str = "http://localhost:8000") -> Se
         from tongban.platform.construction.demo import seed_demo_projects
 
         seed_demo_projects(database)
+        from tongban.platform.supervision.demo import seed_demo_supervision
+
+        seed_demo_supervision(database, secret_key=load_settings().secret_key)
     return SeedReport(tenants, notices)

@@ -77,8 +77,18 @@ def tenant_name(request: Request, code: str) -> str:
     return info.name if info else code
 
 
+def allowed(staff: Staff | None) -> frozenset[str]:
+    """The console permissions (READERS) the staff member holds over their tenant's subtree: the nav shows only
+    the rooms that will let them in (alerts and complaints: supervise; dashboard and evaluation: statistics)."""
+    if staff is None:
+        return frozenset()
+    return frozenset(p for p in READERS
+                     if any(g.subtree and g.covers(staff.tenant.path) and g.allows(p) for g in staff.actor.grants))
+
+
 def render(request: Request, template: str, context: dict, status: int = 200) -> Response:
     base = context.get("base", "")
+    context = {"allowed": allowed(context.get("staff")), **context}
     context = {"action_labels": {**LABEL_ZH, "raise": "发现"}, "site": base[: -len("/supervision")] if base.endswith("/supervision") else "", "bj": bj, "due_day": due_day, "severity_labels": SEVERITY, "alert_states": STATES,
                "level_names": LEVELS, "name_of": lambda code: tenant_name(request, code), **GLOBALS, **context}
     return request.app.state.templates.TemplateResponse(request, f"supervision/{template}", context,

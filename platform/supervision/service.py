@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from tongban.platform.calendar.store import CalendarProvider
 from tongban.platform.db import utcnow
+from tongban.platform.identity.names import staff_names
 from tongban.platform.supervision import disposition
 from tongban.platform.supervision.errors import Forbidden, NotFound, SupervisionError
 from tongban.platform.supervision.models import Alert, SupervisionEvent
@@ -182,8 +183,11 @@ def _load(session, alert_id: int) -> Alert:
 def alert_events(session, alert_id: int) -> list[dict]:
     rows = session.scalars(select(SupervisionEvent).where(SupervisionEvent.subject == f"alert:{alert_id}")
                            .order_by(SupervisionEvent.id))
-    return [{"at": e.at, "actor": e.actor, "action": e.action, "from": e.from_state, "to": e.to_state,
-             "comment": e.comment, "details": e.details} for e in rows]
+    events = list(rows)
+    names = staff_names(session, (e.actor for e in events))
+    return [{"at": e.at, "actor": e.actor, "actor_name": names.get(e.actor, (None, ""))[0],
+             "actor_department": names.get(e.actor, (None, ""))[1], "action": e.action, "from": e.from_state,
+             "to": e.to_state, "comment": e.comment, "details": e.details} for e in events]
 
 
 def alert_dict(a: Alert) -> dict:

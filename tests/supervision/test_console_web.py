@@ -156,3 +156,44 @@ def valid_csrf(client) -> str:
     session = client.cookies.get("tb_rp_workbench", "")
     key = client.app.state.settings.secret_key.encode()
     return hmac.new(key, f"workbench-csrf:{session}".encode(), hashlib.sha256).hexdigest()
+
+
+def test_the_disposition_log_names_the_supervisor_and_department(web, db, clock, carded):
+    from tongban.platform.identity.accounts import by_username
+    from tongban.tenants.isolation import TenantContext
+
+    with db.unit_of_work(TenantContext.none()) as session:
+        subject = by_username(session, "province.supervisor").subject
+    sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/")
+    alert_url = f"{SITE}/supervision/alerts/{carded['red']}"
+    csrf = csrf_in(web.get(alert_url).text)
+    web.post(f"{alert_url}/confirm", data={"csrf_token": csrf, "reason": "情况属实"})
+    log = web.get(alert_url).text.split("处置记录", 1)[1].split("</ol>", 1)[0]
+    assert "林监察（省政务服务中心监察处）" in log and "情况属实" in log
+    assert subject not in log
+
+
+def nav_links(page: str) -> set[str]:
+    nav = page.split('class="wb-nav"', 1)[1].split("</ul>", 1)[0]
+    return set(re.findall(r'href="[^"]*/supervision(/[a-z]*)"', nav))
+
+
+def test_a_statistician_sees_only_the_links_their_grants_open(web, db, identity, clock, carded):
+    from sqlalchemy import update
+
+    from tongban.platform.identity.accounts import by_username
+    from tongban.platform.identity.models import RoleGrant
+    from tongban.tenants.isolation import TenantContext
+
+    new_staff(db, identity, "province.statistician", "statistician", "46")
+    with db.unit_of_work(TenantContext.none()) as session:
+        account = by_username(session, "province.statistician")
+        session.execute(update(RoleGrant).where(RoleGrant.account_id == account.id).values(extends_to_subtree=True))
+    dashboard = sign_in(web, "province.statistician", clock, site=SITE, path="/supervision/dashboard")
+    assert dashboard.status_code == 200 and nav_links(dashboard.text) == {"/dashboard", "/evaluation"}
+    for path in nav_links(dashboard.text):
+        assert web.get(f"{SITE}/supervision{path}").status_code == 200
+    assert web.get(f"{SITE}/supervision/").status_code == 403
+    with TestClient(web.app, base_url=SITE) as supervisor:
+        page = sign_in(supervisor, "province.supervisor", clock, site=SITE, path="/supervision/dashboard")
+        assert nav_links(page.text) == {"/", "/complaints", "/dashboard", "/evaluation"}
