@@ -43,8 +43,30 @@ def template_of(session: Session, stage: str) -> StageTemplate:
 def stage_items(session: Session, tenant, project: Project, stage: str) -> list[assembly.StageItem]:
     template = template_of(session, stage)
     codes = list(template.item_codes if template else [])
+    codes += merged_from_skipped(session, project, stage, codes)
     codes += [x["item_code"] for x in project.extra_items or [] if x.get("stage") == stage and x["item_code"] not in codes]
     return assembly.load_items(session, tenant, codes)
+
+
+def merged_from_skipped(session: Session, project: Project, stage: str, codes: list[str]) -> list[str]:
+    """A project type that skips a stage does not skip the law: an item of an earlier, skipped stage that an item
+    here needs first (协同串) is handled in this stage instead — e.g. the 建设工程规划许可 merged into the 施工
+    stage of a small project on land sold with an approved design (规划、施工许可合并办理)."""
+    skipped = list(session.scalars(select(ProjectStage.stage).where(ProjectStage.project_id == project.id,
+                                                                    ProjectStage.state == "skipped")))
+    earlier = [name for name in skipped if STAGE_ORDER.index(name) < STAGE_ORDER.index(stage)]
+    if not earlier:
+        return []
+    pool = {code for name in earlier for code in (template_of(session, name).item_codes or [])}
+    merged: list[str] = []
+    queue = list(codes)
+    while queue:
+        for relation in prerequisites(session, queue.pop(0)):
+            needed = relation.before_item
+            if needed in pool and needed not in codes and needed not in merged:
+                merged.append(needed)
+                queue.append(needed)
+    return merged
 
 
 def stage_form(session: Session, tenant, project: Project, stage: str) -> assembly.AssembledForm:

@@ -125,3 +125,26 @@ def test_a_project_type_skips_the_stages_it_does_not_need(service):
     apply(service, small.id, "construction", now=now, commitments={"HN-GC-011": "承诺"})  # straight after 供地
     clock = service.dashboard(small.id, now=now).clock
     assert clock.limit_days == 46 - 12
+
+
+def test_a_skipped_stage_item_that_a_later_item_needs_is_merged_into_that_stage(service):
+    """small_social skips 规划报建, but 施工许可 needs the 规划许可 first (协同串): it is handled in the 施工 stage
+    (规划、施工许可合并办理), the 施工许可 waits for it, and the stage concludes approved."""
+    now = beijing(2026, 11, 2, 10)
+    small = service.register("4601", INVESTOR, application(project_type="small_social"), now=now)
+    for stage in ("approval", "land"):
+        apply(service, small.id, stage, now=now)
+        service.accept(small.id, stage, CLERK, now=now)
+        decide_all(service, small.id, stage, now=now)
+    form = service.stage_form(small.id, "construction")
+    assert [i.code for i in form.items][:4] == ["HN-ZJ-001", "HN-GC-010", "HN-GC-011", "HN-ZR-001"]
+    assert [i.code for i in service.stage_form(small.id, "land").items] == ["HN-GC-005", "HN-GC-006", "HN-GC-007"]
+    apply(service, small.id, "construction", now=now, commitments={"HN-GC-011": "承诺"})
+    service.accept(small.id, "construction", CLERK, now=now)
+    board = service.dashboard(small.id, now=now)
+    stage_id = next(s.id for s in board.stages if s.stage == "construction")
+    states = {c.item_code: c.state for c in board.cases if c.stage_id == stage_id}
+    assert states["HN-ZR-001"] == "open" and states["HN-ZJ-001"] == "waiting_chain"
+    board = decide_all(service, small.id, "construction", now=now)
+    construction = next(s for s in board.stages if s.stage == "construction")
+    assert (construction.state, construction.result) == ("concluded", "approved")
