@@ -14,7 +14,7 @@ from tongban.platform.construction.projects import ProjectApplication
 from tongban.platform.construction.service import ConstructionService
 from tongban.platform.construction.views import dashboard_view, label
 from tongban.platform.files.store import UploadRefused, UploadRules
-from tongban.platform.portal.apply_view import _field as field_view
+from tongban.platform.portal.apply_view import field_view
 from tongban.platform.portal.applying import Attempt
 from tongban.platform.portal.formdata import parse_post
 from tongban.platform.portal.web_common import (

@@ -42,6 +42,12 @@ def chain_view(chain) -> dict | None:
                            else ("办结的申请", "a concluded case")} for s in chain.satisfied]}
 
 
+def field_view(f: dict, schema: FormSchema, identity: dict, attempt: Attempt, uploads, snapshot,
+               known: dict | None = None) -> dict:
+    """One form field as an apply page shows it (an item's page, or a construction stage's one form)."""
+    return _field(f, schema, identity, attempt, uploads, snapshot, known or {})
+
+
 def _field(f: dict, schema: FormSchema, identity: dict, attempt: Attempt, uploads, snapshot, known: dict) -> dict:
     spec = schema.by_name.get(f["name"])
     f["source"] = _source(known.get(f["name"]), f.get("value"))
