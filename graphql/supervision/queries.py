@@ -22,7 +22,7 @@ from tongban.graphql.supervision.types import (
     figures_node,
 )
 from tongban.platform.supervision.errors import Forbidden, NotFound, SupervisionError
-from tongban.platform.supervision.service import SupervisionService
+from tongban.platform.supervision.service import SupervisionService, supervision_for
 from tongban.platform.supervision.stats import queries as stats
 
 MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
@@ -30,12 +30,7 @@ API_REASON = "开放接口查询 / API read"
 
 
 def supervision_of(context) -> SupervisionService:
-    """The app's supervision service, built on first use with the approval engine's calendars."""
-    service = getattr(context.state, "supervision", None)
-    if service is None:
-        service = SupervisionService(context.database, calendars=context.state.approval.calendars)
-        context.state.supervision = service
-    return service
+    return supervision_for(context.app)
 
 
 def refused(error: SupervisionError, tenant_code: str):

@@ -12,7 +12,7 @@ from tongban.platform.console.common import Staff, render, signed_in_supervisor
 from tongban.platform.supervision import casefile
 from tongban.platform.supervision.errors import NotFound, SupervisionError
 from tongban.platform.supervision.rules import current_rules
-from tongban.platform.supervision.service import SupervisionService
+from tongban.platform.supervision.service import SupervisionService, supervision_for
 from tongban.platform.workbench import uploads
 from tongban.platform.workbench.common import call
 
@@ -29,11 +29,7 @@ DONE = {"confirm": ("已确认并发出", "Confirmed and issued"), "withdraw": (
 
 
 def service(request: Request) -> SupervisionService:
-    found = getattr(request.app.state, "supervision", None)
-    if found is None:
-        found = request.app.state.supervision = SupervisionService(request.app.state.database,
-                                                                   calendars=request.app.state.approval.calendars)
-    return found
+    return supervision_for(request.app)
 
 
 async def alert_list(request: Request) -> Response:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.platform.construction.errors import Invalid, forbidden, problem
+from tongban.platform.construction.errors import forbidden
 from tongban.platform.construction.models import NegativeListEntry, StageTemplate
 from tongban.platform.db import utcnow
 from tongban.platform.sharing.license_types import is_province_admin
@@ -75,24 +75,10 @@ def templates(session: Session) -> list[StageTemplate]:
 def save_template(session: Session, actor, *, stage: str, name_zh: str, name_en: str, lead_department: str,
                   limit_days: int, item_codes: list[str], commitment_items: list[str] = (),
                   project_types: list[str] = (), tenant: str = PROVINCE) -> StageTemplate:
+    """Write a stage template. An admin's edit is checked field by field first
+    (``configuration.update_template``); the seed's defaults are known good."""
     if not is_province_admin(actor):
         raise forbidden("只有省级管理员可以配置阶段", "only province admins configure stages")
-    errors = []
-    if stage not in STAGE_ORDER:
-        errors.append(problem("stage", "unknown_stage", "未知的阶段", f"unknown stage {stage!r}"))
-    if not isinstance(limit_days, int) or limit_days <= 0:
-        errors.append(problem("limit_days", "invalid", "阶段时限应为正整数（工作日）", "the limit is a positive number of working days"))
-    if not item_codes:
-        errors.append(problem("item_codes", "required", "请至少选择一个事项", "choose at least one item"))
-    for code in commitment_items:
-        if code not in item_codes:
-            errors.append(problem("commitment_items", "not_in_stage", f"告知承诺事项“{code}”不在本阶段",
-                                  f"{code} is not an item of this stage"))
-    for kind in project_types:
-        if kind not in PROJECT_TYPES:
-            errors.append(problem("project_types", "unknown_type", f"未知的项目类型“{kind}”", f"unknown project type {kind}"))
-    if errors:
-        raise Invalid(errors)
     row = session.scalar(select(StageTemplate).where(StageTemplate.tenant_id == tenant, StageTemplate.stage == stage))
     row = row or StageTemplate(tenant_id=tenant, stage=stage, seq=STAGE_ORDER.index(stage) + 1)
     row.name_zh, row.name_en, row.lead_department, row.limit_days = name_zh, name_en, lead_department, limit_days
@@ -107,21 +93,10 @@ def negative_list(session: Session) -> list[NegativeListEntry]:
     return list(session.scalars(select(NegativeListEntry).order_by(NegativeListEntry.kind, NegativeListEntry.code)))
 
 
-def publish_entry(session: Session, actor, *, code: str, kind: str, industry: str, description: str,
-                  extra_item_code: str | None = None, extra_department: str | None = None,
-                  tenant: str = PROVINCE) -> NegativeListEntry:
-    if not is_province_admin(actor):
-        raise forbidden("只有省级管理员可以发布负面清单", "only province admins publish the negative list")
-    errors = []
-    if kind not in ("prohibited", "restricted"):
-        errors.append(problem("kind", "invalid", "类别应为禁止类或限制类", "kind is prohibited or restricted"))
-    if not description.strip():
-        errors.append(problem("description", "required", "请填写清单内容", "enter the description"))
-    if kind == "restricted" and not extra_item_code:
-        errors.append(problem("extra_item_code", "required", "限制类须指定需增加的审批事项",
-                              "a restricted entry names the approval it adds"))
-    if errors:
-        raise Invalid(errors)
+def _seed_entry(session: Session, *, code: str, kind: str, industry: str, description: str,
+                extra_item_code: str | None = None, extra_department: str | None = None,
+                tenant: str = PROVINCE) -> NegativeListEntry:
+    """One entry of the default list (admins change the list through ``configuration``'s drafts and versions)."""
     row = session.scalar(select(NegativeListEntry).where(NegativeListEntry.tenant_id == tenant,
                                                          NegativeListEntry.code == code))
     row = row or NegativeListEntry(tenant_id=tenant, code=code)
@@ -148,8 +123,8 @@ def seed_defaults(session: Session, actor) -> int:
     known = {e.code for e in negative_list(session)}
     for code, kind, industry, text, extra, dept in DEFAULT_NEGATIVE_LIST:
         if code not in known:
-            publish_entry(session, actor, code=code, kind=kind, industry=industry, description=text,
-                          extra_item_code=extra, extra_department=dept)
+            _seed_entry(session, code=code, kind=kind, industry=industry, description=text,
+                        extra_item_code=extra, extra_department=dept)
             created += 1
     related = {tuple(r) for r in session.execute(select(ItemRelation.before_item, ItemRelation.after_item))}
     for before, after in DEFAULT_CHAINS:

@@ -197,3 +197,12 @@ def alert_dict(a: Alert) -> dict:
             "petition_id": a.petition_id, "raised_at": a.raised_at, "fired_for": a.fired_for,
             "supervisor": a.supervisor_code, "correction_due_at": a.correction_due_at, "escalations": a.escalations,
             "name_zh": a.details.get("rule_zh"), "name_en": a.details.get("rule_en")}
+
+
+def supervision_for(app) -> SupervisionService:
+    """The app's supervision service, built on first use on the approval engine's calendars."""
+    found = getattr(app.state, "supervision", None)
+    if found is None:
+        found = app.state.supervision = SupervisionService(app.state.database,
+                                                           calendars=app.state.approval.calendars)
+    return found

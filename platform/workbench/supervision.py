@@ -8,7 +8,7 @@ from starlette.responses import RedirectResponse, Response
 
 from tongban.platform.supervision import petitions
 from tongban.platform.supervision.errors import NotFound, SupervisionError
-from tongban.platform.supervision.service import RESPONDING, SupervisionService
+from tongban.platform.supervision.service import RESPONDING, SupervisionService, supervision_for
 from tongban.platform.workbench import uploads
 from tongban.platform.workbench.common import Staff, call, csrf_ok, lacking, render, signed_in_staff
 
@@ -19,11 +19,7 @@ DONE = {"appeal": ("申诉已提交", "Appeal sent"), "rectify": ("整改报告�
 
 
 def _service(request: Request) -> SupervisionService:
-    found = getattr(request.app.state, "supervision", None)
-    if found is None:
-        found = request.app.state.supervision = SupervisionService(request.app.state.database,
-                                                                   calendars=request.app.state.approval.calendars)
-    return found
+    return supervision_for(request.app)
 
 
 async def _staff(request: Request) -> Staff | Response:
