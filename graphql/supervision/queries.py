@@ -3,7 +3,6 @@ statisticians), each one call to the supervision room — which decides who may 
 subtree read with its reason. A tenant the caller does not supervise looks like one that does not exist."""
 from __future__ import annotations
 
-import re
 from enum import Enum
 
 import strawberry
@@ -25,7 +24,6 @@ from tongban.platform.supervision.errors import Forbidden, NotFound, Supervision
 from tongban.platform.supervision.service import SupervisionService, supervision_for
 from tongban.platform.supervision.stats import queries as stats
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 API_REASON = "开放接口查询 / API read"
 
 
@@ -67,12 +65,12 @@ class StatisticsDimension(Enum):
 
 
 def _months(f: StatisticsFilter | None) -> tuple[str, str] | None:
-    if f is None or (f.from_month is None and f.to_month is None):
+    if f is None:
         return None
-    for name, value in (("fromMonth", f.from_month), ("toMonth", f.to_month)):
-        if value is not None and not MONTH.match(value):
-            raise bad_input(f"{name} 应为 YYYY-MM（收到 {value}）", f"{name} must be YYYY-MM (got {value})", field=name)
-    return f.from_month or "0000-01", f.to_month or "9999-12"
+    try:
+        return stats.month_span(f.from_month, f.to_month, fields=("fromMonth", "toMonth"))
+    except SupervisionError as error:
+        raise bad_input(error.zh, error.en, field=error.field) from None
 
 
 def _dimensions(f: StatisticsFilter | None) -> dict:

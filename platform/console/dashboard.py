@@ -2,7 +2,6 @@
 township, each chart (SVG) beside its table; Excel exports; the evaluation ranking as a page, Excel and PDF."""
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -15,16 +14,16 @@ from tongban.platform.supervision.errors import SupervisionError
 from tongban.platform.supervision.stats import evaluation, export, queries, report
 from tongban.platform.workbench.common import call
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def months(request: Request) -> tuple[str, str] | None:
-    low, high = request.query_params.get("from", ""), request.query_params.get("to", "")
-    if MONTH.match(low) and MONTH.match(high) and low <= high:
-        return low, high
-    return None
+    """The page's month range; a malformed or reversed one shows all months."""
+    try:
+        return queries.month_span(request.query_params.get("from"), request.query_params.get("to"))
+    except SupervisionError:
+        return None
 
 
 async def dashboard(request: Request) -> Response:
@@ -119,7 +118,7 @@ async def evaluation_file(request: Request) -> Response:
 
 def _evaluation_args(request: Request) -> tuple[str, str, str | None]:
     period = request.query_params.get("period", "")
-    if not MONTH.match(period):
+    if not queries.MONTH.match(period):
         period = datetime.now(BEIJING).strftime("%Y-%m")
     by = request.query_params.get("by") if request.query_params.get("by") in ("tenant", "department") else "tenant"
     level = request.query_params.get("level") if request.query_params.get("level") in common.LEVELS else None

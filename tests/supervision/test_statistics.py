@@ -4,6 +4,7 @@ from collections import Counter, defaultdict
 from datetime import timedelta
 from io import BytesIO
 
+import pytest
 from approval_fixtures import application, citizen, staff
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -18,6 +19,7 @@ from tongban.platform.supervision.models import COUNTED_STATES, MEASURES, Alert
 from tongban.platform.supervision.ratings import service as ratings
 from tongban.platform.supervision.ratings.models import Rating
 from tongban.platform.supervision.service import SupervisionService
+from tongban.platform.supervision.stats.queries import month_span
 from tongban.platform.supervision.stats import queries
 from tongban.platform.supervision.stats.export import to_xlsx
 from tongban.platform.supervision.tick import calendars_for
@@ -197,3 +199,15 @@ def test_a_drill_down_table_exports_to_excel(engine, db):
     haikou = next(r for r in sheet.iter_rows(min_row=3, values_only=True) if r[0] == "4601")
     assert haikou[1] == "海口市" and haikou[2:5] == (2, 2, 2) and haikou[5] == 1.0
     assert sheet["F3"].number_format == "0.0%"
+
+
+def test_a_month_range_is_checked_once_for_the_console_and_the_api():
+    assert month_span(None, None) is None
+    assert month_span("2026-01", None) == ("2026-01", "9999-12")
+    assert month_span("2026-01", "2026-03") == ("2026-01", "2026-03")
+    with pytest.raises(SupervisionError) as bad:
+        month_span("2026-13", None, fields=("fromMonth", "toMonth"))
+    assert bad.value.field == "fromMonth" and "YYYY-MM" in bad.value.en
+    with pytest.raises(SupervisionError) as reversed_:
+        month_span("2026-05", "2026-03")
+    assert reversed_.value.field == "to_month" and reversed_.value.zh == "结束月份不能早于开始月份"

@@ -4,6 +4,8 @@ the number of cases; supervisors and statisticians read through an audited subtr
 """
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import func, select
 
 from tongban.platform.supervision.errors import Forbidden, NotFound, SupervisionError
@@ -17,6 +19,24 @@ READERS = ("view_statistics", "supervise")
 BY = {"department": Rollup.department, "item": Rollup.item_code, "channel": Rollup.channel, "month": Rollup.month,
       "tenant": Rollup.tenant_id}
 MINUTES_PER_DAY = 24 * 60
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+
+
+def month_span(first: str | None, last: str | None, *,
+               fields: tuple[str, str] = ("from_month", "to_month")) -> tuple[str, str] | None:
+    """The months figures cover, 'YYYY-MM' to 'YYYY-MM' (either end may be open); None for all of them.
+    A malformed month or an end before the start is refused, naming the field (``fields``: the caller's names)."""
+    if not first and not last:
+        return None
+    for name, value in zip(fields, (first, last)):
+        if value and not MONTH.match(value):
+            raise SupervisionError("bad_month", f"{name} 应为 YYYY-MM（收到 {value}）",
+                                   f"{name} must be YYYY-MM (got {value})", field=name)
+    span = (first or "0000-01", last or "9999-12")
+    if span[0] > span[1]:
+        raise SupervisionError("months_reversed", "结束月份不能早于开始月份", "the last month is before the first",
+                               field=fields[1])
+    return span
 
 
 def dashboard(database, actor, tenant_code: str, *, months: tuple[str, str] | None = None, reason: str = "统计查询",
