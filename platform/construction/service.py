@@ -232,6 +232,13 @@ class ConstructionService:
             return dashboard.build(session, self.calendars.calendar(session), tenant,
                                    projects.get(session, project_id), now)
 
+    def investor_dashboard(self, project_id: int, subject: str, *, now: datetime | None = None) -> dashboard.Dashboard:
+        """The dashboard as its investor sees it; anyone else's project reads as not found."""
+        board = self.dashboard(project_id, now=now)
+        if board.project.investor_subject != subject:
+            raise NotFound([problem("project", "not_found", "没有该项目", "no such project")])
+        return board
+
     def commitments(self, project_id: int) -> list[Commitment]:
         tenant, work, _ = self._work(project_id, None)
         with work as session:

@@ -93,14 +93,10 @@ async def my_projects(request: Request, ctx: Ctx):
 
 def _own(request: Request, ctx: Ctx, project_id: int):
     user = require_user(ctx)
-    service = construction_of(request)
     try:
-        board = service.dashboard(project_id)
+        return user, construction_of(request).investor_dashboard(project_id, user.subject)
     except ConstructionError:
         return None, None
-    if board.project.investor_subject != user.subject:
-        return None, None
-    return user, board
 
 
 # ---------------------------------------------------------------- the dashboard
