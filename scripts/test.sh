@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the project with its test dependencies and run the suite.
 #   scripts/test.sh            SQLite (embedded default)
-#   scripts/test.sh --all      SQLite, then PostgreSQL (fresh database, 127.0.0.1:5432) with Redis
+#   scripts/test.sh --all      SQLite and, side by side, PostgreSQL (fresh database, 127.0.0.1:5432) with Redis
 # Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,16 +22,32 @@ run_pytest() {
   return $rc
 }
 
-echo "== tests on SQLite =="
-run_pytest "$@"
-
-if [[ $ALL -eq 1 ]]; then
-  PG_HOST=${PGHOST:-127.0.0.1}
-  DB="tongban_ci_$(date +%s)_$$"
-  psql -q -h "$PG_HOST" -U postgres -c "CREATE DATABASE \"$DB\"" postgres
-  trap 'psql -q -h "$PG_HOST" -U postgres -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" postgres || true' EXIT
-  echo "== tests on PostgreSQL ($DB) with Redis =="
-  TONGBAN_TEST_POSTGRES_URL="postgresql+psycopg://postgres@$PG_HOST:5432/$DB" \
-  TONGBAN_TEST_REDIS_URL="redis://127.0.0.1:6379/0" \
-    run_pytest "$@"
+if [[ $ALL -eq 0 ]]; then
+  echo "== tests on SQLite =="
+  run_pytest "$@"
+  exit 0
 fi
+
+# --all: both passes at once (each has its own database and free ports; only the PostgreSQL pass uses
+# Redis), printed when both have ended; the run fails if either fails.
+PG_HOST=${PGHOST:-127.0.0.1}
+DB="tongban_ci_$(date +%s)_$$"
+LOGS=$(mktemp -d)
+psql -q -h "$PG_HOST" -U postgres -c "CREATE DATABASE \"$DB\"" postgres
+# a throw-away database: commits need not wait for the disk
+psql -q -h "$PG_HOST" -U postgres -c "ALTER DATABASE \"$DB\" SET synchronous_commit = off" postgres
+trap 'psql -q -h "$PG_HOST" -U postgres -c "DROP DATABASE IF EXISTS \"$DB\" WITH (FORCE)" postgres || true; rm -rf "$LOGS"' EXIT
+
+echo "== tests on SQLite, and on PostgreSQL ($DB) with Redis, side by side =="
+( if run_pytest "$@" >"$LOGS/sqlite.log" 2>&1; then echo 0; else echo $?; fi >"$LOGS/sqlite.rc" ) &
+( export TONGBAN_TEST_POSTGRES_URL="postgresql+psycopg://postgres@$PG_HOST:5432/$DB" \
+         TONGBAN_TEST_REDIS_URL="redis://127.0.0.1:6379/0"
+  if run_pytest "$@" >"$LOGS/postgres.log" 2>&1; then echo 0; else echo $?; fi >"$LOGS/postgres.rc" ) &
+wait
+status=0
+for pass in sqlite postgres; do
+  echo "== tests on $pass (exit $(cat "$LOGS/$pass.rc")) =="
+  cat "$LOGS/$pass.log"
+  [[ $(cat "$LOGS/$pass.rc") -eq 0 ]] || status=1
+done
+exit $status
