@@ -46,6 +46,13 @@ def routing_values(session: Session, case: Case) -> dict:
     return cache[key]
 
 
+def _values_for(session: Session, case: Case, flow: Flow, node_id: str) -> dict | None:
+    """The routing values when an edge leaving ``node_id`` has a condition; None (nothing to clean) otherwise."""
+    if any(edge.condition is not None for edge in flow.outgoing_edges(node_id)):
+        return routing_values(session, case)
+    return None
+
+
 def enter(env: Env, case: Case, flow: Flow, node_id: str, branch: str | None, actor: Actor) -> None:
     node = flow.node(node_id)
     if node.kind is NodeKind.PARALLEL_SPLIT:
@@ -77,7 +84,7 @@ def open_task(env: Env, case: Case, flow: Flow, node_id: str, branch: str | None
 def advance(env: Env, case: Case, task: Task, actor: Actor) -> None:
     """``task`` is done (approved): move on along the flow."""
     flow, _schema, _content = version_parts(env.session, case.version_id)
-    for nxt in flow.next_nodes(task.node_id, routing_values(env.session, case)):
+    for nxt in flow.next_nodes(task.node_id, _values_for(env.session, case, flow, task.node_id)):
         if nxt.kind is NodeKind.JOIN:
             task.reached_join = nxt.id
             env.session.flush()
@@ -100,7 +107,7 @@ def arrive(env: Env, case: Case, flow: Flow, join_id: str, branch: str | None, a
             open_task_.state, open_task_.completed_at, open_task_.outcome = "cancelled", env.now, "join_satisfied"
     events.append(env.session, case, actor, "join", node_id=join_id, public=False,
                   details={"branches": sorted(heads)})
-    for nxt in flow.next_nodes(join_id, routing_values(env.session, case)):
+    for nxt in flow.next_nodes(join_id, _values_for(env.session, case, flow, join_id)):
         if nxt.kind is NodeKind.JOIN:
             arrive_parent(env, case, flow, join_id, nxt.id, prefix, actor)
         else:

@@ -82,8 +82,9 @@ def claim_and_raise(session: Session, claims: list[tuple[int, Raise | None]], no
     claim only — a disabled rule), in one statement (see ``raising``); then notify."""
     raises = [(timer_id, r) for timer_id, r in claims if r is not None]
     rows = alert_rows(session, [r for _, r in raises], now)
-    payload = [{**rows[(r.rule.code, r.subject_key)], "timer_id": timer_id} for timer_id, r in raises]
-    created = raising.claim_and_raise(session, [timer_id for timer_id, _ in claims], payload)
+    payload = [(timer_id, rows[(r.rule.code, r.subject_key)], r.details) for timer_id, r in raises]
+    rules = list({r.rule.code: r.rule for _, r in raises}.values())
+    created = raising.claim_and_raise(session, [timer_id for timer_id, _ in claims], payload, rules, now)
     if not created:
         return []
     alerts = [SimpleNamespace(**rows[(row.rule_code, row.subject_key)], id=row.id) for row in created]

@@ -38,6 +38,13 @@ def among(session: Session, column, ids):
     return column.in_(ids)
 
 
+def int_array(ids) -> str:
+    """Integers as one PostgreSQL array literal (``{1,2,3}``), sent as a string instead of adapting each element.
+    Only where the plan cannot depend on the array (``unnest`` joined by primary key): an opaque string hides the
+    array's size from the planner."""
+    return "{" + ",".join(str(int(i)) for i in ids) + "}"
+
+
 def _conflict_clause(table: Table, conflict, add) -> str:
     if not conflict:
         return ""
@@ -67,8 +74,8 @@ def _iso(value):
 
 def _sqlite(session, table, columns, rows, tail, returning) -> list:
     dialect = session.get_bind().dialect
-    processors = [table.c[n].type.bind_processor(dialect) or (lambda v: v) for n in columns]
-    values = [tuple(p(row[n]) for p, n in zip(processors, columns)) for row in rows]
+    pairs = [(n, table.c[n].type.bind_processor(dialect)) for n in columns]  # most columns need no processing
+    values = [tuple([row[n] if p is None else p(row[n]) for n, p in pairs]) for row in rows]
     one = "(" + ", ".join("?" for _ in columns) + ")"
     head = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES "
     connection = session.connection()

@@ -22,9 +22,12 @@ def load_views(session: Session, case_ids) -> dict[int, CaseView]:
         return {}
     cases = {c.id: c for c in session.scalars(select(Case).where(Case.id.in_(ids)))}
     tasks, pauses = defaultdict(list), defaultdict(list)
-    for task in session.scalars(select(Task).where(Task.case_id.in_(ids), Task.state == "open").order_by(Task.id)):
+    # sorted here, not by SQL: with an ORDER BY SQLite may walk a whole table in that order instead of the case index
+    for task in sorted(session.scalars(select(Task).where(Task.case_id.in_(ids), Task.state == "open")),
+                       key=lambda t: t.id):
         tasks[task.case_id].append(task)
-    for pause in session.scalars(select(CasePause).where(CasePause.case_id.in_(ids)).order_by(CasePause.started_at)):
+    for pause in sorted(session.scalars(select(CasePause).where(CasePause.case_id.in_(ids))),
+                        key=lambda p: (p.started_at, p.id)):
         pauses[pause.case_id].append(pause)
     links = vertical_links(session, [c.id for c in cases.values() if c.case_type == "vertical"])
     views = {}
@@ -83,17 +86,23 @@ def tenant_info(session: Session, codes) -> dict[str, tuple[str, str]]:
         return {c: _TENANTS[c] for c in codes if c in _TENANTS}
 
 
+_SUPERVISORS: dict[str, str] = {}  # code → supervising tenant: follows from the (unchanging) division tree
+
+
 def supervisor_of(session: Session, code: str) -> str:
     """Two-level supervision: the city or county above (or at) ``code`` supervises it; else the province."""
+    known = _SUPERVISORS.get(code)
+    if known is not None:
+        return known
     level_path = tenant_info(session, [code]).get(code)
     if level_path is None:
         return code
     chain = [c for c in level_path[1].strip("/").split("/")]
     info = tenant_info(session, chain)
-    for ancestor in reversed(chain):
-        if info.get(ancestor, ("",))[0] == "city_county":
-            return ancestor
-    return chain[0]
+    supervisor = next((a for a in reversed(chain) if info.get(a, ("",))[0] == "city_county"), chain[0])
+    with _LOCK:
+        _SUPERVISORS[code] = supervisor
+    return supervisor
 
 
 def parent_supervisor(session: Session, code: str) -> str | None:

@@ -5,15 +5,15 @@ the sync has not seen it yet) is left armed; the next sync takes it down.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 
-from sqlalchemy import select
+from sqlalchemy import literal_column, select
 from sqlalchemy.orm import Session
 
 from tongban.platform.approval.models import Case, Task
 from tongban.platform.supervision import bulk, casedata
 from tongban.platform.supervision.alerts import Raise, responsible
-from tongban.platform.supervision.models import Petition
+from tongban.platform.supervision.models import Petition, SupervisionTimer
 from tongban.platform.supervision.rules import Rule
 
 RUNNING_RULES = {"case_warning", "case_yellow", "case_red"}
@@ -39,20 +39,44 @@ TASK_COLUMNS = (Task.id, Task.case_id, Task.tenant_id, Task.state, Task.departme
                 Task.point, Task.node_kind, Task.limit_days)
 
 
+CaseRow = namedtuple("CaseRow", [c.key for c in CASE_COLUMNS])
+TIMER_COLUMNS = (SupervisionTimer.id, SupervisionTimer.rule_code, SupervisionTimer.subject_key,
+                 SupervisionTimer.case_id, SupervisionTimer.task_id, SupervisionTimer.petition_id,
+                 SupervisionTimer.fire_at)
+
+
+def due_timers(session: Session, now, limit: int) -> list:
+    """Armed timers due by ``now`` (the literal 'armed' lets the planner use the partial index of armed timers,
+    ``models.ARMED``), earliest first, each with its case's columns (one statement: the tick reads
+    the cases with the timers); on PostgreSQL the timers are locked, skipping those another tick holds."""
+    t = SupervisionTimer
+    query = (select(*TIMER_COLUMNS, *(c.label(f"case_{c.key}") for c in CASE_COLUMNS))
+             .outerjoin(Case, Case.id == t.case_id)
+             .where(t.state == literal_column("'armed'"), t.fire_at <= now).order_by(t.fire_at).limit(limit))
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=t, skip_locked=True)
+    return session.execute(query).all()
+
+
 def _case_raises(session: Session, timers: list, rules: dict[str, Rule]):
-    """Plain column rows, not ORM objects: a tick that raises a thousand alerts loads a thousand cases."""
-    ids = list({t.case_id for t in timers})
-    cases = {c.id: c for c in session.execute(select(*CASE_COLUMNS).where(bulk.among(session, Case.id, ids)))}
-    tasks = defaultdict(list)
-    for task in session.execute(select(*TASK_COLUMNS).where(bulk.among(session, Task.case_id, ids)).order_by(Task.id)):
+    """Plain column rows, not ORM objects: a tick that raises a thousand alerts reads a thousand cases (with the
+    timers, see ``due_timers``) and their tasks."""
+    width = len(TIMER_COLUMNS)
+    cases = {t.case_id: CaseRow._make(t[width:]) for t in timers if t.case_id is not None and t[width] is not None}
+    ids = list(cases)
+    tasks, task_by_id = defaultdict(list), {}
+    # no ORDER BY: with statistics SQLite then walks the whole table in id order instead of using the case index
+    for task in sorted(session.execute(select(*TASK_COLUMNS).where(bulk.among(session, Task.case_id, ids))),
+                       key=lambda t: t.id):
         tasks[task.case_id].append(task)
+        task_by_id[task.id] = task
     departments = casedata.departments(session, cases.values())
     raises, fired = [], []
     for timer in timers:
         case, rule = cases.get(timer.case_id), rules.get(timer.rule_code)
         if case is None or rule is None:
             continue
-        task = next((t for t in tasks[case.id] if t.id == timer.task_id), None) if timer.task_id else None
+        task = task_by_id.get(timer.task_id) if timer.task_id else None
         if not _still_holds(timer, case, task):
             continue
         point = {"license_late": "conclusion", "report_up_late": None}.get(rule.code)

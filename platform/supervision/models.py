@@ -2,7 +2,8 @@
 
 A *timer* is the precomputed instant at which one rule fires for one subject (a case, a task of a case,
 a special procedure, a petition). The tick only reads armed timers whose instant has passed, through the
-``(state, fire_at)`` index, so its cost follows the number of due timers, never the number of open cases.
+partial index of armed timers (``fire_at WHERE state = 'armed'``), so its cost follows the number of due
+timers, never the number of open cases.
 An *alert* (预警/黄牌/红牌) exists at most once per ``(rule_code, subject_key)``: the unique key is what
 keeps two workers ticking at the same moment from raising it twice.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.platform.db import Base, utcnow
@@ -20,6 +21,8 @@ from tongban.tenants.models import PathString
 SEVERITIES = ("warning", "yellow", "red")
 ALERT_STATES = ("pending", "issued", "appealed", "under_supervision", "rectification_submitted", "withdrawn",
                 "cancelled", "closed")
+ARMED = "state = 'armed'"  # the predicate of the due-timer index; queries repeat it literally to use it
+SUPERVISED = "state = 'under_supervision'"
 COUNTED_STATES = frozenset({"issued", "appealed", "under_supervision", "rectification_submitted", "closed"})
 
 
@@ -50,6 +53,7 @@ class SupervisionTimer(TenantOwned, Base):
 
     __tablename__ = "supervision_timers"
 
+    tenant_id: Mapped[str] = mapped_column(String(12))  # no index of its own (see migration 0009)
     id: Mapped[int] = mapped_column(primary_key=True)
     rule_code: Mapped[str] = mapped_column(String(40))
     subject_key: Mapped[str] = mapped_column(String(60))  # case:12 | case:12:task:40 | case:12:pause:3 | petition:7
@@ -60,7 +64,9 @@ class SupervisionTimer(TenantOwned, Base):
     state: Mapped[str] = mapped_column(String(8), default="armed")  # armed | fired
 
     __table_args__ = (UniqueConstraint("rule_code", "subject_key"),
-                      Index("ix_supervision_timers_due", "state", "fire_at"))
+                      # armed timers only: fired ones leave it (and the claim writes no entry in it)
+                      Index("ix_supervision_timers_armed", "fire_at", postgresql_where=text(ARMED),
+                            sqlite_where=text(ARMED)))
 
 
 class Alert(TenantOwned, Base):
@@ -68,6 +74,7 @@ class Alert(TenantOwned, Base):
 
     __tablename__ = "supervision_alerts"
 
+    tenant_id: Mapped[str] = mapped_column(String(12))  # no index of its own (see migration 0009)
     id: Mapped[int] = mapped_column(primary_key=True)
     rule_code: Mapped[str] = mapped_column(String(40))
     rule_version: Mapped[int] = mapped_column(Integer)
@@ -95,7 +102,8 @@ class Alert(TenantOwned, Base):
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
     __table_args__ = (UniqueConstraint("rule_code", "subject_key"),
                       Index("ix_supervision_alerts_tenant_state", "tenant_id", "state", "raised_at"),
-                      Index("ix_supervision_alerts_correction_due", "state", "correction_due_at"))
+                      Index("ix_supervision_alerts_supervised_due", "correction_due_at",
+                            postgresql_where=text(SUPERVISED), sqlite_where=text(SUPERVISED)))
 
 
 class SupervisionEvent(TenantOwned, Base):
@@ -103,6 +111,7 @@ class SupervisionEvent(TenantOwned, Base):
 
     __tablename__ = "supervision_events"
 
+    tenant_id: Mapped[str] = mapped_column(String(12))  # no index of its own (see migration 0009)
     id: Mapped[int] = mapped_column(primary_key=True)
     subject: Mapped[str] = mapped_column(String(40))  # alert:5 | rating:3 | petition:9
     at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -187,6 +196,7 @@ class Rollup(_Measures, TenantOwned, Base):
 
     __tablename__ = "supervision_rollups"
 
+    tenant_id: Mapped[str] = mapped_column(String(12))  # leads the unique key: no index of its own
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_path: Mapped[str] = mapped_column(PathString)
     department: Mapped[str] = mapped_column(String(100), default="")
@@ -204,6 +214,7 @@ class TenantRollup(_Measures, TenantOwned, Base):
 
     __tablename__ = "supervision_rollups_tenant"
 
+    tenant_id: Mapped[str] = mapped_column(String(12))  # leads the unique key: no index of its own
     id: Mapped[int] = mapped_column(primary_key=True)
     tenant_path: Mapped[str] = mapped_column(PathString)
     month: Mapped[str] = mapped_column(String(7))

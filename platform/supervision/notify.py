@@ -21,25 +21,28 @@ STATE_ZH = {"pending": "待确认", "issued": "已发出", "appealed": "申诉�
 def alerts_raised(session: Session, alerts: list, vertical_cases: set[int]) -> None:
     """The notices of many new alerts as one bulk outbox insert (contacts looked up once per recipient group)."""
     contacts: dict[tuple, list[dict]] = {}
-    messages = []
+    messages, now = [], utcnow()
     for alert in alerts:
         reference = {"alert": alert.id, "case": alert.case_number}
         if alert.state == "issued":
             messages += _messages(session, contacts, alert.tenant_id, (alert.tenant_id, None, alert.department or None),
-                                  "alert_issued", _issued_text(alert), reference)
+                                  "alert_issued", _issued_text, alert, reference, now)
         messages += _messages(session, contacts, alert.tenant_id, (alert.supervisor_code, "supervisor", None),
-                              "alert_raised", _raised_text(alert), reference)
+                              "alert_raised", _raised_text, alert, reference, now)
     if messages:
         ids = bulk.insert(session, outbox.OutboxMessage.__table__, messages, returning=("id",))
         session.info.setdefault("outbox_pending", []).extend(SimpleNamespace(id=row.id) for row in ids)
     queue_webhooks(session, [a for a in alerts if a.case_id in vertical_cases and a.state == "issued"])
 
 
-def _messages(session: Session, contacts: dict, owner: str, group: tuple, topic: str, text: tuple[str, str],
-              reference: dict) -> list[dict]:
+def _messages(session: Session, contacts: dict, owner: str, group: tuple, topic: str, wording, alert,
+              reference: dict, now) -> list[dict]:
+    """The emails of one alert to one recipient group (its text written only when someone is there to read it)."""
     if group not in contacts:
         contacts[group] = [c for resolve in HANDLER_RESOLVERS for c in resolve(session, *group) if c.get("email")]
-    now = utcnow()
+    if not contacts[group]:
+        return []
+    text = wording(alert)
     return [{"tenant_id": owner, "channel": "email", "recipient": c["email"], "subject": f"【电子监察】{text[0][:60]}",
              "body": f"{text[0]}\n{text[1]}", "topic": topic, "reference": reference, "created_at": now,
              "attempts": 0, "next_attempt_at": now} for c in contacts[group]]

@@ -19,7 +19,7 @@ import json
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from tongban.platform.supervision.bulk import _iso
+from tongban.platform.supervision.bulk import _iso, int_array
 from tongban.platform.supervision.models import COUNTED_STATES, MEASURES
 from tongban.platform.supervision.stats.facts import CARD_MEASURE
 
@@ -37,6 +37,31 @@ def _sums(alias: str) -> tuple[str, str]:
     return ", ".join(MEASURES), ", ".join(exprs)
 
 
+# what differs from alert to alert; the rest comes from the rule (version, severity, state, its names) and the
+# responsible place (level, supervising tenant), each sent once, or is the same for the whole batch
+PER_ALERT = (("timer_id", "integer"), ("tenant_id", "text"), ("rule_code", "text"), ("subject_key", "text"),
+             ("case_id", "integer"), ("task_id", "integer"), ("petition_id", "integer"), ("case_number", "text"),
+             ("item_code", "text"), ("channel", "text"), ("department", "text"), ("person", "text"), ("point", "text"),
+             ("fired_for", "timestamptz"), ("extra", "jsonb"))
+PER_RULE = (("code", "text"), ("version", "integer"), ("severity", "text"), ("state", "text"), ("rule_zh", "text"),
+            ("rule_en", "text"), ("threshold_days", "integer"))
+PER_PLACE = (("code", "text"), ("level", "text"), ("supervisor_code", "text"))
+FROM_SOURCES = {
+    "tenant_id": "p.tenant_id", "rule_code": "p.rule_code", "rule_version": "r.version", "severity": "r.severity",
+    "subject_key": "p.subject_key", "case_id": "p.case_id", "task_id": "p.task_id", "petition_id": "p.petition_id",
+    "case_number": "p.case_number", "item_code": "p.item_code", "channel": "p.channel", "department": "p.department",
+    "person": "p.person", "level": "w.level", "point": "p.point", "supervisor_code": "w.supervisor_code",
+    "raised_at": "CAST(:raised_at AS timestamptz)", "fired_for": "p.fired_for", "state": "r.state", "escalations": "0",
+    "details": "CAST(jsonb_build_object('rule_zh', r.rule_zh, 'rule_en', r.rule_en, 'threshold_days', r.threshold_days)"
+               " || coalesce(p.extra, '{}') AS json)",
+    "revision": "1"}
+
+
+def _records(param: str, fields) -> str:
+    return (f"json_to_recordset(CAST(:{param} AS JSON)) AS x("
+            + ", ".join(f"{name} {kind}" for name, kind in fields) + ")")
+
+
 def _statement() -> str:
     columns = ", ".join(ALERT_COLUMNS)
     measures, sums = _sums("n")
@@ -45,14 +70,16 @@ def _statement() -> str:
     month = "to_char(n.raised_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
     return f"""
 WITH claimed AS (
-    UPDATE supervision_timers SET state = 'fired'
-    WHERE id = ANY(CAST(:timers AS INTEGER[])) AND state = 'armed' RETURNING id),
-payload AS (
-    SELECT r.*, CAST(e->>'timer_id' AS INTEGER) AS timer_id
-    FROM json_array_elements(CAST(:rows AS JSON)) AS e, json_populate_record(NULL::supervision_alerts, e) AS r),
+    UPDATE supervision_timers t SET state = 'fired'
+    FROM unnest(CAST(CAST(:timers AS TEXT) AS INTEGER[])) AS due(id)
+    WHERE t.id = due.id AND t.state = 'armed' RETURNING t.id),
 new AS (
     INSERT INTO supervision_alerts ({columns})
-    SELECT {", ".join("p." + c for c in ALERT_COLUMNS)} FROM payload p JOIN claimed c ON c.id = p.timer_id
+    SELECT {", ".join(FROM_SOURCES[c] for c in ALERT_COLUMNS)}
+    FROM {_records("rows", PER_ALERT).replace(" AS x(", " AS p(")}
+    JOIN claimed c ON c.id = p.timer_id
+    JOIN {_records("rules", PER_RULE).replace(" AS x(", " AS r(")} ON r.code = p.rule_code
+    JOIN {_records("places", PER_PLACE).replace(" AS x(", " AS w(")} ON w.code = p.tenant_id
     ORDER BY p.timer_id
     ON CONFLICT (rule_code, subject_key) DO NOTHING
     RETURNING {", ".join(RETURNED)}),
@@ -78,10 +105,26 @@ SELECT id, rule_code, subject_key FROM new"""
 _STATEMENT = text(_statement())
 
 
-def claim_and_raise(session: Session, timer_ids: list[int], rows: list[dict]) -> list:
-    """Claim ``timer_ids`` and raise ``rows`` (alert rows, each with the ``timer_id`` it answers) of the timers
-    this transaction claimed; returns (id, rule_code, subject_key) of the alerts it created."""
+def claim_and_raise(session: Session, timer_ids: list[int], raises: list[tuple[int, dict, dict]], rules: list,
+                    raised_at) -> list:
+    """Claim ``timer_ids`` and raise the alerts of those this transaction claimed: ``raises`` are (timer id, alert
+    row as ``alerts.alert_rows`` builds it, the details of the finding itself); ``rules`` the rules they name.
+    Returns (id, rule_code, subject_key) of the alerts created."""
     if not timer_ids:
         return []
-    payload = json.dumps(rows, ensure_ascii=False, default=_iso)
-    return session.execute(_STATEMENT, {"timers": timer_ids, "rows": payload}).all()
+    rows = [{"timer_id": timer_id, "tenant_id": row["tenant_id"], "rule_code": row["rule_code"],
+             "subject_key": row["subject_key"], "case_id": row["case_id"], "task_id": row["task_id"],
+             "petition_id": row["petition_id"], "case_number": row["case_number"], "item_code": row["item_code"],
+             "channel": row["channel"], "department": row["department"], "person": row["person"],
+             "point": row["point"], "fired_for": row["fired_for"] and row["fired_for"].isoformat(),
+             "extra": extra} for timer_id, row, extra in raises]
+    rule_rows = [{"code": r.code, "version": r.version, "severity": r.severity,
+                  "state": "issued" if r.auto_issue else "pending", "rule_zh": r.name_zh, "rule_en": r.name_en,
+                  "threshold_days": r.threshold_days} for r in rules]
+    places = {row["tenant_id"]: (row["level"], row["supervisor_code"]) for _, row, _ in raises}
+    place_rows = [{"code": code, "level": level, "supervisor_code": supervisor}
+                  for code, (level, supervisor) in places.items()]
+    return session.execute(_STATEMENT, {
+        "timers": int_array(timer_ids), "rows": json.dumps(rows, ensure_ascii=False, default=_iso),
+        "rules": json.dumps(rule_rows, ensure_ascii=False), "places": json.dumps(place_rows),
+        "raised_at": raised_at}).all()

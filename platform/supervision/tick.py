@@ -1,8 +1,8 @@
 """The supervision tick: catch up with changed cases, raise what came due, escalate unanswered 督办.
 
 ``tick(database, now)`` costs in proportion to what changed and what came due since the last tick:
-the event log is read after a cursor (primary-key range), due timers through the ``(state, fire_at)``
-index, overdue 督办 through ``(state, correction_due_at)``. Any number of workers may tick at once:
+the event log is read after a cursor (primary-key range), due timers through the partial index of armed
+timers, overdue 督办 through the partial index of alerts under 督办. Any number of workers may tick at once:
 syncs queue on the cursor row, timers are claimed with ``state = 'armed'`` in the UPDATE (and skipped
 when locked on PostgreSQL), and the alerts' unique key is the last word.
 """
@@ -19,11 +19,11 @@ from tongban.platform.calendar.store import CalendarProvider
 from tongban.platform.db import utcnow
 from tongban.platform.supervision import bulk, disposition, firing, sync
 from tongban.platform.supervision.alerts import claim_and_raise, raise_alerts
-from tongban.platform.supervision.models import Alert, SupervisionTimer, SyncCursor
+from tongban.platform.supervision.models import SUPERVISED, Alert, SupervisionTimer, SyncCursor
 from tongban.platform.supervision.rules import current_rules
 from tongban.tenants.isolation import TenantContext
 
-FIRE_BATCH = 1000
+FIRE_BATCH = 2000  # timers claimed per transaction: a backlog (the morning after a long holiday) in few rounds
 _PROVIDERS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
@@ -69,12 +69,7 @@ def tick(database, now: datetime | None = None, *, calendars: CalendarProvider |
 
 def fire_due(session: Session, now: datetime, rules: dict | None = None) -> tuple[list[int], int]:
     """Claim up to ``FIRE_BATCH`` due timers and raise their alerts; returns (new alert ids, timers looked at)."""
-    t = SupervisionTimer
-    query = (select(t.id, t.rule_code, t.subject_key, t.case_id, t.task_id, t.petition_id, t.fire_at)
-             .where(t.state == "armed", t.fire_at <= now).order_by(t.fire_at).limit(FIRE_BATCH))
-    if session.get_bind().dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True)
-    timers = session.execute(query).all()
+    timers = firing.due_timers(session, now, FIRE_BATCH)
     if not timers:
         return [], 0
     rules = rules or current_rules(session)
@@ -98,7 +93,7 @@ def fire_due(session: Session, now: datetime, rules: dict | None = None) -> tupl
 
 def escalate_overdue(session: Session, now: datetime) -> list[int]:
     """督办 unanswered by its deadline goes to the supervising level above."""
-    overdue = list(session.scalars(select(Alert).where(Alert.state == "under_supervision",
+    overdue = list(session.scalars(select(Alert).where(text(SUPERVISED),
                                                        Alert.correction_due_at <= now).limit(FIRE_BATCH)))
     escalated = []
     for alert in overdue:
