@@ -4,8 +4,9 @@ The branches that grew side by side (identity, supervision, portal, case gaps, c
 The tables the supervision tick writes a thousand rows at a time lose their single-column ``tenant_id``
 indexes, which only cost writes: timers are searched by ``(state, fire_at)`` and case, alerts by their
 ``(tenant_id, state, raised_at)`` index, events by subject, and both rollups by their unique keys, which
-lead with ``tenant_id``. The index of due timers keeps armed timers only (fired ones piled up in it for
-ever, and the tick's claim wrote an entry for each), and the index of 督办 deadlines only alerts under 督办.
+lead with ``tenant_id``. The tick now deletes the timers it claims (their alerts are the record), so the
+timers table holds what is still to come; the fired timers kept so far are deleted. The index of due timers
+keeps armed timers only and the index of 督办 deadlines only alerts under 督办.
 
 Revision ID: 0009_merge_lean_indexes
 Revises: 0002_identity, 0004_supervision, 0005_portal, 0007_case_gaps_at_intake, 0008_construction_admin,
@@ -32,6 +33,7 @@ SUPERVISED = "state = 'under_supervision'"
 def upgrade() -> None:
     for table in LEAN:
         op.drop_index(f"ix_{table}_tenant_id", table_name=table)
+    op.execute("DELETE FROM supervision_timers WHERE state <> 'armed'")  # a claimed timer is now deleted
     op.drop_index("ix_supervision_timers_due", table_name="supervision_timers")
     op.create_index("ix_supervision_timers_armed", "supervision_timers", ["fire_at"],
                     postgresql_where=sa.text(ARMED), sqlite_where=sa.text(ARMED))

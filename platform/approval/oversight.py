@@ -191,16 +191,21 @@ _ALL_GONE = text("DELETE FROM supervision_timers WHERE case_id = :case_id AND st
 # SQLite: the delete, then one executemany; PostgreSQL: one statement, the delete as a data-modifying CTE and the
 # rows as one JSON parameter (the row-level security policy is planned once). Built once: no compiling per call.
 _SQLITE_GONE = text(_GONE).bindparams(bindparam("keys", expanding=True))
-_SQLITE_UPSERT = text(f"INSERT INTO supervision_timers ({_COLUMNS}) VALUES (:tenant_id, :rule_code, :subject_key,"
-                      f" :case_id, :task_id, :petition_id, :fire_at, 'armed'){_ON_CONFLICT}"
+# a timer that fired is gone and its alert stands for it: no subject with an alert is armed again
+_NOT_RAISED = ("NOT EXISTS (SELECT 1 FROM supervision_alerts a WHERE a.rule_code = {0}rule_code"
+               " AND a.subject_key = {0}subject_key)")
+_SQLITE_UPSERT = text(f"INSERT INTO supervision_timers ({_COLUMNS}) SELECT :tenant_id, :rule_code, :subject_key,"
+                      f" :case_id, :task_id, :petition_id, :fire_at, 'armed'"
+                      f" WHERE {_NOT_RAISED.format(':')}{_ON_CONFLICT}"
                       ).bindparams(bindparam("fire_at", type_=UTCDateTime()))
 _POSTGRES_UPSERT = text(f"WITH gone AS ({_GONE} RETURNING id) INSERT INTO supervision_timers ({_COLUMNS})"
-                        f" SELECT {_COLUMNS} FROM json_populate_recordset(NULL::supervision_timers, CAST(:rows AS JSON))"
-                        f"{_ON_CONFLICT}").bindparams(bindparam("keys", expanding=True))
+                        f" SELECT {_COLUMNS} FROM json_populate_recordset(NULL::supervision_timers, CAST(:rows AS JSON)) x"
+                        f" WHERE {_NOT_RAISED.format('x.')}{_ON_CONFLICT}").bindparams(bindparam("keys", expanding=True))
 
 
 def arm(session: Session, view, rules: dict, calendar, now) -> None:
-    """Set the case's armed timers to what the rules give now (fired timers stay): an upsert and a delete."""
+    """Set the case's armed timers to what the rules give now (a subject whose alert was raised stays without
+    one): an upsert and a delete."""
     from tongban.platform.supervision.timing import case_timers
 
     case = view.case

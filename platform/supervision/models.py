@@ -49,7 +49,9 @@ class SupervisionRule(Base):
 
 
 class SupervisionTimer(TenantOwned, Base):
-    """When ``rule_code`` fires for ``subject_key``; ``armed`` until the tick raises it, then ``fired``."""
+    """When ``rule_code`` fires for ``subject_key``: armed until the tick claims it, which deletes it (the alert is
+    then the record that the rule fired for the subject; arming skips subjects that have one). The table holds
+    what is still to come, never history."""
 
     __tablename__ = "supervision_timers"
 
@@ -61,10 +63,9 @@ class SupervisionTimer(TenantOwned, Base):
     task_id: Mapped[int | None] = mapped_column(Integer)
     petition_id: Mapped[int | None] = mapped_column(Integer)
     fire_at: Mapped[datetime] = mapped_column()
-    state: Mapped[str] = mapped_column(String(8), default="armed")  # armed | fired
+    state: Mapped[str] = mapped_column(String(8), default="armed")  # armed (databases before 0009 also kept "fired")
 
     __table_args__ = (UniqueConstraint("rule_code", "subject_key"),
-                      # armed timers only: fired ones leave it (and the claim writes no entry in it)
                       Index("ix_supervision_timers_armed", "fire_at", postgresql_where=text(ARMED),
                             sqlite_where=text(ARMED)))
 

@@ -1,7 +1,7 @@
 """The tick's write path on PostgreSQL as one statement: claim the due timers, insert their alerts (at most one
 per rule and subject), log each new alert, and add the new cards to both rollups, one row per group.
 
-    WITH claimed AS (UPDATE timers … state 'armed' → 'fired' RETURNING id)
+    WITH claimed AS (DELETE armed timers … RETURNING id)
        , new     AS (INSERT alerts SELECT … FROM payload JOIN claimed ON CONFLICT DO NOTHING RETURNING …)
        , logged  AS (INSERT events SELECT … FROM new)
        , fine    AS (INSERT rollups SELECT … FROM new GROUP BY tenant, department, item, channel, month
@@ -9,8 +9,9 @@ per rule and subject), log each new alert, and add the new cards to both rollups
        , coarse  AS (… the same per tenant and month)
     SELECT id, rule_code, subject_key FROM new
 
-One round trip and one plan whatever the number of alerts; the alerts' unique key and the timers' ``state =
-'armed'`` condition keep it exactly-once with any number of workers. SQLite keeps the statement-per-step path
+One round trip and one plan whatever the number of alerts; the alerts' unique key and the claim (a timer is
+deleted once, by one transaction) keep it exactly-once with any number of workers. A fired timer is gone: the
+alert is the record that its rule fired for that subject, and arming skips subjects that have one. SQLite keeps the statement-per-step path
 (``alerts.raise_alerts``). The rollup arithmetic is ``facts.alert_contributions`` written as a GROUP BY.
 """
 from __future__ import annotations
@@ -70,8 +71,8 @@ def _statement() -> str:
     month = "to_char(n.raised_at AT TIME ZONE 'Asia/Shanghai', 'YYYY-MM')"
     return f"""
 WITH claimed AS (
-    UPDATE supervision_timers t SET state = 'fired'
-    FROM unnest(CAST(CAST(:timers AS TEXT) AS INTEGER[])) AS due(id)
+    DELETE FROM supervision_timers t
+    USING unnest(CAST(CAST(:timers AS TEXT) AS INTEGER[])) AS due(id)
     WHERE t.id = due.id AND t.state = 'armed' RETURNING t.id),
 new AS (
     INSERT INTO supervision_alerts ({columns})

@@ -23,7 +23,7 @@ from tongban.platform.approval.models import CaseEvent
 from tongban.platform.calendar.working_days import WorkCalendar
 from tongban.platform.db import utcnow
 from tongban.platform.supervision import bulk, casedata, event_rules
-from tongban.platform.supervision.models import SupervisionTimer, SyncCursor
+from tongban.platform.supervision.models import Alert, SupervisionTimer, SyncCursor
 from tongban.platform.supervision.rules import Rule
 from tongban.platform.supervision.stats import facts
 from tongban.platform.supervision.timing import Planned, case_timers
@@ -130,13 +130,18 @@ def advance(cursor: int, events: list, wall_now: datetime) -> int:
 
 
 def reconcile(session: Session, views: dict, rules: dict[str, Rule], calendar: WorkCalendar, now: datetime) -> int:
-    """Set each case's armed timers to what the rules give now; fired timers stay as they are."""
+    """Set each case's armed timers to what the rules give now. A timer that fired was deleted when its alert
+    was raised: a subject with an alert is not armed again."""
     if not views:
         return 0
     wanted: dict[tuple[str, str], tuple[Planned, str]] = {}
     for view in views.values():
         for plan in case_timers(view, rules, calendar, now):
             wanted[(plan.rule_code, plan.subject_key)] = (plan, view.case.tenant_id)
+    if wanted:
+        for raised in session.execute(select(Alert.rule_code, Alert.subject_key)
+                                      .where(Alert.case_id.in_(list(views)))):
+            wanted.pop((raised.rule_code, raised.subject_key), None)
     existing = {(t.rule_code, t.subject_key): t for t in session.scalars(
         select(SupervisionTimer).where(SupervisionTimer.case_id.in_(list(views))))}
     stale = [t.id for k, t in existing.items() if t.state == "armed" and k not in wanted]

@@ -2,7 +2,7 @@
 by set-based SQL as the owner role (millions of rows in seconds), ``due`` of them with a yellow card due now.
 
 Rows look like the engine's: every case is in progress, accepted, with one open review step; its warning
-timer has fired, its yellow timer comes due one minute apart (the first ``due`` by ``now``, the others a
+has fired (the tick deleted that timer), its yellow timer comes due one minute apart (the first ``due`` by ``now``, the others a
 week later), its red and step timers much later. Not used by the application itself.
 """
 from __future__ import annotations
@@ -48,8 +48,7 @@ def load(conn: Connection, *, cases: int, due: int, now: datetime, tenants: list
             {minutes('-20160')}, 3, {minutes('x + 43200')}, 1
         FROM {series}"""))
     offset = f"x - {start_id}"
-    for rule, state, when, key in (("case_warning", "fired", minutes(f"{offset} - 100000"), "'case:' || x"),
-                                   ("case_yellow", "armed", minutes(f"{offset} + CASE WHEN {offset} >= {due} THEN 10080 ELSE 0 END"),
+    for rule, state, when, key in (("case_yellow", "armed", minutes(f"{offset} + CASE WHEN {offset} >= {due} THEN 10080 ELSE 0 END"),
                                     "'case:' || x"),
                                    ("case_red", "armed", minutes(f"{offset} + 525600"), "'case:' || x"),
                                    ("node_overdue", "armed", minutes(f"{offset} + 43200"), "'case:' || x || ':task:' || x")):

@@ -12,7 +12,7 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from tongban.platform.calendar.store import CalendarProvider
@@ -82,10 +82,9 @@ def fire_due(session: Session, now: datetime, rules: dict | None = None) -> tupl
         session.execute(text("SET LOCAL synchronous_commit = off"))
         claims = [(i, r if rules[r.rule.code].enabled else None) for i, r in zip(holding, raises)]
         return [a.id for a in claim_and_raise(session, claims, now)], len(timers)
-    claimed = set(session.scalars(update(SupervisionTimer).where(bulk.among(session, SupervisionTimer.id, holding),
+    claimed = set(session.scalars(delete(SupervisionTimer).where(bulk.among(session, SupervisionTimer.id, holding),
                                                                  SupervisionTimer.state == "armed")
-                                  .values(state="fired").returning(SupervisionTimer.id)
-                                  .execution_options(synchronize_session=False)))
+                                  .returning(SupervisionTimer.id).execution_options(synchronize_session=False)))
     by_id = dict(zip(holding, raises))
     mine = [by_id[i] for i in holding if i in claimed and rules[by_id[i].rule.code].enabled]
     return [a.id for a in raise_alerts(session, mine, now)], len(timers)

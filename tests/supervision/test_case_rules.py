@@ -79,3 +79,40 @@ def test_concluding_in_time_takes_every_timer_down(engine, db):
         step(engine, db, case_id, "approve", actor, now=bj(2026, 3, 3))
     tick(db, bj(2026, 6, 1))
     assert rules_fired(db, case_id) == [] and armed(db, case_id) == {}
+
+
+def test_a_fired_rule_leaves_no_timer_and_is_not_armed_again_by_later_actions(engine, db):
+    from tongban.platform.supervision.models import SupervisionTimer
+    from tongban.tenants.isolation import TenantContext
+    from sqlalchemy import select
+
+    case_id = accepted(engine, db, bj(2026, 2, 10))
+    tick(db, bj(2026, 2, 14, 0))  # the review step is over its 3 days
+    (alert,) = alerts(db, case_id, "node_overdue")
+    with db.unit_of_work(TenantContext.system("test")) as s:
+        left = {(t.rule_code, t.subject_key, t.state) for t in
+                s.scalars(select(SupervisionTimer).where(SupervisionTimer.case_id == case_id))}
+    assert ("node_overdue", alert.subject_key, "armed") not in left and all(state == "armed" for *_, state in left)
+    assert {rule for rule, *_ in left} == {"case_warning", "case_yellow", "case_red"}
+    # the engine's hook re-derives the timers at every action: a supplement request and its supply keep the
+    # review step open with the same subject, which has its alert already
+    step(engine, db, case_id, "request_supplement", REVIEWER, now=bj(2026, 2, 16),
+         missing=[{"material_id": "m1", "name": "申请书原件"}])
+    engine.act(case_id, "supply", citizen(), files={"m1": [{"id": "s", "name": "申请书.pdf", "size": 10}]},
+               now=bj(2026, 2, 24, 10))
+    assert ("node_overdue", alert.subject_key) not in armed(db, case_id)
+    # the tick's sync re-derives the case from its events too (read again from the start, as after a restore):
+    # still nothing armed for it
+    from tongban.platform.supervision import sync
+    from tongban.platform.supervision.models import SyncCursor
+    from tongban.platform.supervision.rules import current_rules
+    from tongban.platform.supervision.tick import calendars_for
+
+    with db.unit_of_work(TenantContext.system("test")) as s:
+        s.execute(SyncCursor.__table__.update().values(last_event_id=0))
+    with db.unit_of_work(TenantContext.system("test")) as s:
+        assert sync.sync_batch(s, current_rules(s), calendars_for(db).calendar(s), bj(2026, 2, 24, 11)).cases >= 1
+    assert ("node_overdue", alert.subject_key) not in armed(db, case_id)
+    tick(db, bj(2026, 3, 31))
+    assert rules_fired(db, case_id).count("node_overdue") == 1
+    assert len(alerts(db, case_id, "node_overdue")) == 1
