@@ -11,8 +11,9 @@ per rule and subject), log each new alert, and add the new cards to both rollups
 
 One round trip and one plan whatever the number of alerts; the alerts' unique key and the claim (a timer is
 deleted once, by one transaction) keep it exactly-once with any number of workers. A fired timer is gone: the
-alert is the record that its rule fired for that subject, and arming skips subjects that have one. SQLite keeps the statement-per-step path
-(``alerts.raise_alerts``). The rollup arithmetic is ``facts.alert_contributions`` written as a GROUP BY.
+alert is the record that its rule fired for that subject, and arming skips subjects that have one. SQLite
+keeps the statement-per-step path (``alerts.raise_alerts``). The rollup arithmetic is
+``facts.alert_contributions`` written as a GROUP BY.
 """
 from __future__ import annotations
 
@@ -58,8 +59,9 @@ FROM_SOURCES = {
     "revision": "1"}
 
 
-def _records(param: str, fields) -> str:
-    return (f"json_to_recordset(CAST(:{param} AS JSON)) AS x("
+def _records(param: str, alias: str, fields) -> str:
+    """The JSON array parameter ``param`` as a table ``alias`` with typed ``fields``."""
+    return (f"json_to_recordset(CAST(:{param} AS JSON)) AS {alias}("
             + ", ".join(f"{name} {kind}" for name, kind in fields) + ")")
 
 
@@ -77,10 +79,10 @@ WITH claimed AS (
 new AS (
     INSERT INTO supervision_alerts ({columns})
     SELECT {", ".join(FROM_SOURCES[c] for c in ALERT_COLUMNS)}
-    FROM {_records("rows", PER_ALERT).replace(" AS x(", " AS p(")}
+    FROM {_records("rows", "p", PER_ALERT)}
     JOIN claimed c ON c.id = p.timer_id
-    JOIN {_records("rules", PER_RULE).replace(" AS x(", " AS r(")} ON r.code = p.rule_code
-    JOIN {_records("places", PER_PLACE).replace(" AS x(", " AS w(")} ON w.code = p.tenant_id
+    JOIN {_records("rules", "r", PER_RULE)} ON r.code = p.rule_code
+    JOIN {_records("places", "w", PER_PLACE)} ON w.code = p.tenant_id
     ORDER BY p.timer_id
     ON CONFLICT (rule_code, subject_key) DO NOTHING
     RETURNING {", ".join(RETURNED)}),

@@ -3,8 +3,8 @@
 ``tick(database, now)`` costs in proportion to what changed and what came due since the last tick:
 the event log is read after a cursor (primary-key range), due timers through the partial index of armed
 timers, overdue 督办 through the partial index of alerts under 督办. Any number of workers may tick at once:
-syncs queue on the cursor row, timers are claimed with ``state = 'armed'`` in the UPDATE (and skipped
-when locked on PostgreSQL), and the alerts' unique key is the last word.
+syncs queue on the cursor row, a timer is claimed by deleting it (skipped when another tick holds it on
+PostgreSQL), and the alerts' unique key is the last word.
 """
 from __future__ import annotations
 
@@ -12,14 +12,14 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select, text, update
+from sqlalchemy import delete, literal_column, select, text, update
 from sqlalchemy.orm import Session
 
 from tongban.platform.calendar.store import CalendarProvider
 from tongban.platform.db import utcnow
 from tongban.platform.supervision import bulk, disposition, firing, sync
 from tongban.platform.supervision.alerts import claim_and_raise, raise_alerts
-from tongban.platform.supervision.models import SUPERVISED, Alert, SupervisionTimer, SyncCursor
+from tongban.platform.supervision.models import Alert, SupervisionTimer, SyncCursor
 from tongban.platform.supervision.rules import current_rules
 from tongban.tenants.isolation import TenantContext
 
@@ -92,7 +92,8 @@ def fire_due(session: Session, now: datetime, rules: dict | None = None) -> tupl
 
 def escalate_overdue(session: Session, now: datetime) -> list[int]:
     """督办 unanswered by its deadline goes to the supervising level above."""
-    overdue = list(session.scalars(select(Alert).where(text(SUPERVISED),
+    # the state written literally, as the partial 督办 index has it (models.SUPERVISED)
+    overdue = list(session.scalars(select(Alert).where(Alert.state == literal_column("'under_supervision'"),
                                                        Alert.correction_due_at <= now).limit(FIRE_BATCH)))
     escalated = []
     for alert in overdue:
