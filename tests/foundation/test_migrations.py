@@ -87,3 +87,12 @@ def test_every_inherited_table_is_protected_by_its_policy(migrated, admin_engine
         policies = set(conn.execute(text("SELECT tablename FROM pg_policies WHERE policyname = 'tenant_inherited'"))
                        .scalars())
     assert forced == set(tables) == policies
+
+
+def test_the_migration_history_has_one_head():
+    """Branches that grew side by side are joined by a merge revision, so `db upgrade` and `db downgrade REV`
+    have one line to follow (a second head fails this until it is merged)."""
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
+    assert len(script.get_heads()) == 1, script.get_heads()
