@@ -17,17 +17,22 @@ BEIJING = ZoneInfo("Asia/Shanghai")
 
 def next_case_number(session: Session, tenant_code: str, at: datetime) -> str:
     day = at.astimezone(BEIJING).date()
-    value = session.execute(update(CaseCounter).where(CaseCounter.tenant_id == tenant_code, CaseCounter.day == day)
-                            .values(value=CaseCounter.value + 1).returning(CaseCounter.value)).scalar()
+    value = session.execute(_bump(tenant_code, day)).scalar()
     if value is None:
         try:
             with session.begin_nested():
                 session.add(CaseCounter(tenant_id=tenant_code, day=day, value=1))
             value = 1
         except Exception:  # another request created today's counter first
-            value = session.execute(update(CaseCounter).where(CaseCounter.tenant_id == tenant_code, CaseCounter.day == day)
-                                    .values(value=CaseCounter.value + 1).returning(CaseCounter.value)).scalar()
+            value = session.execute(_bump(tenant_code, day)).scalar()
     return f"{tenant_code}-{day:%Y%m%d}-{value:06d}"
+
+
+def _bump(tenant_code: str, day):
+    """Today's counter plus one, returned (no counter object is held in the session: nothing to synchronise)."""
+    return (update(CaseCounter).where(CaseCounter.tenant_id == tenant_code, CaseCounter.day == day)
+            .values(value=CaseCounter.value + 1).returning(CaseCounter.value)
+            .execution_options(synchronize_session=False))
 
 
 def new_query_code() -> str:
