@@ -1,6 +1,7 @@
 """Supervision mutations: supervisors dispose of alerts in their subtree (confirm, withdraw, cancel, decide an
-appeal, order 督办, review the rectification); applicants rate a case or a window visit (好差评). Each calls
-one supervision service; its refusals come back as ``errors`` in the payload and nothing was changed."""
+appeal, order 督办, review the rectification); the department an alert is about answers it in its own tenant
+(申诉 an issued card, 整改 report after 督办); applicants rate a case or a window visit (好差评). Each calls one
+supervision service; its refusals come back as ``errors`` in the payload and nothing was changed."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -8,6 +9,7 @@ from enum import Enum
 
 import strawberry
 
+from tongban.graphql.approval.people import acting_staff
 from tongban.graphql.core.auth import CASES_WRITE, SUPERVISION_WRITE, requires
 from tongban.graphql.core.errors import UserError, not_found, user_error
 from tongban.graphql.core.tenancy import tenant_of
@@ -108,6 +110,22 @@ class ReviewRectificationInput:
     tenant: str | None = None
 
 
+@strawberry.input(description="申诉: the department the alert is about explains why the card is wrong; its supervisor decides")
+class AppealAlertInput:
+    alert_id: strawberry.ID
+    reasons: str
+    tenant: str | None = strawberry.field(default=None, description="The alert's tenant, where the department "
+                                                                    "works (default: the request's)")
+
+
+@strawberry.input(description="整改: the department reports what it corrected, in answer to 督办")
+class RectifyAlertInput:
+    alert_id: strawberry.ID
+    report: str
+    tenant: str | None = strawberry.field(default=None, description="The alert's tenant, where the department "
+                                                                    "works (default: the request's)")
+
+
 @strawberry.input(description="一事一评: the applicant rates a case of theirs, once (1 非常不满意 … 5 非常满意)")
 class RateCaseInput:
     case_id: strawberry.ID
@@ -164,6 +182,18 @@ class SupervisionMutations:
     def review_rectification(self, info: strawberry.Info, input: ReviewRectificationInput) -> AlertPayload:
         return _dispose(info, input.tenant, input.alert_id, lambda s, actor, place, key: s.review_rectification(
             actor, place, key, accept=input.accept, comment=input.comment, days=input.days), "comment")
+
+    @strawberry.mutation(extensions=requires(SUPERVISION_WRITE, staff=True),
+                         description="申诉: the department appeals an issued card of its own")
+    def appeal_alert(self, info: strawberry.Info, input: AppealAlertInput) -> AlertPayload:
+        return _dispose(info, input.tenant, input.alert_id, lambda s, actor, place, key: s.appeal(
+            acting_staff(info.context, actor), place, key, reasons=input.reasons), "reasons")
+
+    @strawberry.mutation(extensions=requires(SUPERVISION_WRITE, staff=True),
+                         description="整改: the department submits its rectification report after 督办")
+    def rectify_alert(self, info: strawberry.Info, input: RectifyAlertInput) -> AlertPayload:
+        return _dispose(info, input.tenant, input.alert_id, lambda s, actor, place, key: s.rectify(
+            acting_staff(info.context, actor), place, key, report=input.report), "report")
 
     @strawberry.mutation(extensions=requires(CASES_WRITE, account=True), description="好差评: rate a case of yours")
     def rate_case(self, info: strawberry.Info, input: RateCaseInput) -> RatingPayload:

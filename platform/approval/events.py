@@ -66,6 +66,11 @@ def start_batch(session: Session) -> None:
     session.info[BATCH_KEY] = []
 
 
+def pending(session: Session) -> list[CaseEvent]:
+    """The events collected since ``start_batch`` and not written yet (what the current action did)."""
+    return session.info.get(BATCH_KEY) or []
+
+
 def write_batch(session: Session) -> list[CaseEvent]:
     """Write the events collected since ``start_batch`` (one statement); returns them."""
     batch = session.info.get(BATCH_KEY) or []

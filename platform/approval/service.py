@@ -74,7 +74,7 @@ class ApprovalService:
                     result = handler(env, case_id, actor, **arguments)
                 else:
                     result = handler(env, case_id, arguments.pop("task_id"), actor, **arguments)
-                listeners.fire(env, actor)  # rooms following cases to their end (construction stages join)
+                listeners.fire(env, actor)  # rooms following cases (construction items and their stages)
                 _finish(env)
                 return {"id": getattr(result, "case_id", result.id), "state": getattr(result, "state", None),
                         "number": getattr(result, "number", None), "opened": _tasks(env)}

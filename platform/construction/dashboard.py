@@ -15,7 +15,7 @@ from tongban.platform.construction.marks import mark, rules_in_force
 from tongban.platform.construction.models import ItemCase, Project, StageMaterial
 from tongban.platform.construction.projects import stages_of
 
-OWING = ("open", "suspended", "waiting_chain")
+OWING = ("open", "returned", "supplement", "suspended", "waiting_chain")
 
 
 @dataclass
@@ -74,7 +74,7 @@ def owed(calendar: WorkCalendar, cases: list[ItemCase], now: datetime, rules: di
         entry.items.append({"item": case.item_name, "case_number": case.case_number, "state": case.state,
                             "due": due, "overdue": bool(due and now >= due), "days": used,
                             "mark": mark(rules or {}, used, case.promised_limit_days, case.legal_limit_days)
-                            if case.state == "open" else None})
+                            if case.state in stage_rules.RUNNING else None})
     return sorted(found.values(), key=lambda o: o.department)
 
 

@@ -130,6 +130,13 @@ def supply(ctx, item, spec_id: str | None, files: list[dict], actor, *, resume: 
                       comment="容缺材料已补齐，恢复办理")
 
 
+def files_of(session, case: Case, spec_id: str) -> list[dict]:
+    """The files the case holds for the item's material ``spec_id``."""
+    row = session.scalar(select(CaseMaterial).where(CaseMaterial.case_id == case.id,
+                                                    CaseMaterial.material_id == spec_id))
+    return list(row.files or []) if row is not None else []
+
+
 def outstanding_gaps(session, case: Case) -> list[str]:
     return [m.name for m in session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id,
                                                                        CaseMaterial.status == "rongque"))]

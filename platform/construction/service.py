@@ -20,10 +20,13 @@ from tongban.tenants.models import Tenant
 
 
 def register_listener() -> None:
-    """Stages join on their items' cases: put the construction listener in the approval engine's CONCLUDED
-    list (idempotent; called by the app factory, the worker and every ConstructionService)."""
+    """Items follow their cases and stages join on them: put the construction listeners in the approval engine's
+    FOLLOWING and CONCLUDED lists (idempotent; called by the app factory, the worker and every
+    ConstructionService)."""
     from tongban.platform.approval import listeners
 
+    if stages.case_followed not in listeners.FOLLOWING:
+        listeners.FOLLOWING.append(stages.case_followed)
     if stages.case_concluded not in listeners.CONCLUDED:
         listeners.CONCLUDED.append(stages.case_concluded)
 
@@ -157,8 +160,9 @@ class ConstructionService:
         if result == "rejected" and not comment.strip():
             raise Invalid([problem("comment", "required", "不予许可须说明理由", "give the reason for a rejection")])
         item = self.item_case(project_id, item_case_id)
-        if item.approval_case_id is None or item.state != "open":
-            raise wrong_state({"suspended": "该事项因容缺材料逾期已暂停", "waiting_chain": "该事项尚在等待前置事项"}.get(
+        if item.approval_case_id is None or item.state not in stages.RUNNING:
+            raise wrong_state({"suspended": "该事项因容缺材料逾期已暂停", "waiting_chain": "该事项尚在等待前置事项",
+                               "supplement": "该事项正等待申请人补正"}.get(
                 item.state, "该事项已办结"), f"the item is {item.state}")
         try:
             while True:

@@ -2,7 +2,9 @@
 each item opens as an approval-engine case at its department, in parallel (item_cases) → the departments
 decide in the workbench on the items' own flows → the stage joins when every case has concluded
 (``case_concluded``, an approval listener), with one result notice. 容缺 materials carry a supply deadline
-(missed: the item's case pauses); 告知承诺 items conclude on the signed commitment."""
+(missed: the item's case pauses); 告知承诺 items conclude on the signed commitment. Between opening and
+conclusion the item follows its case's steps (``case_followed``, an approval listener): a supplement requested
+(待补正) and supplied, a roll-back, a 容缺 material handed in through the case (the stage's material with it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,6 +27,8 @@ from tongban.platform.construction.projects import stages_of
 from tongban.platform.sharing.chains import prerequisites
 
 DECIDED = ("approved", "rejected", "committed")
+RUNNING = ("open", "returned")  # the department is handling the item (``returned``: its case was rolled back)
+FOLLOWED_STEPS = {"request_supplement", "supply", "supply_rongque", "roll_back", "approve"}
 INSPECTION_DAYS = 20
 
 
@@ -288,18 +292,92 @@ def supply(ctx: Ctx, project: Project, stage: ProjectStage, material_id: str, fi
         raise wrong_state("该材料无需补交", "this material is not waiting to be supplied")
     if not files:
         raise Invalid([problem(f"materials.{material_id}", "material_missing", f"请上传“{row.name}”", f"upload {row.name}")])
+    _supplied(ctx, project, stage, row, files, actor, _spec_ids(ctx.session, project, stage, material_id))
+    return row
+
+
+def _supplied(ctx: Ctx, project: Project, stage: ProjectStage, row: StageMaterial, files: list[dict], actor,
+              spec_ids: dict[str, str], *, through=None) -> None:
+    """The stage's material ``row`` is handed in: every item needing it gets its case's copy filled in, and a
+    suspended item whose materials are all in now resumes. ``through``: the item whose case the investor
+    supplied it on (its case already has the copy and followed its own pause)."""
     row.status, row.files, row.supplied_at = "supplied", files, ctx.now
     ctx.session.flush()
     overdue = {code for m in _materials(ctx.session, stage.id) if m.status == "overdue" for code in m.item_codes}
-    spec_ids = _spec_ids(ctx.session, project, stage, material_id)
     for case in ctx.session.scalars(select(ItemCase).where(ItemCase.stage_id == stage.id,
                                                            ItemCase.item_code.in_(row.item_codes))):
+        if case is through:
+            continue
         resume = case.state == "suspended" and case.item_code not in overdue
         item_cases.supply(ctx, case, spec_ids.get(case.item_code), files, actor, resume=resume)
         if resume:
             case.state = "open"
     ctx.session.flush()
-    return row
+
+
+# ------------------------------------------------------------------ items following their cases' steps
+
+def case_followed(env, case, actor, steps) -> None:
+    """The approval listener for a case's steps short of its end: the item shows a supplement requested (待补正)
+    until it is supplied, a roll-back (退回重办) until the department moves on, and a 容缺 material handed in
+    through the case (我的办件) is the stage's material handed in — the project's mark follows and the other
+    items needing it get it too. Runs in the engine's unit of work; raising refuses the engine's action."""
+    actions = {step.action for step in steps}
+    if not actions & FOLLOWED_STEPS or case.state in ("concluded", "refused", "withdrawn"):
+        return  # nothing the project shows; a case's end is ``case_concluded``'s
+    session = env.session
+    item = session.scalar(select(ItemCase).where(ItemCase.approval_case_id == case.id))
+    if item is None or item.state in DECIDED:
+        return
+    ctx = Ctx(session, env.calendar, env.now, env.secret_key)
+    supplied = [mid for step in steps if step.action in ("supply", "supply_rongque")
+                for mid in (step.details or {}).get("materials") or []]
+    if supplied or ("supply" in actions and item.state == "suspended"):
+        _supplied_through_case(ctx, item, supplied, actor)
+    if case.state == "supplement" and "request_supplement" in actions:
+        item.state = "supplement"
+    elif case.state == "in_progress" and item.state in ("supplement", "suspended"):
+        item.state = "open"  # supplied (an overdue 容缺 material with it, or the item would not be here)
+        late = _overdue_for(ctx, item)
+        if late is not None:  # overdue meanwhile, while the case waited for the supplement: pause again
+            item.state = "suspended"
+            item_cases.suspend(ctx, item, late.name)
+    elif "roll_back" in actions:
+        item.state = "returned"
+    elif item.state == "returned" and "approve" in actions:
+        item.state = "open"
+    session.flush()
+
+
+def _supplied_through_case(ctx: Ctx, item: ItemCase, spec_ids: list[str], actor) -> None:
+    """Materials the investor handed in on the item's case: those standing for a stage material still awaited
+    (容缺, overdue) supply it for the stage. A suspended item's overdue material must be among them."""
+    from tongban.tenants.models import Tenant
+
+    stage = ctx.session.get(ProjectStage, item.stage_id)
+    project = ctx.session.get(Project, item.project_id)
+    case = item_cases.case_of(ctx.session, item)
+    awaited = [m for m in _materials(ctx.session, stage.id)
+               if m.status in ("rongque", "overdue") and item.item_code in m.item_codes]
+    if not awaited:
+        return
+    form = stage_form(ctx.session, ctx.session.get(Tenant, project.tenant_id), project, stage.stage)
+    for material in awaited:
+        found = next((m for m in form.materials if m.id == material.material_id), None)
+        by_item = dict(zip(found.item_codes, found.spec_ids)) if found else {}
+        spec_id = by_item.get(item.item_code)
+        if spec_id in spec_ids:
+            files = item_cases.files_of(ctx.session, case, spec_id)
+            _supplied(ctx, project, stage, material, files, actor, by_item, through=item)
+        elif material.status == "overdue" and item.state == "suspended":
+            raise NotAllowed("rongque_overdue", f"容缺材料“{material.name}”已逾期，请一并补交后恢复办理",
+                             f"the gap material {material.name} is overdue: hand it in to resume the case",
+                             field=f"materials.{spec_id}" if spec_id else "materials")
+
+
+def _overdue_for(ctx: Ctx, item: ItemCase) -> StageMaterial | None:
+    return next((m for m in _materials(ctx.session, item.stage_id)
+                 if m.status == "overdue" and item.item_code in m.item_codes), None)
 
 
 def _spec_ids(session: Session, project: Project, stage: ProjectStage, material_id: str) -> dict[str, str]:
@@ -329,7 +407,7 @@ def _suspend_overdue(ctx: Ctx, project: Project, stage: ProjectStage) -> None:
             suspended = []
             for case in ctx.session.scalars(select(ItemCase).where(ItemCase.stage_id == stage.id,
                                                                    ItemCase.item_code.in_(material.item_codes))):
-                if case.state == "open":
+                if case.state in RUNNING:
                     case.state = "suspended"
                     item_cases.suspend(ctx, case, material.name)
                     suspended.append(case.item_name)

@@ -185,6 +185,19 @@ def _refused_on_the_alert(field, extra):
     return check
 
 
+def _refused_to_another_department(field, extra):
+    """三亚's staff answering 长流镇's card: from the card's tenant (not theirs) or from their own (no such card)."""
+    def check(api, w, db):
+        for tenant in (TOWNSHIP, "4601", "4602"):
+            payload = _payload(api, w, "sanya", field, {"alertId": w.alert_id, "tenant": tenant, **extra})
+            assert payload["errors"] == [{"code": "not_found"}], (tenant, payload)
+        state = data_of(_q(api, w, "haikou", '{ alert(tenant: "4601", id: "%s") { state } }' % w.alert_id))["alert"]
+        assert state == {"state": "issued"}
+        mine = _payload(api, w, "haikou", field, {"alertId": w.alert_id, "tenant": TOWNSHIP, **extra})
+        assert mine["errors"] != [{"code": "not_found"}]  # 海口's own staff reach it (the state decides)
+    return check
+
+
 def m_submitApplication(api, w, db):
     from graphql_support import SUBMIT
 
@@ -239,6 +252,8 @@ ISOLATION = {name.removeprefix("q_").removeprefix("m_"): check for name, check i
 ISOLATION.update({field: _refused_on_the_case(field, "sanya", extra) for field, extra in CASE_STAFF.items()})
 ISOLATION.update({field: _refused_on_the_case(field, "other", extra) for field, extra in CASE_APPLICANT.items()})
 ISOLATION.update({field: _refused_on_the_alert(field, extra) for field, extra in ALERTS.items()})
+ISOLATION.update({"appealAlert": _refused_to_another_department("appealAlert", {"reasons": "系统误判"}),
+                  "rectifyAlert": _refused_to_another_department("rectifyAlert", {"report": "已整改"})})
 ISOLATION.update({
     "editDraft": _catalogue_refused("editDraft", {"itemCode": "PROMISED", "part": "FORM", "value": {}}),
     "publishItem": _catalogue_refused("publishItem", {"itemCode": "PROMISED", "scope": {"codes": ["4601"]}}),

@@ -2,7 +2,7 @@
 pending card, orders 督办 and closes it after the department's rectification; statistics of a subtree with
 breakdowns and the drill-down; applicants rate a case (好差评), a bad rating needs a reason."""
 import pytest
-from graphql_support import codes_of, data_of, post
+from graphql_support import codes_of, data_of, post, staff_token
 from graphql_world import build_world, put_alert
 
 from tongban.platform.approval.actors import Actor, RoleGrant
@@ -117,3 +117,38 @@ def test_the_applicant_rates_a_case_once_and_a_bad_rating_needs_a_reason(api, wo
     assert rated["rating"]["rectificationState"] == "open" and rated["rating"]["rectificationDueAt"]
     twice = data_of(post(api, RATE, {"input": {"caseId": world.case_id, "level": 5}}, token=citizen))["rateCase"]
     assert twice["errors"] == [{"code": "already_rated", "field": None}]
+
+
+def _answer(api, token, field, input_type, values):
+    query = f"mutation($input: {input_type}!) {{ {field}(input: $input) {{ {PAYLOAD} }} }}"
+    return data_of(post(api, query, {"input": {"tenant": "460105100", **values}}, token=token))[field]
+
+
+def test_the_department_appeals_a_card_and_answers_supervision_with_a_rectification_report(api, identity, world):
+    department = staff_token(identity, ("approver", "460105100", False), subject="changliu-approver",
+                             scope="supervision:read supervision:write")
+    card = world.alert_id
+    blank = _answer(api, department, "appealAlert", "AppealAlertInput", {"alertId": card, "reasons": " "})
+    assert blank["alert"] is None and [(e["code"], e["field"]) for e in blank["errors"]] == [("reason_required", "reasons")]
+    assert blank["errors"][0]["messageZh"] == "申诉必须说明理由"
+    early = _answer(api, department, "rectifyAlert", "RectifyAlertInput", {"alertId": card, "report": "已整改"})
+    assert early["alert"] is None and early["errors"][0]["code"] == "wrong_state" and early["errors"][0]["messageZh"]
+    appealed = _answer(api, department, "appealAlert", "AppealAlertInput",
+                       {"alertId": card, "reasons": "申请人补正期间不计时，系统误判超期"})
+    assert appealed["errors"] == [] and appealed["alert"]["state"] == "appealed"
+    kept = _dispose(api, world, "decideAlertAppeal", "AppealDecisionInput",
+                    {"alertId": card, "decision": "REJECT", "reason": "补正已于当日办结，超期属实"})
+    assert kept["alert"]["state"] == "issued"
+    _dispose(api, world, "orderCorrection", "OrderCorrectionInput", {"alertId": card, "instructions": "三日内整改", "days": 3})
+    no_report = _answer(api, department, "rectifyAlert", "RectifyAlertInput", {"alertId": card, "report": ""})
+    assert [(e["code"], e["field"]) for e in no_report["errors"]] == [("reason_required", "report")]
+    rectified = _answer(api, department, "rectifyAlert", "RectifyAlertInput",
+                        {"alertId": card, "report": "已办结，已约谈经办人并调整排班"})
+    assert rectified["errors"] == [] and rectified["alert"]["state"] == "rectification_submitted"
+    closed = _dispose(api, world, "reviewRectification", "ReviewRectificationInput",
+                      {"alertId": card, "accept": True, "comment": "整改到位"})
+    assert closed["alert"]["state"] == "closed"
+    log = data_of(post(api, ALERT, {"id": card}, token=world.tokens["haikou"]))["alert"]["events"]
+    assert [e["action"] for e in log] == ["appeal", "reject_appeal", "order_correction", "rectify",
+                                         "accept_rectification"]
+    assert log[3]["comment"] == "已办结，已约谈经办人并调整排班"

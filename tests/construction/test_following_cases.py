@@ -1,0 +1,194 @@
+"""An item follows its case between opening and conclusion: a department's 补正 request and the supply, a
+roll-back, and a 容缺 material handed in on the case in 我的办件 instead of on the project page."""
+import pytest
+from sqlalchemy import select
+
+from construction_support import CLERK, INVESTOR, apply, application, beijing, department_staff
+from tongban.platform.approval.errors import NotAllowed
+from tongban.platform.approval.models import Case, CaseMaterial, Task
+from tongban.platform.approval.service import ApprovalService
+from tongban.platform.construction.errors import WrongState
+from tongban.platform.construction.views import dashboard_view
+from tongban.tenants.isolation import TenantContext
+
+MONDAY = beijing(2026, 11, 2, 10)
+DOCUMENT = [{"id": "doc-1", "name": "备案证明.pdf", "size": 20_000}]
+
+
+@pytest.fixture
+def engine(service, db, settings):
+    return ApprovalService(db, secret_key=settings.secret_key)
+
+
+def _open_task(db, case_id):
+    with db.unit_of_work(TenantContext.system("test")) as s:
+        return s.scalar(select(Task).where(Task.case_id == case_id, Task.state == "open"))
+
+
+def _case(db, case_id):
+    with db.unit_of_work(TenantContext.system("test")) as s:
+        return s.get(Case, case_id)
+
+
+def _seen(service, project, code, now):
+    """What the investor's dashboard says about item ``code``: its state's label and its department's line."""
+    view = dashboard_view(service.investor_dashboard(project.id, INVESTOR.subject, now=now))
+    item = next(c for c in view["cases"] if c.item_code == code)
+    owed = [i["state"] for o in view["owed"] for i in o.items if i["case_number"] == item.case_number]
+    return view["state_label"](item.state), owed, view
+
+
+def _accepted(service, *, leave_out=()):
+    project = service.register("4601", INVESTOR, application(), now=MONDAY)
+    apply(service, project.id, "approval", now=MONDAY, leave_out=leave_out)
+    return project, {c.item_code: c for c in service.accept(project.id, "approval", CLERK, now=MONDAY)}
+
+
+def test_a_supplement_request_shows_on_the_project_until_the_investor_supplies(service, engine, db):
+    project, items = _accepted(service)
+    flood, water = items["HN-GC-004"], department_staff("water_affairs")
+    engine.act(flood.approval_case_id, "request_supplement", water, task_id=_open_task(db, flood.approval_case_id).id,
+               missing=[{"material_id": "flood_report", "name": "洪水影响评价报告（补充淹没分析）"}],
+               comment="请补充百年一遇淹没分析", now=beijing(2026, 11, 3, 10))
+    label, owed, _ = _seen(service, project, "HN-GC-004", beijing(2026, 11, 3, 11))
+    assert label == ("待补正", "Awaiting supplements") and owed == ["supplement"]
+    with pytest.raises(WrongState):  # the department cannot decide while the applicant owes the supplement
+        service.decide(project.id, flood.id, water, result="approved", now=beijing(2026, 11, 3, 11))
+
+    engine.act(flood.approval_case_id, "supply", INVESTOR, files={"flood_report": DOCUMENT},
+               now=beijing(2026, 11, 4, 10))
+    label, owed, view = _seen(service, project, "HN-GC-004", beijing(2026, 11, 4, 11))
+    assert label == ("审批中", "In approval") and owed == ["open"]
+    assert view["stages"][0].state == "accepted"
+    assert service.decide(project.id, flood.id, water, result="approved", now=beijing(2026, 11, 4, 11)).state == "approved"
+
+
+def test_a_roll_back_shows_on_the_project_and_the_department_decides_again(service, engine, db):
+    project, items = _accepted(service)
+    flood, water = items["HN-GC-004"], department_staff("water_affairs")
+    engine.act(flood.approval_case_id, "approve", water, task_id=_open_task(db, flood.approval_case_id).id, now=MONDAY)
+    decide = _open_task(db, flood.approval_case_id)
+    assert decide.node_id == "decide"
+    engine.act(flood.approval_case_id, "roll_back", water, task_id=decide.id, comment="淹没分析需重新审查", now=MONDAY)
+    label, owed, _ = _seen(service, project, "HN-GC-004", MONDAY)
+    assert label == ("退回重办", "Rolled back for re-handling") and owed == ["returned"]
+
+    engine.act(flood.approval_case_id, "approve", water, task_id=_open_task(db, flood.approval_case_id).id, now=MONDAY)
+    assert _seen(service, project, "HN-GC-004", MONDAY)[0] == ("审批中", "In approval")
+    engine.act(flood.approval_case_id, "roll_back", water, task_id=_open_task(db, flood.approval_case_id).id,
+               comment="再次退回", now=MONDAY)
+    assert service.decide(project.id, flood.id, water, result="approved", now=MONDAY).state == "approved"
+
+
+def _material(service, project, material_id, now):
+    view = dashboard_view(service.investor_dashboard(project.id, INVESTOR.subject, now=now))
+    return next(m for m in view["materials"] if m.material_id == material_id)
+
+
+def test_a_rongque_material_supplied_in_my_cases_is_supplied_for_the_project(service, engine, db):
+    project, items = _accepted(service, leave_out=("approval_doc",))
+    energy, filing = items["HN-GC-003"], items["HN-GC-001"]
+    reform = department_staff("development_reform")
+    service.decide(project.id, filing.id, reform, result="approved", now=MONDAY)  # 用地预审 opens, also lacking it
+    engine.act(energy.approval_case_id, "supply", INVESTOR, files={"approval_doc": DOCUMENT},
+               now=beijing(2026, 11, 5, 10))
+
+    doc = _material(service, project, "approval_doc", beijing(2026, 11, 5, 10))
+    assert (doc.status, doc.files) == ("supplied", DOCUMENT)
+    assert service.sweep_rongque(now=beijing(2026, 11, 17, 9)) == 0  # nothing overdue after the deadline
+    for code in ("HN-GC-002", "HN-GC-003"):  # the other item needing it has it on its case too
+        assert _seen(service, project, code, beijing(2026, 11, 17, 9))[0] == ("审批中", "In approval")
+    with db.unit_of_work(TenantContext.system("test")) as s:
+        siting = service.dashboard(project.id, now=MONDAY).cases
+        siting_case = next(c for c in siting if c.item_code == "HN-GC-002").approval_case_id
+        copy = s.scalar(select(CaseMaterial).where(CaseMaterial.case_id == siting_case,
+                                                   CaseMaterial.material_id == "approval_doc"))
+        assert (copy.status, copy.files) == ("supplied", DOCUMENT)
+    assert service.decide(project.id, energy.id, reform, result="approved",
+                          now=beijing(2026, 11, 17, 9)).state == "approved"
+
+
+def test_an_overdue_rongque_material_supplied_in_my_cases_resumes_the_project(service, engine, db):
+    project, items = _accepted(service, leave_out=("approval_doc",))
+    energy, filing = items["HN-GC-003"], items["HN-GC-001"]
+    reform = department_staff("development_reform")
+    service.decide(project.id, filing.id, reform, result="approved", now=MONDAY)
+    assert service.sweep_rongque(now=beijing(2026, 11, 17, 9)) == 1
+    assert _material(service, project, "approval_doc", beijing(2026, 11, 17, 9)).status == "overdue"
+    assert _case(db, energy.approval_case_id).state == "supplement"  # paused: 我的办件 asks for it
+
+    with pytest.raises(NotAllowed) as refused:  # resuming needs the overdue material itself
+        engine.act(energy.approval_case_id, "supply", INVESTOR, files={"energy_report": DOCUMENT},
+                   now=beijing(2026, 11, 18, 10))
+    assert refused.value.field == "materials.approval_doc" and "逾期" in refused.value.zh
+    assert _case(db, energy.approval_case_id).state == "supplement"  # nothing was written
+
+    engine.act(energy.approval_case_id, "supply", INVESTOR, files={"approval_doc": DOCUMENT},
+               now=beijing(2026, 11, 18, 10))
+    later = beijing(2026, 11, 18, 11)
+    doc = _material(service, project, "approval_doc", later)
+    assert (doc.status, doc.supplied_at is not None) == ("supplied", True)
+    label, owed, view = _seen(service, project, "HN-GC-003", later)
+    assert label == ("审批中", "In approval") and owed == ["open"]
+    assert _seen(service, project, "HN-GC-002", later)[0] == ("审批中", "In approval")  # resumed with it
+    siting = next(c for c in view["cases"] if c.item_code == "HN-GC-002")
+    assert (_case(db, siting.approval_case_id).state, _case(db, siting.approval_case_id).paused) == ("in_progress", False)
+    assert view["clock"].stages[0].paused_days > 0  # the overdue time still does not count against the stage
+
+
+def test_a_rongque_deadline_missed_while_a_supplement_was_awaited_pauses_the_item_on_supply(service, engine, db):
+    project, items = _accepted(service, leave_out=("approval_doc",))
+    energy, filing = items["HN-GC-003"], items["HN-GC-001"]
+    reform = department_staff("development_reform")
+    service.decide(project.id, filing.id, reform, result="approved", now=MONDAY)
+    engine.act(energy.approval_case_id, "request_supplement", reform,
+               task_id=_open_task(db, energy.approval_case_id).id, missing=[{"name": "节能报告（补充能耗测算）"}],
+               now=beijing(2026, 11, 5, 10))
+    assert service.sweep_rongque(now=beijing(2026, 11, 17, 9)) == 1
+    assert _seen(service, project, "HN-GC-003", beijing(2026, 11, 17, 9))[0][0] == "待补正"  # still the applicant's turn
+
+    engine.act(energy.approval_case_id, "supply", INVESTOR, files={"energy_report": DOCUMENT},
+               now=beijing(2026, 11, 18, 10))
+    label, owed, _ = _seen(service, project, "HN-GC-003", beijing(2026, 11, 18, 11))
+    assert label == ("暂停（容缺材料逾期）", "Suspended (gap material overdue)") and owed == ["suspended"]
+    paused = _case(db, energy.approval_case_id)
+    assert (paused.state, paused.paused) == ("supplement", True)  # no decision until the document is in
+
+
+def test_the_investor_sees_awaiting_supplements_on_the_project_page(app, db, settings, service, engine):
+    import re
+
+    from starlette.testclient import TestClient
+
+    from construction_support import files_for, stage_values
+    from portal_support import sign_in
+    from tongban.platform.approval.actors import Actor
+    from tongban.platform.identity.config import config_from_settings
+    from tongban.platform.identity.passwords import Passwords, fast_hasher
+    from tongban.platform.identity.seed import demo_enterprise, seed_identity
+    from tongban.platform.identity.service import IdentityService
+
+    identity = IdentityService(db, config_from_settings(settings, passwords=Passwords(fast_hasher())))
+    app.state.identity = identity
+    seed_identity(db, secret_key=settings.secret_key, base_url="http://localhost", passwords=identity.config.passwords)
+    with db.unit_of_work(TenantContext.system("test")) as s:
+        enterprise = demo_enterprise(s)
+        investor = Actor(enterprise.subject, enterprise.name, "applicant")
+    project = service.register("4601", investor, application(), now=MONDAY)
+    form = service.stage_form(project.id, "approval")
+    service.apply(project.id, "approval", investor, form_data=stage_values(form, project.code),
+                  files=files_for(form), now=MONDAY)
+    flood = next(c for c in service.accept(project.id, "approval", CLERK, now=MONDAY) if c.item_code == "HN-GC-004")
+    engine.act(flood.approval_case_id, "request_supplement", department_staff("water_affairs"),
+               task_id=_open_task(db, flood.approval_case_id).id, missing=[{"name": "洪水影响评价报告（补充淹没分析）"}])
+
+    row = re.compile(r'<tr data-item="HN-GC-004">.*?<td class="item-state">([^<]*)</td>', re.S)
+    site = "http://haikou.localhost"
+    with TestClient(app, base_url=site) as client:
+        sign_in(client, site, "agent", next_path="/construction/projects")
+        client.get(f"{site}/auth/switch", params={"acting": enterprise.subject, "next": "/construction/projects"})
+        page = client.get(f"/construction/projects/{project.id}")
+        assert page.status_code == 200 and row.search(page.text).group(1) == "待补正"
+        assert "洪水影响评价审批（待补正）" in page.text  # what the water department owes, and why it waits
+        engine.act(flood.approval_case_id, "supply", investor, files={"flood_report": DOCUMENT})
+        assert row.search(client.get(f"/construction/projects/{project.id}").text).group(1) == "审批中"
