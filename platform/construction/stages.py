@@ -325,6 +325,8 @@ def case_followed(env, case, actor, steps) -> None:
     actions = {step.action for step in steps}
     if not actions & FOLLOWED_STEPS or case.state in ("concluded", "refused", "withdrawn"):
         return  # nothing the project shows; a case's end is ``case_concluded``'s
+    if not actions & (FOLLOWED_STEPS - {"approve"}) and case.round == 1:
+        return  # a plain approval of a case never rolled back changes nothing on a project: no look-up
     session = env.session
     item = session.scalar(select(ItemCase).where(ItemCase.approval_case_id == case.id))
     if item is None or item.state in DECIDED:
