@@ -17,6 +17,7 @@ from tongban.platform.supervision.models import Petition, SupervisionTimer
 from tongban.platform.supervision.rules import Rule
 
 RUNNING_RULES = {"case_warning", "case_yellow", "case_red"}
+POINT_OF_RULE = {"license_late": "conclusion", "report_up_late": None}  # else the holding task's point
 
 
 def raises_for(session: Session, timers: list, rules: dict[str, Rule]) -> tuple[list[Raise], list[int]]:
@@ -79,9 +80,10 @@ def _case_raises(session: Session, timers: list, rules: dict[str, Rule]):
         task = task_by_id.get(timer.task_id) if timer.task_id else None
         if not _still_holds(timer, case, task):
             continue
-        point = {"license_late": "conclusion", "report_up_late": None}.get(rule.code)
-        holder = task or _report_task(rule, tasks[case.id])
-        who = responsible(case, tasks[case.id], task=holder, department=departments.get(case.id, ""), point=point)
+        case_tasks = tasks[case.id]
+        holder = task or _report_task(rule, case_tasks)
+        who = responsible(case, case_tasks, task=holder, department=departments.get(case.id, ""),
+                          point=POINT_OF_RULE.get(rule.code))
         if task is None:
             who["task_id"] = None
         details = {"limit_days": _limit(rule, case, task)}
