@@ -1,16 +1,23 @@
 """The project clock: working days used per stage and in total against the stage limits and against the
-sum of the items' legal limits (the speed-up the reform reports), on the platform's working calendar."""
+sum of the items' legal limits (the speed-up the reform reports), on the platform's working calendar.
+
+Time the law does not count against the government is left out of a stage: a 容缺 material past its deadline
+until supplied (the stage waits on the investor's document), and every span during which each item still
+open waited on the applicant (补正) or on a special procedure (听证、检验检测、专家评审) — its approval case
+paused. While one item is still being handled, the stage's clock runs: the departments work in parallel."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from tongban.platform.approval.specials import KINDS as SPECIAL_KINDS
 from tongban.platform.calendar.working_days import WorkCalendar
 from tongban.platform.construction.marks import mark
 from tongban.platform.construction.models import ItemCase, ProjectStage
 
 ZERO = Decimal(0)
+WAITING_KINDS = ("supplement", *SPECIAL_KINDS)  # case pauses the stage may wait on (not 上报: the government's own)
 
 
 @dataclass
@@ -23,7 +30,7 @@ class StageClock:
     used_days: Decimal | None  # from acceptance to conclusion (or now), None before acceptance
     overdue: bool
     mark: str | None = None  # the supervision rules' mark while the stage runs (warning | yellow | red)
-    paused_days: Decimal = ZERO  # applicant-caused: a 容缺 material past its deadline, until supplied
+    paused_days: Decimal = ZERO  # left out: a 容缺 material overdue, or every open item waiting (补正, 特别程序)
 
 
 @dataclass
@@ -82,6 +89,27 @@ def applicant_pauses(materials) -> list[tuple[datetime, datetime | None]]:
     return pauses
 
 
+def waiting_spans(items: list[ItemCase], case_pauses, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The spans up to ``end`` during which every item still open (its case opened, not yet decided) waited: its
+    case paused for a supplement (补正, a 容缺 suspension) or a special procedure. ``case_pauses``: approval case
+    id → its pauses ``(kind, started_at, ended_at)``; an item with no case open is not counted either way."""
+    open_items = [(_utc(i.opened_at), _utc(i.decided_at) if i.decided_at else end, i.approval_case_id)
+                  for i in items if i.opened_at is not None]
+    paused = {case_id: [(_utc(a), _utc(b) if b else end) for kind, a, b in case_pauses.get(case_id, ())
+                        if kind in WAITING_KINDS] for _start, _end, case_id in open_items}
+    points = sorted(t for t in {end} | {t for start, stop, _ in open_items for t in (start, stop)}
+                    | {t for spans in paused.values() for span in spans for t in span} if t <= end)
+    spans: list[tuple[datetime, datetime]] = []
+    for a, b in zip(points, points[1:]):
+        running = [case_id for start, stop, case_id in open_items if start <= a < stop]
+        if running and all(any(x <= a < y for x, y in paused[case_id]) for case_id in running):
+            if spans and spans[-1][1] == a:
+                spans[-1] = (spans[-1][0], b)
+            else:
+                spans.append((a, b))
+    return spans
+
+
 def _utc(value: datetime) -> datetime:
     from datetime import timezone
 
@@ -90,9 +118,10 @@ def _utc(value: datetime) -> datetime:
 
 def project_clock(calendar: WorkCalendar, stages: list[ProjectStage], cases: list[ItemCase],
                   planned_legal: dict[str, int], now: datetime, rules: dict | None = None,
-                  materials=()) -> ProjectClock:
+                  materials=(), case_pauses: dict | None = None) -> ProjectClock:
     """``planned_legal``: per stage not yet accepted, the legal limits of the items it will bundle; the time a
-    stage's 容缺 material is overdue does not count (applicant-caused)."""
+    stage's 容缺 material is overdue and the time every open item waited (``waiting_spans`` over
+    ``case_pauses``) do not count."""
     by_stage_materials: dict[int, list] = {}
     for m in materials:
         by_stage_materials.setdefault(m.stage_id, []).append(m)
@@ -104,6 +133,8 @@ def project_clock(calendar: WorkCalendar, stages: list[ProjectStage], cases: lis
         own = by_stage.get(stage.id)
         legal = sum(c.legal_limit_days for c in own) if own else planned_legal.get(stage.stage, 0)
         pauses = [(_utc(a), _utc(b) if b else None) for a, b in applicant_pauses(by_stage_materials.get(stage.id, ()))]
+        if own and stage.accepted_at is not None:
+            pauses += waiting_spans(own, case_pauses or {}, _utc(stage.concluded_at or now))
         used = days_between(calendar, stage.accepted_at, stage.concluded_at, now, pauses)
         paused = (days_between(calendar, stage.accepted_at, stage.concluded_at, now) - used) if used is not None else ZERO
         running = stage.state == "accepted"

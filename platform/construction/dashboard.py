@@ -8,14 +8,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.platform.approval.departments import department_name
+from tongban.platform.approval.models import CasePause
 from tongban.platform.calendar.working_days import WorkCalendar
 from tongban.platform.construction import stages as stage_rules
-from tongban.platform.construction.clock import ProjectClock, days_between, project_clock
+from tongban.platform.construction.clock import WAITING_KINDS, ProjectClock, days_between, project_clock
 from tongban.platform.construction.marks import mark, rules_in_force
 from tongban.platform.construction.models import ItemCase, Project, StageMaterial
 from tongban.platform.construction.projects import stages_of
 
-OWING = ("open", "returned", "supplement", "suspended", "waiting_chain")
+OWING = ("open", "returned", "supplement", "special", "suspended", "waiting_chain")
 
 
 @dataclass
@@ -58,9 +59,20 @@ def build(session: Session, calendar: WorkCalendar, tenant, project: Project, no
     planned = {s.stage: sum(i.legal_limit_days for i in stage_rules.stage_items(session, tenant, project, s.stage))
                for s in stages if s.id not in accepted and s.state != "skipped"}
     rules = rules_in_force(session)
-    clock = project_clock(calendar, stages, cases, planned, now, rules, materials)
+    clock = project_clock(calendar, stages, cases, planned, now, rules, materials, case_pauses(session, cases))
     return Dashboard(project, stages, cases, materials, clock, owed(calendar, cases, now, rules),
                      timeline(stages, cases, now), now)
+
+
+def case_pauses(session: Session, cases: list[ItemCase]) -> dict[int, list[tuple]]:
+    """The items' approval cases' pauses the stage clock may leave out: case id → (kind, started, ended)."""
+    ids = [c.approval_case_id for c in cases if c.approval_case_id is not None]
+    found: dict[int, list[tuple]] = {}
+    if ids:
+        for p in session.execute(select(CasePause.case_id, CasePause.kind, CasePause.started_at, CasePause.ended_at)
+                                 .where(CasePause.case_id.in_(ids), CasePause.kind.in_(WAITING_KINDS))):
+            found.setdefault(p.case_id, []).append((p.kind, p.started_at, p.ended_at))
+    return found
 
 
 def owed(calendar: WorkCalendar, cases: list[ItemCase], now: datetime, rules: dict | None = None) -> list[Owed]:

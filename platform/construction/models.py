@@ -135,7 +135,7 @@ class ItemCase(TenantOwned, Base):
     case_number: Mapped[str | None] = mapped_column(String(40))  # the approval case's number
     approval_case_id: Mapped[int | None] = mapped_column(Integer, index=True)  # the item's approval-engine case
     mode: Mapped[str] = mapped_column(String(12), default="normal")  # normal | commitment | extra
-    # pending | open | waiting_chain | suspended | supplement | returned | approved | rejected | committed
+    # pending | open | waiting_chain | suspended | supplement | special | returned | approved | rejected | committed
     state: Mapped[str] = mapped_column(String(14), default="pending")
     opened_at: Mapped[datetime | None] = mapped_column()
     decided_at: Mapped[datetime | None] = mapped_column()

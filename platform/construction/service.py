@@ -162,7 +162,8 @@ class ConstructionService:
         item = self.item_case(project_id, item_case_id)
         if item.approval_case_id is None or item.state not in stages.RUNNING:
             raise wrong_state({"suspended": "该事项因容缺材料逾期已暂停", "waiting_chain": "该事项尚在等待前置事项",
-                               "supplement": "该事项正等待申请人补正"}.get(
+                               "supplement": "该事项正等待申请人补正",
+                               "special": "该事项正在特别程序中"}.get(
                 item.state, "该事项已办结"), f"the item is {item.state}")
         try:
             while True:

@@ -4,7 +4,8 @@ decide in the workbench on the items' own flows → the stage joins when every c
 (``case_concluded``, an approval listener), with one result notice. 容缺 materials carry a supply deadline
 (missed: the item's case pauses); 告知承诺 items conclude on the signed commitment. Between opening and
 conclusion the item follows its case's steps (``case_followed``, an approval listener): a supplement requested
-(待补正) and supplied, a roll-back, a 容缺 material handed in through the case (the stage's material with it)."""
+(待补正) and supplied, a special procedure (特别程序中) started and finished, a roll-back, a 容缺 material
+handed in through the case (the stage's material with it)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -28,7 +29,8 @@ from tongban.platform.sharing.chains import prerequisites
 
 DECIDED = ("approved", "rejected", "committed")
 RUNNING = ("open", "returned")  # the department is handling the item (``returned``: its case was rolled back)
-FOLLOWED_STEPS = {"request_supplement", "supply", "supply_rongque", "roll_back", "approve"}
+SPECIAL_STEPS = {"special_procedure", "special_procedure_end"}  # the engine's events of special_start / _end
+FOLLOWED_STEPS = {"request_supplement", "supply", "supply_rongque", "roll_back", "approve", *SPECIAL_STEPS}
 INSPECTION_DAYS = 20
 
 
@@ -319,9 +321,10 @@ def _supplied(ctx: Ctx, project: Project, stage: ProjectStage, row: StageMateria
 
 def case_followed(env, case, actor, steps) -> None:
     """The approval listener for a case's steps short of its end: the item shows a supplement requested (待补正)
-    until it is supplied, a roll-back (退回重办) until the department moves on, and a 容缺 material handed in
-    through the case (我的办件) is the stage's material handed in — the project's mark follows and the other
-    items needing it get it too. Runs in the engine's unit of work; raising refuses the engine's action."""
+    until it is supplied, a special procedure (听证、检验检测、专家评审: 特别程序中) until it is finished, a
+    roll-back (退回重办) until the department moves on, and a 容缺 material handed in through the case (我的办件)
+    is the stage's material handed in — the project's mark follows and the other items needing it get it too.
+    Runs in the engine's unit of work; raising refuses the engine's action."""
     actions = {step.action for step in steps}
     if not actions & FOLLOWED_STEPS or case.state in ("concluded", "refused", "withdrawn"):
         return  # nothing the project shows; a case's end is ``case_concluded``'s
@@ -338,10 +341,12 @@ def case_followed(env, case, actor, steps) -> None:
         _supplied_through_case(ctx, item, supplied, actor)
     if case.state == "supplement" and "request_supplement" in actions:
         item.state = "supplement"
-    elif case.state == "in_progress" and item.state in ("supplement", "suspended"):
-        item.state = "open"  # supplied (an overdue 容缺 material with it, or the item would not be here)
-        late = _overdue_for(ctx, item)
-        if late is not None:  # overdue meanwhile, while the case waited for the supplement: pause again
+    elif "special_procedure" in actions:
+        item.state = "special"
+    elif case.state == "in_progress" and item.state in ("supplement", "suspended", "special"):
+        item.state = "open"  # supplied (an overdue 容缺 material with it, or the item would not be here) or the
+        late = _overdue_for(ctx, item)  # special procedure finished
+        if late is not None:  # overdue meanwhile, while the case waited: pause again
             item.state = "suspended"
             item_cases.suspend(ctx, item, late.name)
     elif "roll_back" in actions:

@@ -11,7 +11,8 @@ from tongban.platform.construction.dashboard import TimelineBar
 BEIJING = ZoneInfo("Asia/Shanghai")
 COLOURS = {"approved": "#2e7d32", "concluded": "#1b5e20", "committed": "#6a1b9a", "rejected": "#c62828",
            "suspended": "#ef6c00", "waiting_chain": "#9e9e9e", "open": "#1565c0", "accepted": "#0d47a1",
-           "supplement": "#f9a825", "returned": "#5e35b1"}
+           "supplement": "#f9a825", "returned": "#5e35b1",
+           "special": "#00838f"}
 LABEL_W, LANE_H, BAR_H, WIDTH, AXIS_H = 260, 26, 16, 980, 28
 
 

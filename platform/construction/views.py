@@ -16,6 +16,7 @@ STATE_LABELS = {
     "open": ("审批中", "In approval"), "waiting_chain": ("等待前置事项", "Waiting for a prerequisite"),
     "suspended": ("暂停（容缺材料逾期）", "Suspended (gap material overdue)"), "approved": ("准予", "Approved"),
     "supplement": ("待补正", "Awaiting supplements"), "returned": ("退回重办", "Rolled back for re-handling"),
+    "special": ("特别程序中", "In a special procedure"),
     "rejected": ("不予许可", "Rejected"), "committed": ("告知承诺办结", "Concluded on commitment"),
     "provided": ("已提交", "Provided"), "rongque": ("容缺待补", "Gap: to supply"), "supplied": ("已补交", "Supplied"),
     "overdue": ("逾期未补", "Overdue"), "regional": ("区域评估替代", "Regional assessment"),

@@ -63,6 +63,24 @@ def test_a_supplement_request_shows_on_the_project_until_the_investor_supplies(s
     assert service.decide(project.id, flood.id, water, result="approved", now=beijing(2026, 11, 4, 11)).state == "approved"
 
 
+def test_a_special_procedure_shows_on_the_project_until_the_department_finishes_it(service, engine, db):
+    project, items = _accepted(service)
+    flood, water = items["HN-GC-004"], department_staff("water_affairs")
+    engine.act(flood.approval_case_id, "special_start", water, task_id=_open_task(db, flood.approval_case_id).id,
+               kind="testing", approved_days=10, reason="河道行洪能力检验检测", now=beijing(2026, 11, 3, 10))
+    label, owed, _ = _seen(service, project, "HN-GC-004", beijing(2026, 11, 3, 11))
+    assert label == ("特别程序中", "In a special procedure") and owed == ["special"]
+    with pytest.raises(WrongState) as refused:  # no decision while the testing runs
+        service.decide(project.id, flood.id, water, result="approved", now=beijing(2026, 11, 3, 11))
+    assert "特别程序" in refused.value.errors[0]["zh"]
+
+    engine.act(flood.approval_case_id, "special_end", water, task_id=_open_task(db, flood.approval_case_id).id,
+               comment="检测合格", now=beijing(2026, 11, 5, 10))
+    label, owed, _ = _seen(service, project, "HN-GC-004", beijing(2026, 11, 5, 11))
+    assert label == ("审批中", "In approval") and owed == ["open"]
+    assert service.decide(project.id, flood.id, water, result="approved", now=beijing(2026, 11, 5, 11)).state == "approved"
+
+
 def test_a_roll_back_shows_on_the_project_and_the_department_decides_again(service, engine, db):
     project, items = _accepted(service)
     flood, water = items["HN-GC-004"], department_staff("water_affairs")
@@ -155,7 +173,25 @@ def test_a_rongque_deadline_missed_while_a_supplement_was_awaited_pauses_the_ite
     assert (paused.state, paused.paused) == ("supplement", True)  # no decision until the document is in
 
 
-def test_the_investor_sees_awaiting_supplements_on_the_project_page(app, db, settings, service, engine):
+def test_a_rongque_deadline_missed_during_a_special_procedure_pauses_the_item_when_it_ends(service, engine, db):
+    project, items = _accepted(service, leave_out=("approval_doc",))
+    energy, filing = items["HN-GC-003"], items["HN-GC-001"]
+    reform = department_staff("development_reform")
+    service.decide(project.id, filing.id, reform, result="approved", now=MONDAY)
+    engine.act(energy.approval_case_id, "special_start", reform, task_id=_open_task(db, energy.approval_case_id).id,
+               kind="hearing", approved_days=15, reason="节能审查听证", now=beijing(2026, 11, 5, 10))
+    assert service.sweep_rongque(now=beijing(2026, 11, 17, 9)) == 1
+    assert _seen(service, project, "HN-GC-003", beijing(2026, 11, 17, 9))[0][0] == "特别程序中"  # the hearing runs on
+
+    engine.act(energy.approval_case_id, "special_end", reform, task_id=_open_task(db, energy.approval_case_id).id,
+               now=beijing(2026, 11, 18, 10))
+    label, owed, _ = _seen(service, project, "HN-GC-003", beijing(2026, 11, 18, 11))
+    assert label == ("暂停（容缺材料逾期）", "Suspended (gap material overdue)") and owed == ["suspended"]
+    paused = _case(db, energy.approval_case_id)
+    assert (paused.state, paused.paused) == ("supplement", True)  # no decision until the document is in
+
+
+def test_the_investor_sees_awaiting_supplements_and_special_procedures_on_the_project_page(app, db, settings, service, engine):
     import re
 
     from starlette.testclient import TestClient
@@ -192,3 +228,8 @@ def test_the_investor_sees_awaiting_supplements_on_the_project_page(app, db, set
         assert "洪水影响评价审批（待补正）" in page.text  # what the water department owes, and why it waits
         engine.act(flood.approval_case_id, "supply", investor, files={"flood_report": DOCUMENT})
         assert row.search(client.get(f"/construction/projects/{project.id}").text).group(1) == "审批中"
+        water = department_staff("water_affairs")
+        engine.act(flood.approval_case_id, "special_start", water, task_id=_open_task(db, flood.approval_case_id).id,
+                   kind="hearing", approved_days=5)
+        page = client.get(f"/construction/projects/{project.id}")
+        assert row.search(page.text).group(1) == "特别程序中" and "洪水影响评价审批（特别程序中）" in page.text

@@ -4,7 +4,9 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from construction_support import CLERK, INVESTOR, apply, application, beijing, decide_all
+from construction_support import CLERK, INVESTOR, apply, application, beijing, decide_all, department_staff
+from tongban.platform.approval.models import Task
+from tongban.platform.approval.service import ApprovalService
 from tongban.platform.construction.errors import Refused
 from tongban.platform.construction.models import Project
 from tongban.tenants.isolation import TenantContext
@@ -58,6 +60,75 @@ def test_the_clock_counts_working_days_across_national_day(service):
     board = service.dashboard(project.id, now=beijing(2026, 10, 14, 12))
     assert board.clock.stages[1].used_days == Decimal("0.50")
     assert board.clock.used_days == Decimal("5.50")
+
+
+@pytest.fixture
+def engine(service, db, settings):
+    return ApprovalService(db, secret_key=settings.secret_key)
+
+
+def _open_task(db, case_id):
+    with db.unit_of_work(TenantContext.system("test")) as s:
+        return s.scalar(select(Task).where(Task.case_id == case_id, Task.state == "open")).id
+
+
+def test_a_special_procedure_of_the_last_open_item_does_not_count_against_the_stage(service, engine, db):
+    accepted = beijing(2026, 9, 29, 10)  # Tuesday before National Day
+    project = service.register("4601", INVESTOR, application(), now=accepted)
+    apply(service, project.id, "approval", now=accepted)
+    flood = next(c for c in service.accept(project.id, "approval", CLERK, now=accepted) if c.item_code == "HN-GC-004")
+    decide_all(service, project.id, "approval", now=beijing(2026, 9, 30, 10), skip=("HN-GC-004",))
+    water = department_staff("water_affairs")
+    engine.act(flood.approval_case_id, "special_start", water, task_id=_open_task(db, flood.approval_case_id),
+               kind="expert_review", approved_days=3, reason="防洪评价专家评审", now=beijing(2026, 9, 30, 16))
+    engine.act(flood.approval_case_id, "special_end", water, task_id=_open_task(db, flood.approval_case_id),
+               comment="评审通过", now=beijing(2026, 10, 12, 10))
+    board = decide_all(service, project.id, "approval", now=beijing(2026, 10, 13, 0))
+    approval = board.clock.stages[0]
+    assert board.stages[0].state == "concluded"
+    # 29 Sep 10:00 → 13 Oct 00:00 is 5 working days (30 Sep; 8, 9, 10 Oct; 12 Oct). The expert review, the only
+    # item still open: 30 Sep 16:00–24:00 (8 h) + 8, 9, 10 Oct + 12 Oct 00:00–10:00 (10 h) = 3 + 18/24 = 3.75
+    assert approval.paused_days == Decimal("3.75")
+    assert approval.used_days == Decimal("1.25")  # 30 Sep 00:00–16:00 (16 h) + 12 Oct 10:00–24:00 (14 h)
+    assert board.clock.actual_speedup == Decimal("98.7")  # (97 - 1.25) / 97
+
+
+def test_the_stage_clock_stops_only_while_every_open_item_waits(service, engine, db):
+    monday = beijing(2026, 11, 2, 10)
+    project = service.register("4601", INVESTOR, application(), now=monday)
+    apply(service, project.id, "approval", now=monday)
+    items = {c.item_code: c for c in service.accept(project.id, "approval", CLERK, now=monday)}
+    flood, energy = items["HN-GC-004"], items["HN-GC-003"]
+    water, reform = department_staff("water_affairs"), department_staff("development_reform")
+    # Tue 3 Nov 10:00: 补正 on the flood item — the other four items run on, so the stage does too
+    engine.act(flood.approval_case_id, "request_supplement", water, task_id=_open_task(db, flood.approval_case_id),
+               missing=[{"material_id": "flood_report", "name": "洪水影响评价报告（补充淹没分析）"}],
+               comment="请补充百年一遇淹没分析", now=beijing(2026, 11, 3, 10))
+    for code in ("HN-ST-001", "HN-GC-001", "HN-GC-002"):  # Wed 4 Nov 10:00: three items decided
+        service.decide(project.id, items[code].id, department_staff(items[code].department), result="approved",
+                       now=beijing(2026, 11, 4, 10))
+    # Thu 5 Nov 10:00: a hearing on the energy item — now both open items wait
+    engine.act(energy.approval_case_id, "special_start", reform, task_id=_open_task(db, energy.approval_case_id),
+               kind="hearing", approved_days=5, reason="节能审查听证", now=beijing(2026, 11, 5, 10))
+    board = service.dashboard(project.id, now=beijing(2026, 11, 6, 12))
+    # 2 Nov 10:00 → 6 Nov 12:00 is 3.5 working days (3, 4, 5 Nov; half of 6 Nov); waiting since 5 Nov 10:00:
+    # 14 h + 12 h = 26/24 = 1.08; used 3 Nov, 4 Nov and 5 Nov 00:00–10:00 = 2 + 10/24 = 2.42
+    assert (board.clock.stages[0].used_days, board.clock.stages[0].paused_days) == (Decimal("2.42"), Decimal("1.08"))
+    # Fri 6 Nov 16:00 the investor supplies: the flood item runs again, the hearing alone does not stop the stage
+    engine.act(flood.approval_case_id, "supply", INVESTOR, files={"flood_report": [{"id": "doc-1", "name": "淹没分析.pdf",
+                                                                                  "size": 20_000}]},
+               now=beijing(2026, 11, 6, 16))
+    engine.act(energy.approval_case_id, "special_end", reform, task_id=_open_task(db, energy.approval_case_id),
+               now=beijing(2026, 11, 9, 10))
+    service.decide(project.id, energy.id, reform, result="approved", now=beijing(2026, 11, 9, 12))
+    board = decide_all(service, project.id, "approval", now=beijing(2026, 11, 10, 12))
+    approval = board.clock.stages[0]
+    assert board.stages[0].state == "concluded"
+    # 2 Nov 10:00 → Tue 10 Nov 12:00: 3, 4, 5, 6 Nov, (weekend), 9 Nov, half of 10 Nov = 5.5 working days; left
+    # out only Thu 5 Nov 10:00 → Fri 6 Nov 16:00, when both open items waited: 14 h + 16 h = 30/24 = 1.25
+    assert approval.paused_days == Decimal("1.25")
+    assert approval.used_days == Decimal("4.25")
+    assert board.clock.actual_speedup == Decimal("95.6")  # (97 - 4.25) / 97 = 95.62
 
 
 def test_the_negative_list_is_the_provinces_and_seen_below_it(service):
