@@ -84,7 +84,7 @@ def applicant_pauses(materials) -> list[tuple[datetime, datetime | None]]:
             continue
         if m.status == "overdue":
             pauses.append((m.supply_due_at, None))
-        elif m.status == "supplied" and m.supplied_at and _utc(m.supplied_at) > _utc(m.supply_due_at):
+        elif m.status == "supplied" and m.supplied_at and as_utc(m.supplied_at) > as_utc(m.supply_due_at):
             pauses.append((m.supply_due_at, m.supplied_at))
     return pauses
 
@@ -93,9 +93,9 @@ def waiting_spans(items: list[ItemCase], case_pauses, end: datetime) -> list[tup
     """The spans up to ``end`` during which every item still open (its case opened, not yet decided) waited: its
     case paused for a supplement (补正, a 容缺 suspension) or a special procedure. ``case_pauses``: approval case
     id → its pauses ``(kind, started_at, ended_at)``; an item with no case open is not counted either way."""
-    open_items = [(_utc(i.opened_at), _utc(i.decided_at) if i.decided_at else end, i.approval_case_id)
+    open_items = [(as_utc(i.opened_at), as_utc(i.decided_at) if i.decided_at else end, i.approval_case_id)
                   for i in items if i.opened_at is not None]
-    paused = {case_id: [(_utc(a), _utc(b) if b else end) for kind, a, b in case_pauses.get(case_id, ())
+    paused = {case_id: [(as_utc(a), as_utc(b) if b else end) for kind, a, b in case_pauses.get(case_id, ())
                         if kind in WAITING_KINDS] for _start, _end, case_id in open_items}
     points = sorted(t for t in {end} | {t for start, stop, _ in open_items for t in (start, stop)}
                     | {t for spans in paused.values() for span in spans for t in span} if t <= end)
@@ -110,7 +110,7 @@ def waiting_spans(items: list[ItemCase], case_pauses, end: datetime) -> list[tup
     return spans
 
 
-def _utc(value: datetime) -> datetime:
+def as_utc(value: datetime) -> datetime:
     from datetime import timezone
 
     return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
@@ -132,9 +132,9 @@ def project_clock(calendar: WorkCalendar, stages: list[ProjectStage], cases: lis
     for stage in stages:
         own = by_stage.get(stage.id)
         legal = sum(c.legal_limit_days for c in own) if own else planned_legal.get(stage.stage, 0)
-        pauses = [(_utc(a), _utc(b) if b else None) for a, b in applicant_pauses(by_stage_materials.get(stage.id, ()))]
+        pauses = [(as_utc(a), as_utc(b) if b else None) for a, b in applicant_pauses(by_stage_materials.get(stage.id, ()))]
         if own and stage.accepted_at is not None:
-            pauses += waiting_spans(own, case_pauses or {}, _utc(stage.concluded_at or now))
+            pauses += waiting_spans(own, case_pauses or {}, as_utc(stage.concluded_at or now))
         used = days_between(calendar, stage.accepted_at, stage.concluded_at, now, pauses)
         paused = (days_between(calendar, stage.accepted_at, stage.concluded_at, now) - used) if used is not None else ZERO
         running = stage.state == "accepted"

@@ -11,7 +11,7 @@ from tongban.platform.approval.departments import department_name
 from tongban.platform.approval.models import CasePause
 from tongban.platform.calendar.working_days import WorkCalendar
 from tongban.platform.construction import stages as stage_rules
-from tongban.platform.construction.clock import WAITING_KINDS, ProjectClock, days_between, project_clock
+from tongban.platform.construction.clock import WAITING_KINDS, ProjectClock, as_utc, days_between, project_clock
 from tongban.platform.construction.marks import mark, rules_in_force
 from tongban.platform.construction.models import ItemCase, Project, StageMaterial
 from tongban.platform.construction.projects import stages_of
@@ -59,8 +59,9 @@ def build(session: Session, calendar: WorkCalendar, tenant, project: Project, no
     planned = {s.stage: sum(i.legal_limit_days for i in stage_rules.stage_items(session, tenant, project, s.stage))
                for s in stages if s.id not in accepted and s.state != "skipped"}
     rules = rules_in_force(session)
-    clock = project_clock(calendar, stages, cases, planned, now, rules, materials, case_pauses(session, cases))
-    return Dashboard(project, stages, cases, materials, clock, owed(calendar, cases, now, rules),
+    pauses = case_pauses(session, cases)
+    clock = project_clock(calendar, stages, cases, planned, now, rules, materials, pauses)
+    return Dashboard(project, stages, cases, materials, clock, owed(calendar, cases, now, rules, pauses),
                      timeline(stages, cases, now), now)
 
 
@@ -75,14 +76,19 @@ def case_pauses(session: Session, cases: list[ItemCase]) -> dict[int, list[tuple
     return found
 
 
-def owed(calendar: WorkCalendar, cases: list[ItemCase], now: datetime, rules: dict | None = None) -> list[Owed]:
+def owed(calendar: WorkCalendar, cases: list[ItemCase], now: datetime, rules: dict | None = None,
+         pauses: dict[int, list[tuple]] | None = None) -> list[Owed]:
+    """Per department, its items still open: the working days used and the promised due on the item's own clock,
+    which stands still while its case waits on the applicant (补正) or a special procedure (``pauses``)."""
     found: dict[str, Owed] = {}
     for case in cases:
         if case.state not in OWING:
             continue
         entry = found.setdefault(case.department, Owed(case.department, department_name(case.department)))
-        due = calendar.add_working_days(case.opened_at, case.promised_limit_days).due if case.opened_at else None
-        used = days_between(calendar, case.opened_at, None, now)
+        own = [(as_utc(a), as_utc(b) if b else None) for _kind, a, b in (pauses or {}).get(case.approval_case_id, ())]
+        due = calendar.due_with_pauses(case.opened_at, case.promised_limit_days, own, now).due \
+            if case.opened_at else None
+        used = days_between(calendar, case.opened_at, None, now, own)
         entry.items.append({"item": case.item_name, "case_number": case.case_number, "state": case.state,
                             "due": due, "overdue": bool(due and now >= due), "days": used,
                             "mark": mark(rules or {}, used, case.promised_limit_days, case.legal_limit_days)

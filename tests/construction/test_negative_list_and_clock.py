@@ -151,3 +151,23 @@ def test_the_supervision_rules_mark_a_running_stage_and_its_items(service):
     marks = {i["item"]: i["mark"] for o in board.owed for i in o.items}
     assert marks["企业投资项目备案"] == "red" and marks["洪水影响评价审批"] == "yellow"
     assert marks["建设项目环境影响报告表审批"] is None
+
+
+def test_a_departments_item_is_not_marked_for_the_time_it_waited_for_the_investors_supplement(service, engine, db):
+    accepted = beijing(2026, 11, 2, 10)  # Monday
+    project = service.register("4601", INVESTOR, application(), now=accepted)
+    apply(service, project.id, "approval", now=accepted)
+    flood = next(c for c in service.accept(project.id, "approval", CLERK, now=accepted) if c.item_code == "HN-GC-004")
+    engine.act(flood.approval_case_id, "request_supplement", department_staff("water_affairs"),
+               task_id=_open_task(db, flood.approval_case_id), missing=[{"name": "洪水影响评价报告（补充淹没分析）"}],
+               now=beijing(2026, 11, 3, 10))
+    engine.act(flood.approval_case_id, "supply", INVESTOR, now=beijing(2026, 11, 13, 10))
+    board = service.dashboard(project.id, now=beijing(2026, 11, 18, 0))
+    # the other items ran meanwhile: the stage has used 11 working days (3–6, 9–13, 16, 17 Nov) → yellow
+    assert board.clock.stages[0].used_days == Decimal("11.00") and board.clock.stages[0].mark == "yellow"
+    # the flood item (promised 8, legal 20) waited from 3 Nov 10:00 to 13 Nov 10:00: 14 h + 4–6, 9–12 Nov + 10 h
+    # = 8 working days, so it has used 11 - 8 = 3 and is not marked; its promised due moves by the 8 days: 10 h
+    # before, 14 h on 13 Nov, then 16–20, 23, 24 Nov → due at 00:00 on Wednesday 25 November
+    flood_line = next(i for o in board.owed for i in o.items if i["item"] == "洪水影响评价审批")
+    assert flood_line["days"] == Decimal("3.00") and flood_line["mark"] is None
+    assert flood_line["due"] == beijing(2026, 11, 25, 0) and not flood_line["overdue"]
