@@ -12,6 +12,7 @@ from tongban.platform.construction.views import dashboard_view
 from tongban.tenants.isolation import TenantContext
 
 MONDAY = beijing(2026, 11, 2, 10)
+SITE = "http://haikou.localhost"
 DOCUMENT = [{"id": "doc-1", "name": "备案证明.pdf", "size": 20_000}]
 
 
@@ -191,12 +192,11 @@ def test_a_rongque_deadline_missed_during_a_special_procedure_pauses_the_item_wh
     assert (paused.state, paused.paused) == ("supplement", True)  # no decision until the document is in
 
 
-def test_the_investor_sees_awaiting_supplements_and_special_procedures_on_the_project_page(app, db, settings, service, engine):
-    import re
-
+@pytest.fixture
+def web_investor(app, db, settings):
+    """The demo enterprise as an Actor, and a client signed in as its agent acting for it."""
     from starlette.testclient import TestClient
 
-    from construction_support import files_for, stage_values
     from portal_support import sign_in
     from tongban.platform.approval.actors import Actor
     from tongban.platform.identity.config import config_from_settings
@@ -210,19 +210,38 @@ def test_the_investor_sees_awaiting_supplements_and_special_procedures_on_the_pr
     with db.unit_of_work(TenantContext.system("test")) as s:
         enterprise = demo_enterprise(s)
         investor = Actor(enterprise.subject, enterprise.name, "applicant")
+
+    def client() -> TestClient:
+        browser = TestClient(app, base_url=SITE)
+        sign_in(browser, SITE, "agent", next_path="/construction/projects")
+        browser.get(f"{SITE}/auth/switch", params={"acting": enterprise.subject, "next": "/construction/projects"})
+        return browser
+
+    return investor, client
+
+
+def _web_project(service, investor):
+    from construction_support import files_for, stage_values
+
     project = service.register("4601", investor, application(), now=MONDAY)
     form = service.stage_form(project.id, "approval")
     service.apply(project.id, "approval", investor, form_data=stage_values(form, project.code),
                   files=files_for(form), now=MONDAY)
-    flood = next(c for c in service.accept(project.id, "approval", CLERK, now=MONDAY) if c.item_code == "HN-GC-004")
+    return project, {c.item_code: c for c in service.accept(project.id, "approval", CLERK, now=MONDAY)}
+
+
+def test_the_investor_sees_awaiting_supplements_and_special_procedures_on_the_project_page(service, engine, db,
+                                                                                          web_investor):
+    import re
+
+    investor, signed_in = web_investor
+    project, items = _web_project(service, investor)
+    flood = items["HN-GC-004"]
     engine.act(flood.approval_case_id, "request_supplement", department_staff("water_affairs"),
                task_id=_open_task(db, flood.approval_case_id).id, missing=[{"name": "洪水影响评价报告（补充淹没分析）"}])
 
     row = re.compile(r'<tr data-item="HN-GC-004">.*?<td class="item-state">([^<]*)</td>', re.S)
-    site = "http://haikou.localhost"
-    with TestClient(app, base_url=site) as client:
-        sign_in(client, site, "agent", next_path="/construction/projects")
-        client.get(f"{site}/auth/switch", params={"acting": enterprise.subject, "next": "/construction/projects"})
+    with signed_in() as client:
         page = client.get(f"/construction/projects/{project.id}")
         assert page.status_code == 200 and row.search(page.text).group(1) == "待补正"
         assert "洪水影响评价审批（待补正）" in page.text  # what the water department owes, and why it waits
@@ -233,3 +252,23 @@ def test_the_investor_sees_awaiting_supplements_and_special_procedures_on_the_pr
                    kind="hearing", approved_days=5)
         page = client.get(f"/construction/projects/{project.id}")
         assert row.search(page.text).group(1) == "特别程序中" and "洪水影响评价审批（特别程序中）" in page.text
+
+
+def test_the_investor_sees_the_working_days_the_stage_clock_left_out(service, engine, db, web_investor):
+    investor, signed_in = web_investor
+    project, items = _web_project(service, investor)
+    for code, item in items.items():  # every item but the flood one decided on the day of acceptance
+        if code != "HN-GC-004":
+            service.decide(project.id, item.id, department_staff(item.department), result="approved", now=MONDAY)
+    flood, water = items["HN-GC-004"], department_staff("water_affairs")
+    engine.act(flood.approval_case_id, "special_start", water, task_id=_open_task(db, flood.approval_case_id).id,
+               kind="hearing", approved_days=5, now=beijing(2026, 11, 3, 10))
+    engine.act(flood.approval_case_id, "special_end", water, task_id=_open_task(db, flood.approval_case_id).id,
+               now=beijing(2026, 11, 5, 10))
+    service.decide(project.id, flood.id, water, result="approved", now=beijing(2026, 11, 5, 12))
+    with signed_in() as client:
+        page = client.get(f"/construction/projects/{project.id}").text
+    # 2 Nov 10:00 → 5 Nov 12:00: 3, 4 Nov and half of 5 Nov = 2.5 working days; the hearing, the only item
+    # still open, 3 Nov 10:00 → 5 Nov 10:00 = 2 working days, is left out
+    assert "已用 0.50 个工作日" in page
+    assert 'data-paused-days="2.00"' in page and "不计时 2.00 个工作日（等待申请人或特别程序）" in page
