@@ -298,6 +298,8 @@ class RelyingPartySession(Base):
     client_id: Mapped[str] = mapped_column(String(64))
     subject: Mapped[str] = mapped_column(String(40), index=True)
     claims: Mapped[dict] = mapped_column(JSON)
+    # The ``sid`` of the provider session it came from: ending that session ends this one (single sign-out).
+    provider_sid: Mapped[str | None] = mapped_column(String(32), index=True)
     sealed_tokens: Mapped[str] = mapped_column(Text)  # id, access and refresh token, encrypted (Fernet)
     access_expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

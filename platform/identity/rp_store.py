@@ -3,6 +3,11 @@ platform secret), the row found by the hash of the cookie's id.
 
 Private claims (the resident ID) are sealed with the tokens, never stored in clear: a leaked copy of the
 sessions table does not list who is signed in by ID number.
+
+Each row keeps the ``sid`` of the provider session it came from. The relying parties share the provider's
+database, so single sign-out is back-channel logout done in place: when the provider session ends,
+``end_bound_to`` deletes every room's session bound to it, on every host, in the same transaction
+(``sessions.end``). A room's per-request check stays the one primary-key read of ``load``.
 """
 
 from __future__ import annotations
@@ -78,6 +83,7 @@ def create(
             id_hash=digest(session_id),
             client_id=client_id,
             subject=claims["sub"],
+            provider_sid=claims.get("sid"),
             claims=clear,
             sealed_tokens=seal(secret_key, tokens, private),
             access_expires_at=tokens.access_expires_at,
@@ -111,3 +117,8 @@ def replace_tokens(
 def remove(session, session_id: str | None) -> None:
     if session_id:
         session.execute(delete(RelyingPartySession).where(RelyingPartySession.id_hash == digest(session_id)))
+
+
+def end_bound_to(session, provider_sid: str) -> None:
+    """Single sign-out: the sessions of every room and host that came from this provider session end."""
+    session.execute(delete(RelyingPartySession).where(RelyingPartySession.provider_sid == provider_sid))

@@ -2,6 +2,9 @@
 
 A session in stage ``second_factor`` or ``enrol`` authenticates nothing: it only lets its holder finish
 signing in. The acting subject (self or an enterprise the person is an agent of) lives on the session.
+
+Ending a session (sign-out at the provider or from any room, a password reset) revokes the tokens issued
+under it and ends the rooms' sessions that came from it (single sign-out, ``rp_store.end_bound_to``).
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from tongban.platform.identity import rp_store
 from tongban.platform.identity.accounts import may_act_for
-from tongban.platform.identity.common import IdentityError, audit, utc
+from tongban.platform.identity.common import IdentityError, audit, digest, utc
 from tongban.platform.identity.models import Account, Enterprise, IssuedToken, ProviderSession
 
 
@@ -73,14 +77,21 @@ def complete(row: ProviderSession, *, now: datetime, ttl: timedelta, method: str
     row.expires_at = now + ttl
 
 
+def session_sid(session_id: str) -> str:
+    """The ``sid`` claim: derived from the provider session, never the session id itself."""
+    return digest("sid:" + session_id)[:32]
+
+
 def end(session: Session, row: ProviderSession, now: datetime) -> None:
-    """Sign out: the session ends and the tokens issued under it are revoked."""
+    """Sign out: the session ends, the tokens issued under it are revoked, and the rooms' sessions that came
+    from it end on every host (single sign-out)."""
     row.ended_at = now
     session.execute(
         update(IssuedToken)
         .where(IssuedToken.session_id == row.id, IssuedToken.revoked_at.is_(None))
         .values(revoked_at=now)
     )
+    rp_store.end_bound_to(session, session_sid(row.id))
 
 
 def end_all_for(session: Session, account_id: int, now: datetime) -> None:

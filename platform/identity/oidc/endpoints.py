@@ -15,7 +15,6 @@ from tongban.platform.identity import sessions
 from tongban.platform.identity.common import epoch, utc
 from tongban.platform.identity.keys import published
 from tongban.platform.identity.models import Account, Enterprise, IssuedToken, ProviderSession
-from tongban.platform.identity.oidc.id_token import session_sid
 
 
 class TokenView(TokenMixin):
@@ -129,4 +128,4 @@ class EndSessionEndpoint(_EndSession):
                 ProviderSession.account_id == account.id, ProviderSession.ended_at.is_(None)
             )
         )
-        return next((s for s in live if session_sid(s.id) == sid), None)
+        return next((s for s in live if sessions.session_sid(s.id) == sid), None)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from authlib.oidc.core.util import create_half_hash
 
 from tongban.platform.identity.claims import AuthorizedSubject, identity_claims
-from tongban.platform.identity.common import digest, epoch
+from tongban.platform.identity.common import epoch
 from tongban.platform.identity.keys import ALG, active_key
+from tongban.platform.identity.sessions import session_sid
 from tongban.platform.identity.tokens import sign
 
 
@@ -29,8 +30,3 @@ def build_id_token(ctx, client, user: AuthorizedSubject, token: dict, *, nonce: 
     if token.get("access_token"):
         claims["at_hash"] = create_half_hash(token["access_token"], ALG).decode()
     return sign(claims, active_key(ctx.session, ctx.now))
-
-
-def session_sid(session_id: str) -> str:
-    """The ``sid`` claim: derived from the provider session, never the session id itself."""
-    return digest("sid:" + session_id)[:32]
