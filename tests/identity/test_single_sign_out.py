@@ -1,5 +1,7 @@
-"""Single sign-out: when the provider session ends (signing out at any portal, or at the provider itself), the
-portal sessions that came from it end on every host; another sign-in's sessions stay."""
+"""Single sign-out: when the provider session ends (signing out at any portal, at the provider itself, or a
+password reset), the portal sessions that came from it end on every host; another sign-in's sessions stay."""
+
+import re
 
 import pytest
 from identity_helpers import csrf_of
@@ -92,6 +94,16 @@ def test_the_providers_own_sign_out_ends_every_portal_session(browser, portal):
     token = csrf_of(browser, "/logout")
     signed_out = browser.post("/logout", data={"csrf_token": token})
     assert signed_out.status_code == 200 and "您已退出登录" in signed_out.text
+
+    for host in HOSTS:
+        assert _who(browser, host) is None
+
+
+def test_a_password_reset_signs_the_account_out_of_every_portal(browser, portal, seeded, mailer):
+    for host in HOSTS:
+        _sign_in_at(browser, host)
+    seeded.request_password_reset("citizen", link_for=lambda token: f"http://localhost/login/reset/{token}")
+    seeded.reset_password(re.search(r"/login/reset/(\S+)", mailer.outbox[-1].body).group(1), "Coconut#2027")
 
     for host in HOSTS:
         assert _who(browser, host) is None
