@@ -20,9 +20,10 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table('identity_rp_sessions', schema=None) as batch_op:
         batch_op.add_column(sa.Column('provider_sid', sa.String(length=32), nullable=True))
-        batch_op.create_index(batch_op.f('ix_identity_rp_sessions_provider_sid'), ['provider_sid'], unique=False)
-    rp_sessions = sa.table('identity_rp_sessions', sa.column('id_hash', sa.String), sa.column('claims', sa.JSON),
-                           sa.column('provider_sid', sa.String))
+        batch_op.create_index(batch_op.f('ix_identity_rp_sessions_provider_sid'), ['provider_sid'],
+                              unique=False)
+    rp_sessions = sa.table('identity_rp_sessions', sa.column('id_hash', sa.String),
+                           sa.column('claims', sa.JSON), sa.column('provider_sid', sa.String))
     bind = op.get_bind()
     for id_hash, claims in bind.execute(sa.select(rp_sessions.c.id_hash, rp_sessions.c.claims)).all():
         sid = (claims or {}).get('sid')
