@@ -219,3 +219,16 @@ def test_signing_out_at_the_provider_ends_the_session_and_its_tokens(browser, se
     assert browser.get("/account", follow_redirects=False).headers["location"] == "/login?next=/account"
     with pytest.raises(TokenRefused, match="revoked"):
         seeded.verify_access_token(tokens["access_token"])
+
+
+def test_a_code_issued_before_sign_out_is_refused_after_it(browser, seeded, mobile):
+    """Signing out between the authorization and the code exchange: the code no longer buys tokens (a portal
+    would otherwise open a session bound to a provider session that has ended)."""
+    from identity_helpers import csrf_of
+
+    sign_in(browser, "citizen")
+    verifier, challenge = pkce()
+    code = code_for(browser, mobile, challenge)
+    browser.post("/logout", data={"csrf_token": csrf_of(browser, "/logout")})
+    answer = exchange(browser, code, client_id=mobile, verifier=verifier)
+    assert answer.status_code == 400 and answer.json()["error"] == "invalid_grant", answer.text

@@ -17,7 +17,7 @@ from sqlalchemy import exists, select
 from tongban.platform.identity.claims import AuthorizedSubject, identity_claims
 from tongban.platform.identity.clients import USER_SCOPES
 from tongban.platform.identity.common import digest, epoch, utc
-from tongban.platform.identity.models import Account, AuthorizationCode, IssuedToken
+from tongban.platform.identity.models import Account, AuthorizationCode, IssuedToken, ProviderSession
 from tongban.platform.identity.oidc.id_token import build_id_token
 
 CLIENT_AUTH = ("client_secret_basic", "client_secret_post", "none")
@@ -98,6 +98,8 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
         account = self.server.ctx.session.get(Account, row.account_id)
         if account is None or account.status != "active":
             return None
+        if row.session_id and not _still_signed_in(self.server.ctx.session, row.session_id):
+            return None  # signed out since the code was issued (single sign-out): no new session from it
         return AuthorizedSubject(
             account.id,
             account.subject,
@@ -107,6 +109,11 @@ class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):
             tuple(row.amr or ()),
             family=row.code_hash,
         )
+
+
+def _still_signed_in(session, provider_session_id: str) -> bool:
+    provider = session.get(ProviderSession, provider_session_id)
+    return provider is not None and provider.ended_at is None
 
 
 class S256Challenge(CodeChallenge):
