@@ -51,6 +51,7 @@ class Layer:
 @dataclass(frozen=True)
 class ResolvedTheme:
     layers: tuple[Layer, ...]  # root first, nearest last
+    logo: tuple[str, str] | None = None  # an uploaded logo on the path: (its tenant's code, its PNG's sha256)
 
     @property
     def tokens(self) -> dict[str, str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.platform.db import Base, utcnow
@@ -32,6 +32,23 @@ class PortalTheme(TenantInherited, Base):
     published_at: Mapped[datetime | None] = mapped_column()
 
     __table_args__ = (UniqueConstraint("tenant_id", "status"),)
+
+
+class PortalLogo(TenantInherited, Base):
+    """A tenant's logo: checked and re-encoded PNG bytes (kept in the database, as workers share no disk),
+    served at a URL named by ``sha256``; one row per tenant, inherited by its subtree like the theme."""
+
+    __tablename__ = "portal_logos"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    sha256: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("tenant_id"),)
 
 
 class ThemeFailure(TenantOwned, Base):

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from tongban.platform import audit
 from tongban.platform.db import utcnow
+from tongban.platform.portal.logos import nearest_logo
 from tongban.platform.portal.models import DRAFT, PUBLISHED, PortalTheme, ThemeFailure
 from tongban.tenants.isolation import path_codes
 from tongban.themes.loader import Layer, RenderFailure, ResolvedTheme, overridable_templates
@@ -64,9 +65,22 @@ def resolve_theme(session: Session, tenant, *, preview: bool = False) -> Resolve
         if row.tenant_id not in chosen or row.status == DRAFT:
             chosen[row.tenant_id] = row
     order = {code: i for i, code in enumerate(codes)}
-    return ResolvedTheme(tuple(
+    layers = tuple(
         Layer(r.tenant_id, r.revision, dict(r.tokens or {}), dict(r.templates or {}), r.status == DRAFT, r.id)
-        for r in sorted(chosen.values(), key=lambda r: order[r.tenant_id])))
+        for r in sorted(chosen.values(), key=lambda r: order[r.tenant_id]))
+    logo = nearest_logo(session, tenant)
+    if logo is not None and any(order[layer.tenant_code] > order[logo.tenant_code]
+                                and layer.tokens.get("logo_url") for layer in layers):
+        logo = None  # a nearer tenant's logo_url token is nearer than the uploaded logo
+    return ResolvedTheme(layers, logo=(logo.tenant_code, logo.sha256) if logo else None)
+
+
+def logo_url(theme: ResolvedTheme, base: str) -> str:
+    """The header's logo image: the uploaded logo on the path unless a nearer tenant set a ``logo_url``
+    token (the upload wins within one tenant); empty when the header shows the emblem text."""
+    if theme.logo is None:
+        return theme.tokens["logo_url"]
+    return f"{base}/portal-logo/{theme.logo[1]}.png"
 
 
 class ThemeCache:

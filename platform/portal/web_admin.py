@@ -1,14 +1,17 @@
 """The tenant admin's theme page (/portal-admin/theme): tokens and template overrides, saved as a checked
-draft, previewed on any portal page with ``?preview=draft``, then published. Needs ``administer_tenant``
-in the tenant (identity's portal relying party). Always rendered in the base theme, so a broken tenant
-theme can be fixed from here."""
+draft, previewed on any portal page with ``?preview=draft``, then published; the logo image, uploaded or
+removed at once (see ``logos``) and served at ``/portal-logo/<sha256>.png`` under the tenant's portal.
+Needs ``administer_tenant`` in the tenant (identity's portal relying party). Always rendered in the base
+theme, so a broken tenant theme can be fixed from here."""
 from __future__ import annotations
 
+from starlette.datastructures import UploadFile
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
-from tongban.platform.portal import themes
+from tongban.platform.portal import logos, themes
 from tongban.platform.portal.web_common import (
     Ctx,
     PortalUser,
@@ -21,6 +24,7 @@ from tongban.platform.portal.web_common import (
     require_user,
     trail,
 )
+from tongban.platform.web.pages import current_tenant
 from tongban.themes.loader import BASE_THEME, overridable_templates
 from tongban.themes.tokens import BASE_TOKENS, LABELS, effective_tokens
 
@@ -37,7 +41,10 @@ async def theme_admin(request: Request, ctx: Ctx):
     user = _admin(ctx)
     form = None
     if request.method == "POST":
-        form = await request.form(max_fields=200, max_part_size=128 * 1024)
+        if int(request.headers.get("content-length") or 0) > logos.MAX_BYTES + 512 * 1024:
+            raise HTTPException(413, ("标志图片不能超过 %d KB" % (logos.MAX_BYTES // 1024),
+                                      "the logo image may be at most %d KB" % (logos.MAX_BYTES // 1024)))
+        form = await request.form(max_files=1, max_fields=200, max_part_size=128 * 1024)
         if not await csrf_ok(request, form):
             raise HTTPException(403, ("表单已过期，请刷新后重试", "The form expired; reload it"))
     return await call(_theme_admin, request, ctx, user, form)
@@ -55,6 +62,12 @@ def _theme_admin(request: Request, ctx: Ctx, user: PortalUser, form):
             elif action == "discard":
                 themes.discard_draft(session, ctx.tenant.code, actor=user.subject)
                 message = ("草稿已放弃", "The draft is discarded")
+            elif action == "upload_logo":
+                with session.begin_nested():
+                    logos.set_logo(session, ctx.tenant.code, _upload_bytes(form.get("logo")),
+                                   actor=user.subject)
+            elif action == "remove_logo":
+                logos.remove_logo(session, ctx.tenant.code, actor=user.subject)
             elif action == "save":
                 submitted = _submitted(form)
                 with session.begin_nested():
@@ -63,13 +76,16 @@ def _theme_admin(request: Request, ctx: Ctx, user: PortalUser, form):
                 message = ("草稿已保存，可先预览再发布", "Draft saved: preview it, then publish")
         except themes.ThemeInvalid as invalid:
             problems, status = [p.to_dict() for p in invalid.problems], 422
+        except logos.LogoInvalid as invalid:
+            problems, status = [invalid.problem.to_dict()], 422
         except themes.ThemeError as refused:
             problems, status = [{"path": "", "zh": refused.zh, "en": refused.en, "line": None}], 409
         view = themes.theme_view(session, ctx.tenant.code)
         inherited = themes.resolve_theme(session, ctx.tenant)
+        logo = logos.nearest_logo(session, ctx.tenant)
         failures = [{"name": f.template_name, "error": f.error, "line": f.line, "count": f.count, "at": f.last_at,
                      "revision": f.revision} for f in themes.recent_failures(session, ctx.tenant.code)]
-    if action in ("publish", "discard") and not problems:
+    if action in ("publish", "discard", "upload_logo", "remove_logo") and not problems:
         portal.themes.clear()
         return redirect(ctx, f"{ctx.base}/portal-admin/theme?done={action}")
     tokens, templates = submitted if submitted else (view.tokens, view.templates)
@@ -81,8 +97,46 @@ def _theme_admin(request: Request, ctx: Ctx, user: PortalUser, form):
             "template_names": sorted(overridable_templates()), "failures": failures,
             "preview_links": [(ctx._("首页"), f"{ctx.base}/?preview=draft"),
                               (ctx._("搜索"), f"{ctx.base}/search?q=dj&preview=draft"),
-                              (ctx._("全部事项"), f"{ctx.base}/items?preview=draft")]}
+                              (ctx._("全部事项"), f"{ctx.base}/items?preview=draft")],
+            "logo": _logo_data(request, ctx, logo),
+            "logo_problem": next((p for p in problems if p["path"] == logos.FIELD), None)}
     return render(request, ctx, BASE_THEME, "portal/admin_theme.html", data, status)
+
+
+def _upload_bytes(upload) -> bytes:
+    """At most one byte past the limit (the check refuses it), whatever the client declared."""
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        return b""
+    return upload.file.read(logos.MAX_BYTES + 1)
+
+
+def _logo_data(request: Request, ctx: Ctx, logo: logos.LogoRef | None) -> dict | None:
+    if logo is None:
+        return None
+    owner = request.app.state.directory.snapshot.by_code.get(logo.tenant_code)
+    return {"url": f"{ctx.base}/portal-logo/{logo.sha256}.png", "own": logo.tenant_code == ctx.tenant.code,
+            "owner_name": owner.name if owner else logo.tenant_code}
+
+
+async def logo_image(request: Request) -> Response:
+    """The logo the tenant's pages show, by the hash of its PNG: cached for a year, a new logo a new URL."""
+    sha = request.path_params["sha"]
+    if len(sha) != 64 or not all(c in "0123456789abcdef" for c in sha):
+        raise HTTPException(404, ("页面不存在", "Page not found"))
+    etag = f'"{sha}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=31536000, immutable",
+               "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'"}
+    content = await call(_logo_content, request, current_tenant(request), sha)
+    if content is None:
+        raise HTTPException(404, ("页面不存在", "Page not found"))
+    if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(content, media_type="image/png", headers=headers)
+
+
+def _logo_content(request: Request, tenant, sha: str) -> bytes | None:
+    with portal_of(request).database.unit_of_work(tenant.context()) as session:
+        return logos.logo_content(session, tenant, sha)
 
 
 def _submitted(form) -> tuple[dict, dict]:
@@ -99,9 +153,14 @@ def _submitted(form) -> tuple[dict, dict]:
 
 def _done(action: str | None):
     return {"publish": ("主题已发布", "The theme is published"),
-            "discard": ("草稿已放弃", "The draft is discarded")}.get(action or "")
+            "discard": ("草稿已放弃", "The draft is discarded"),
+            "upload_logo": ("标志已更新，门户页头立即使用新标志", "The logo is updated: portal pages show it now"),
+            "remove_logo": ("本地区的标志已删除，改用上级的标志",
+                            "This portal's logo is removed: it shows the parent's again"),
+            }.get(action or "")
 
 
-routes = [Route("/portal-admin/theme", theme_admin, methods=["GET", "POST"])]
+routes = [Route("/portal-admin/theme", theme_admin, methods=["GET", "POST"]),
+          Route("/portal-logo/{sha}.png", logo_image, methods=["GET", "HEAD"])]
 
 __all__ = ["routes"]

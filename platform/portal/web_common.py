@@ -26,7 +26,7 @@ from tongban.platform.identity.web.rp import RPUser, portal_rp
 from tongban.platform.portal import i18n
 from tongban.platform.portal.catalogue import CatalogueIndexCache
 from tongban.platform.portal.guide import GuideCache
-from tongban.platform.portal.themes import ThemeCache, record_failure, resolve_theme
+from tongban.platform.portal.themes import ThemeCache, logo_url, record_failure, resolve_theme
 from tongban.platform.sharing.service import sharing_for
 from tongban.platform.web.pages import current_tenant
 from tongban.platform.web.templating import configure_portal_env, nav_links
@@ -202,7 +202,7 @@ def render(request: Request, ctx: Ctx, theme: ResolvedTheme, template: str, data
 
 
 def common_context(ctx: Ctx, theme: ResolvedTheme) -> dict:
-    tokens = theme.tokens
+    tokens = {**theme.tokens, "logo_url": logo_url(theme, ctx.base)}
     return {
         "tenant": ctx.tenant, "lang": ctx.lang, "_": ctx._, "base": ctx.base, "theme": tokens,
         "site_name": ctx.tenant.name + tokens["site_suffix"], "elder": ctx.elder, "preview": ctx.preview,

@@ -6,7 +6,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import ProgrammingError
 from tests_support import postgres_only, tenant_context
 
-from tongban.platform.portal import applying
+from tongban.platform.portal import applying, logos
 
 pytestmark = postgres_only
 
@@ -31,11 +31,34 @@ def test_a_theme_is_read_along_the_path_and_written_by_its_tenant_only(db):
         _as(db, "460105100", "UPDATE portal_themes SET revision = 99")  # readable, not writable
 
 
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), (10, 90, 138)).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_logo_is_read_along_the_path_and_written_by_its_tenant_only(db):
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        logos.set_logo(s, "4601", _png(), actor="haikou.admin")
+    assert [r.tenant_id for r in _as(db, "460105100", "SELECT tenant_id FROM portal_logos")] == ["4601"]
+    assert _as(db, "4602", "SELECT tenant_id FROM portal_logos") == []
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        _as(db, "4602", "INSERT INTO portal_logos (tenant_id, content, sha256, width, height, updated_by,"
+                        " updated_at) VALUES ('4601', '\\x00', 'x', 1, 1, 'x', now())")
+    with pytest.raises(ProgrammingError, match="row-level security"):
+        _as(db, "460105100", "UPDATE portal_logos SET sha256 = 'forged'")  # readable, not writable
+
+
 def test_drafts_are_invisible_outside_their_tenant_and_without_one(db):
     with db.unit_of_work(tenant_context(db, "4601")) as s:
         applying.save_draft(s, "person:1", "X", applying.Attempt(form_data={"a": "b"}))
     assert len(_as(db, "4601", "SELECT id FROM portal_drafts")) == 1
     assert _as(db, "460105100", "SELECT id FROM portal_drafts") == []
     with db.engine.connect() as conn:
-        for table in ("portal_drafts", "portal_uploads", "portal_appointments", "portal_themes"):
+        for table in ("portal_drafts", "portal_uploads", "portal_appointments", "portal_themes",
+                      "portal_logos"):
             assert conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() == 0
