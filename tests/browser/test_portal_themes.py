@@ -1,7 +1,12 @@
 """Done-when for themes, in a real browser: a township's themed portal differs from its county's in exactly the
 ways its theme says (a sibling township keeps the county's look); a template-injection attempt is refused on
-save with its line, and a tampered template cannot execute — the page falls back and still works."""
+save with its line, and a tampered template cannot execute — the page falls back and still works; an uploaded
+logo shows in the header of the county and the township below it, an SVG is refused, removing it brings the
+emblem text back."""
+import io
+
 import pyotp
+from PIL import Image
 from browser_support import screenshot
 from portal_support import theme_row
 
@@ -37,7 +42,8 @@ def test_a_township_looks_as_its_theme_says_and_a_sibling_like_the_county(live_s
         screenshot(phone, f"portal-theme-{code}-phone")
 
 
-def test_template_injection_is_refused_on_save_and_a_tampered_template_cannot_execute(live_server, page, db, settings):
+def sign_in_as_haikou_admin(live_server, page, db, settings) -> str:
+    """Open 海口's theme page as haikou.admin (password, then TOTP); returns 海口's origin."""
     seed_identity(db, secret_key=settings.secret_key, base_url=live_server, passwords=Passwords(fast_hasher()))
     haikou = "http://haikou.localhost:" + live_server.rsplit(":", 1)[1]
     page.goto(haikou + "/portal-admin/theme")
@@ -47,6 +53,11 @@ def test_template_injection_is_refused_on_save_and_a_tampered_template_cannot_ex
     page.fill("#code", pyotp.TOTP(ADMIN_TOTP).now())
     page.get_by_role("button", name="确认 Continue").click()
     page.wait_for_url(haikou + "/portal-admin/theme")
+    return haikou
+
+
+def test_template_injection_is_refused_on_save_and_a_tampered_template_cannot_execute(live_server, page, db, settings):
+    haikou = sign_in_as_haikou_admin(live_server, page, db, settings)
 
     page.select_option("#new-name", "partials/footer.html")
     page.fill("#new-source", "<footer>\n{{ cycler.__init__.__globals__.os.popen('id').read() }}\n</footer>")
@@ -61,3 +72,34 @@ def test_template_injection_is_refused_on_save_and_a_tampered_template_cannot_ex
     assert page.locator("h1").inner_text() == "长流镇"
     assert "subclasses" not in page.content() and "<class" not in page.inner_text("body")
     assert "全省通办 · 一网通办" in page.locator(".site-footer").inner_text()  # the base footer stands in
+
+
+def _png(colour=(10, 90, 138), size=(600, 300)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_an_uploaded_logo_shows_in_the_county_and_township_headers_until_removed(live_server, page, db, settings):
+    haikou = sign_in_as_haikou_admin(live_server, page, db, settings)
+    page.set_input_files("#logo-file", files=[{"name": "emblem.svg", "mimeType": "image/svg+xml",
+                                               "buffer": b"<svg xmlns='http://www.w3.org/2000/svg'><script>1</script></svg>"}])
+    page.get_by_role("button", name="上传标志", exact=True).click()
+    assert "不接受 SVG" in page.locator("#logo-error").inner_text()
+    assert page.locator("#logo-file").get_attribute("aria-invalid") == "true"
+
+    page.set_input_files("#logo-file", files=[{"name": "emblem.png", "mimeType": "image/png", "buffer": _png()}])
+    page.get_by_role("button", name="上传标志", exact=True).click()
+    assert "标志已更新" in page.locator(".notice").inner_text()
+    screenshot(page, "portal-theme-logo-admin")
+    for path in ("/", "/t/460105100/"):
+        page.goto(haikou + path)
+        logo = page.locator(".site-header img.logo")
+        assert logo.count() == 1 and page.locator(".site-header .emblem").count() == 0
+        assert logo.evaluate("img => img.complete && img.naturalWidth") == 512  # loaded: decoded, re-encoded
+    screenshot(page, "portal-theme-logo-township")
+
+    page.goto(haikou + "/portal-admin/theme")
+    page.get_by_role("button", name="删除本地区标志").click()
+    page.goto(haikou + "/t/460105100/")
+    assert page.locator(".site-header img.logo").count() == 0 and page.locator(".site-header .emblem").count() == 1
