@@ -69,11 +69,25 @@ def protect_inherited(table: str) -> None:
         "USING (tongban_on_tenant_path(tenant_id) OR tongban_tenant_visible(tenant_id)) "
         "WITH CHECK (tongban_tenant_visible(tenant_id))"
     )
+    restrict_deletes_to_owner(table)
+
+
+def restrict_deletes_to_owner(table: str) -> None:
+    """A DELETE has no WITH CHECK: without this restrictive policy every tenant below the owner, which sees the row
+    through ``tenant_inherited``'s USING, could delete it. Idempotent."""
+    if not is_postgres():
+        return
+    exists = op.get_bind().exec_driver_sql(
+        "SELECT 1 FROM pg_policies WHERE tablename = %(t)s AND policyname = 'owner_deletes'", {"t": table}).first()
+    if not exists:
+        op.execute(f"CREATE POLICY owner_deletes ON {table} AS RESTRICTIVE FOR DELETE "
+                   "USING (tongban_tenant_visible(tenant_id))")
 
 
 def unprotect_inherited(table: str) -> None:
     if not is_postgres():
         return
+    op.execute(f"DROP POLICY IF EXISTS owner_deletes ON {table}")
     op.execute(f"DROP POLICY IF EXISTS tenant_inherited ON {table}")
     op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
     op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")

@@ -223,8 +223,10 @@ def _inherited_criteria_lambda(context: TenantContext):
 
 
 def _check_tenant_of_new_rows(session: Session, _flush_context, _instances) -> None:
+    """New, changed and deleted rows must belong to a tenant the context may write (a row a tenant inherits from
+    above it is read-only there: neither changed nor deleted)."""
     context = _tenant_of(session)
-    for obj in list(session.new) + list(session.dirty):
+    for obj in list(session.new) + list(session.dirty) + list(session.deleted):
         if not isinstance(obj, GUARDED):
             continue
         if obj.tenant_id is None and context.code not in (None, "*"):

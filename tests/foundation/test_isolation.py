@@ -156,3 +156,43 @@ def test_rls_subtree_scope_follows_the_path(notices):
 
 def test_isolation_suite_knows_which_database_it_runs_on(db):
     assert db.is_postgres == ON_POSTGRES
+
+
+@pytest.fixture
+def county_theme(db):
+    """A theme 秀英区 publishes: 长流镇, below it, sees it (inherits) but must not change or remove it."""
+    from tongban.platform.portal.models import PortalTheme
+
+    with db.unit_of_work(_ctx(db, XIUYING)) as s:
+        s.add(PortalTheme(status="published", tokens={"primary": "#0a5"}, templates={}, updated_by="xiuying.admin"))
+    return db
+
+
+def _themes_of(db, code):
+    from tongban.platform.portal.models import PortalTheme
+
+    with db.unit_of_work(TenantContext.system("check")) as s:
+        return s.scalars(select(PortalTheme.tokens).where(PortalTheme.tenant_id == code)).all()
+
+
+def test_a_tenant_below_cannot_delete_a_row_it_inherits(county_theme):
+    from tongban.platform.portal.models import PortalTheme
+
+    with pytest.raises(TenantViolation):
+        with county_theme.unit_of_work(_ctx(county_theme, CHANGLIU)) as s:
+            inherited = s.scalars(select(PortalTheme)).one()  # visible below: inherited
+            assert inherited.tenant_id == XIUYING
+            s.delete(inherited)
+    assert _themes_of(county_theme, XIUYING) == [{"primary": "#0a5"}]
+
+
+@postgres_only
+def test_rls_refuses_deleting_an_inherited_row_with_raw_sql(county_theme):
+    with county_theme.engine.begin() as conn:
+        conn.execute(text("SELECT set_config('app.tenant_id', :t, true), set_config('app.tenant_path', :p, true)"),
+                     {"t": CHANGLIU, "p": "/46/4601/460105/460105100/"})
+        assert conn.execute(text("SELECT count(*) FROM portal_themes WHERE tenant_id = :c"),
+                            {"c": XIUYING}).scalar() == 1  # the township sees its county's theme
+        deleted = conn.execute(text("DELETE FROM portal_themes WHERE tenant_id = :c"), {"c": XIUYING}).rowcount
+    assert deleted == 0
+    assert _themes_of(county_theme, XIUYING) == [{"primary": "#0a5"}]

@@ -86,7 +86,10 @@ def test_every_inherited_table_is_protected_by_its_policy(migrated, admin_engine
                                        "AND relrowsecurity AND relforcerowsecurity"), {"t": tables}).scalars())
         policies = set(conn.execute(text("SELECT tablename FROM pg_policies WHERE policyname = 'tenant_inherited'"))
                        .scalars())
-    assert forced == set(tables) == policies
+        owner_deletes = set(conn.execute(text(
+            "SELECT tablename FROM pg_policies WHERE policyname = 'owner_deletes' AND permissive = 'RESTRICTIVE'"
+            " AND cmd = 'DELETE'")).scalars())
+    assert forced == set(tables) == policies == owner_deletes
 
 
 def test_the_migration_history_has_one_head():
