@@ -66,6 +66,26 @@ def _looks_like_markup(data: bytes) -> bool:
     return head.startswith(b"<") or b"<svg" in head
 
 
+def _complete(kind: str, data: bytes) -> bool:
+    """Whether the file is whole. Pillow's own truncation check is a process-wide switch that weasyprint turns
+    off when it is imported (``ImageFile.LOAD_TRUNCATED_IMAGES``), so a damaged upload would load padded:
+    PNG — every chunk read and checked to the end; JPEG — an end-of-image marker (bytes after it are dropped by
+    the re-encoding); WebP — as many bytes as its RIFF header declares."""
+    from PIL import Image
+
+    if kind == "PNG":
+        try:
+            Image.open(io.BytesIO(data)).verify()
+        except Exception:  # noqa: BLE001 — any failure to walk the chunks is a damaged file
+            return False
+        return True
+    if kind == "JPEG":
+        return b"\xff\xd9" in data[2:]
+    if kind == "WEBP":
+        return len(data) >= 8 and len(data) >= int.from_bytes(data[4:8], "little") + 8
+    return False
+
+
 def clean_logo(data: bytes) -> tuple[bytes, int, int]:
     """The upload decoded and re-encoded as PNG (bytes, width, height), or :class:`LogoInvalid`."""
     from PIL import Image, UnidentifiedImageError
@@ -85,6 +105,8 @@ def clean_logo(data: bytes) -> tuple[bytes, int, int]:
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise _too_many_pixels()
+            if not _complete(image.format, data):
+                raise _undecodable()
             image.load()
             image = image.convert("RGBA")
     except LogoInvalid:

@@ -151,3 +151,16 @@ def test_another_tenants_admin_may_not_upload_or_remove_its_logo(admin, db):
     assert remove(admin, base="/t/4602").status_code == 403
     with db.unit_of_work(tenant_context(db, "4602")) as s:
         assert logos.own_logo(s, "4602") is None
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP"])
+def test_a_damaged_picture_is_refused_even_after_weasyprint_relaxed_pillow(fmt, monkeypatch):
+    """weasyprint, imported to render PDFs, lets Pillow load truncated files process-wide; the logo check must
+    still refuse a picture cut short (it would otherwise be stored padded with grey)."""
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)
+    whole = picture(fmt, size=(300, 300), colour=(1, 2, 3))
+    assert logos.clean_logo(whole)[1:] == (300, 300)
+    with pytest.raises(logos.LogoInvalid):
+        logos.clean_logo(whole[: len(whole) * 2 // 3])
