@@ -53,6 +53,11 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+def as_utc(value: datetime) -> datetime:
+    """A stored instant as an aware UTC datetime (raw and Core reads on SQLite return it naive; it was UTC)."""
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+
+
 def build_engine(url: str, *, pool_size: int = 10) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":

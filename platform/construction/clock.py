@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from tongban.platform.approval.specials import KINDS as SPECIAL_KINDS
 from tongban.platform.calendar.working_days import WorkCalendar
+from tongban.platform.db import as_utc
 from tongban.platform.construction.marks import mark
 from tongban.platform.construction.models import ItemCase, ProjectStage
 
@@ -108,12 +109,6 @@ def waiting_spans(items: list[ItemCase], case_pauses, end: datetime) -> list[tup
             else:
                 spans.append((a, b))
     return spans
-
-
-def as_utc(value: datetime) -> datetime:
-    from datetime import timezone
-
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def project_clock(calendar: WorkCalendar, stages: list[ProjectStage], cases: list[ItemCase],

@@ -11,7 +11,8 @@ from tongban.platform.approval.departments import department_name
 from tongban.platform.approval.models import CasePause
 from tongban.platform.calendar.working_days import WorkCalendar
 from tongban.platform.construction import stages as stage_rules
-from tongban.platform.construction.clock import WAITING_KINDS, ProjectClock, as_utc, days_between, project_clock
+from tongban.platform.construction.clock import WAITING_KINDS, ProjectClock, days_between, project_clock
+from tongban.platform.db import as_utc
 from tongban.platform.construction.marks import mark, rules_in_force
 from tongban.platform.construction.models import ItemCase, Project, StageMaterial
 from tongban.platform.construction.projects import stages_of

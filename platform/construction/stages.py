@@ -25,6 +25,7 @@ from tongban.platform.construction.catalogue import STAGE_ORDER
 from tongban.platform.construction.errors import Invalid, forbidden, problem, wrong_state
 from tongban.platform.construction.models import Commitment, ItemCase, Project, ProjectStage, StageMaterial, StageTemplate
 from tongban.platform.construction.projects import stages_of
+from tongban.platform.db import as_utc
 from tongban.platform.sharing.chains import prerequisites
 
 DECIDED = ("approved", "rejected", "committed")
@@ -409,7 +410,7 @@ def sweep_rongque(ctx: Ctx) -> int:
 
 def _suspend_overdue(ctx: Ctx, project: Project, stage: ProjectStage) -> None:
     for material in _materials(ctx.session, stage.id):
-        if material.status == "rongque" and material.supply_due_at and _aware(material.supply_due_at) <= ctx.now:
+        if material.status == "rongque" and material.supply_due_at and as_utc(material.supply_due_at) <= ctx.now:
             material.status = "overdue"
             suspended = []
             for case in ctx.session.scalars(select(ItemCase).where(ItemCase.stage_id == stage.id,
@@ -428,10 +429,6 @@ def _materials(session: Session, stage_id: int) -> list[StageMaterial]:
     return list(session.scalars(select(StageMaterial).where(StageMaterial.stage_id == stage_id).order_by(StageMaterial.id)))
 
 
-def _aware(value: datetime) -> datetime:
-    from datetime import timezone
-
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def inspect(ctx: Ctx, commitment: Commitment, actor, *, passed: bool, note: str = "") -> Commitment:

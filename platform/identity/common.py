@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from tongban.platform.db import as_utc
 from tongban.platform.identity.models import AuditEvent
 
 log = logging.getLogger("tongban.identity")
@@ -23,9 +24,7 @@ def system_clock() -> datetime:
 
 def utc(value: datetime | None) -> datetime | None:
     """SQLite returns naive datetimes for timezone-aware columns; they were stored as UTC."""
-    if value is None:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=UTC)
+    return None if value is None else as_utc(value)
 
 
 def epoch(value: datetime) -> int:

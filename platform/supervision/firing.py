@@ -7,13 +7,13 @@ from __future__ import annotations
 
 from collections import defaultdict, namedtuple
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from tongban.platform.approval.models import Case, Task
 from tongban.platform.supervision import bulk, casedata
 from tongban.platform.supervision.alerts import Raise, responsible
-from tongban.platform.supervision.models import Petition, SupervisionTimer
+from tongban.platform.supervision.models import ARMED, Petition, SupervisionTimer
 from tongban.platform.supervision.rules import Rule
 
 RUNNING_RULES = {"case_warning", "case_yellow", "case_red"}
@@ -47,13 +47,13 @@ TIMER_COLUMNS = (SupervisionTimer.id, SupervisionTimer.rule_code, SupervisionTim
 
 
 def due_timers(session: Session, now, limit: int) -> list:
-    """Armed timers due by ``now`` (the literal 'armed' lets the planner use the partial index of armed timers,
-    ``models.ARMED``), earliest first, each with its case's columns (one statement: the tick reads
+    """Armed timers due by ``now`` (the partial index's own predicate, ``models.ARMED``, written literally so the
+    planner uses it), earliest first, each with its case's columns (one statement: the tick reads
     the cases with the timers); on PostgreSQL the timers are locked, skipping those another tick holds."""
     t = SupervisionTimer
     query = (select(*TIMER_COLUMNS, *(c.label(f"case_{c.key}") for c in CASE_COLUMNS))
              .outerjoin(Case, Case.id == t.case_id)
-             .where(t.state == literal_column("'armed'"), t.fire_at <= now).order_by(t.fire_at).limit(limit))
+             .where(text(f"supervision_timers.{ARMED}"), t.fire_at <= now).order_by(t.fire_at).limit(limit))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=t, skip_locked=True)
     return session.execute(query).all()

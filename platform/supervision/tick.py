@@ -12,14 +12,14 @@ import weakref
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, literal_column, select, text, update
+from sqlalchemy import delete, select, text, update
 from sqlalchemy.orm import Session
 
 from tongban.platform.calendar.store import CalendarProvider
 from tongban.platform.db import utcnow
 from tongban.platform.supervision import bulk, disposition, firing, sync
 from tongban.platform.supervision.alerts import claim_and_raise, raise_alerts
-from tongban.platform.supervision.models import Alert, SupervisionTimer, SyncCursor
+from tongban.platform.supervision.models import SUPERVISED, Alert, SupervisionTimer, SyncCursor
 from tongban.platform.supervision.rules import current_rules
 from tongban.tenants.isolation import TenantContext
 
@@ -92,8 +92,8 @@ def fire_due(session: Session, now: datetime, rules: dict | None = None) -> tupl
 
 def escalate_overdue(session: Session, now: datetime) -> list[int]:
     """督办 unanswered by its deadline goes to the supervising level above."""
-    # the state written literally, as the partial 督办 index has it (models.SUPERVISED)
-    overdue = list(session.scalars(select(Alert).where(Alert.state == literal_column("'under_supervision'"),
+    # the partial 督办 index's own predicate, written literally so the planner uses it
+    overdue = list(session.scalars(select(Alert).where(text(f"supervision_alerts.{SUPERVISED}"),
                                                        Alert.correction_due_at <= now).limit(FIRE_BATCH)))
     escalated = []
     for alert in overdue:
