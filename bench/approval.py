@@ -34,6 +34,30 @@ from tongban.platform.approval.service import ApprovalService  # noqa: E402
 STEPS = [("accept", fx.CLERK), ("approve", fx.REVIEWER), ("approve", fx.APPROVER), ("approve", fx.CERT)]
 
 
+def server_cpu_seconds() -> float | None:
+    """CPU used so far by this machine's PostgreSQL processes (from /proc), or None when it cannot be read
+    (the server runs elsewhere). Backends of the bench's pool live for the whole measurement."""
+    import os
+
+    proc = Path("/proc")
+    if not proc.is_dir():
+        return None
+    ticks, found = 0, False
+    for entry in proc.iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1:stat.rindex(")")]
+        if name.startswith("postgres"):
+            fields = stat[stat.rindex(")") + 2:].split()
+            ticks += sum(int(f) for f in fields[11:15])  # utime, stime, cutime, cstime
+            found = True
+    return ticks / os.sysconf("SC_CLK_TCK") if found else None
+
+
 def _process_batch(args) -> None:
     app_url, n, workers = args
     db = Database(app_url, pool_size=workers)
@@ -104,11 +128,13 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 4, proc
         lifecycle()
     statements.clear()
     hooked.clear()
+    server = server_cpu_seconds() if db.is_postgres else None
     started, cpu = time.perf_counter(), time.process_time()
     for _ in range(n):
         lifecycle()
     sequential = n / (time.perf_counter() - started)
     cpu_ms = (time.process_time() - cpu) * 1000 / n
+    server_ms = (server_cpu_seconds() - server) * 1000 / n if server is not None else None
     event.remove(db.engine, "before_cursor_execute", listener)
     oversight.after_action = lambda env, changed: 0  # the same, without the supervision hook (for the ratio)
     started, cpu = time.perf_counter(), time.process_time()
@@ -132,6 +158,11 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 4, proc
     print(f"[{label}] client CPU {cpu_ms:.1f} ms per case one after another ({cpu_ms / 5:.1f} ms per call); without "
           f"the supervision hook {unhooked:.0f} cases/s, CPU {unhooked_cpu_ms:.1f} ms per case "
           f"(the hook costs {100 * (1 - unhooked_cpu_ms / cpu_ms):.0f}% of the CPU)")
+    if server_ms is not None:
+        total = cpu_ms + server_ms
+        print(f"[{label}] CPU per case: client {cpu_ms:.1f} ms + database server {server_ms:.1f} ms = {total:.1f} ms, "
+              f"i.e. at most {1000 / total:.0f} cases/s per core this machine gives to both; 200 cases/s needs "
+              f"{200 * total / 1000:.1f} cores (this machine has {multiprocessing.cpu_count()})")
     per_action = {k: statistics.median(v) for k, v in statements.items()}
     per_hook = {k: statistics.median(v) for k, v in hooked.items()}
     print(f"[{label}] SQL statements per call, engine (+ supervision hook): "

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+import time
 from datetime import datetime, timezone
 
 from sqlalchemy import DateTime, MetaData, TypeDecorator, create_engine, event
@@ -68,7 +69,35 @@ def build_engine(url: str, *, pool_size: int = 10) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    event.listen(engine, "checkin", _note_idle)
+    event.listen(engine, "checkout", lambda conn, record, _proxy: _ping_if_idle(engine.dialect, conn, record))
+    return engine
+
+
+IDLE_PING_SECONDS = 10.0  # a pooled connection idle longer than this is pinged before use
+
+
+def _note_idle(_dbapi_connection, record) -> None:
+    record.info["idle_since"] = time.monotonic()
+
+
+def _ping_if_idle(dialect, dbapi_connection, record) -> None:
+    """Ping a connection only when it sat idle for a while (a server restart, a firewall dropping quiet
+    connections): ``pool_pre_ping`` pinged on every checkout, one more round trip per unit of work. A
+    connection that fails the ping is replaced by the pool (DisconnectionError makes it retry); one lost
+    between two busy requests fails that request once and SQLAlchemy recycles the pool."""
+    from sqlalchemy.exc import DisconnectionError
+
+    since = record.info.get("idle_since")
+    if since is None or time.monotonic() - since < IDLE_PING_SECONDS:
+        return
+    try:
+        alive = dialect.do_ping(dbapi_connection)
+    except Exception as error:  # noqa: BLE001 - any failure means the connection is gone
+        raise DisconnectionError(str(error)) from error
+    if not alive:
+        raise DisconnectionError("the connection did not answer")
 
 
 def build_admin_engine(url: str) -> Engine:

@@ -153,8 +153,9 @@ def check_chain(session: Session, applicant_subject: str, item_code: str, *, hol
 
 
 def _walk(session, subject, ids, item_code, on, satisfied, missing, path, seen, *, top: bool) -> None:
-    names = item_names(session, [r.before_item for r in prerequisites(session, item_code)])
-    for relation in prerequisites(session, item_code):
+    relations = prerequisites(session, item_code)
+    names = item_names(session, [r.before_item for r in relations]) if relations else {}
+    for relation in relations:
         step = _step(session, relation, names, subject, ids, on)
         if step.satisfied_by:
             if top:

@@ -30,6 +30,23 @@ def insert(session: Session, table: Table, rows: list[dict], *, conflict: tuple[
     return _sqlite(session, table, columns, rows, tail, bool(returning))
 
 
+def insert_all(session: Session, writes: list[tuple[Table, list[dict], tuple[str, ...], tuple[str, ...]]]) -> None:
+    """Several ``insert`` calls (table, rows, conflict, add) into different tables. PostgreSQL runs them as one
+    statement, each insert a data-modifying CTE (all run to completion whether read or not); SQLite one by one."""
+    writes = [w for w in writes if w[1]]
+    if session.get_bind().dialect.name != "postgresql" or len(writes) < 2:
+        for table, rows, conflict, add in writes:
+            insert(session, table, rows, conflict=conflict, add=add)
+        return
+    parts, params = [], {}
+    for n, (table, rows, conflict, add) in enumerate(writes):
+        columns = list(rows[0])
+        parts.append(_postgres_insert(table, columns, f"rows{n}", _conflict_clause(table, conflict, add)))
+        params[f"rows{n}"] = _payload(columns, rows)
+    head = ", ".join(f"w{n} AS ({part})" for n, part in enumerate(parts[:-1]))
+    session.execute(text(f"WITH {head} {parts[-1]}"), params)
+
+
 def among(session: Session, column, ids):
     """``column IN ids`` as one array parameter on PostgreSQL (a thousand ids are one bind, not a thousand)."""
     ids = list(ids)
@@ -56,12 +73,19 @@ def _conflict_clause(table: Table, conflict, add) -> str:
 
 def _postgres(session, table, columns, rows, tail, returning) -> list:
     """One JSON parameter read back by ``json_populate_recordset``: no per-element adaptation in the driver."""
-    payload = json.dumps([{c: row[c] for c in columns} for row in rows], ensure_ascii=False, default=_iso)
-    names = ", ".join(columns)
-    statement = text(f"INSERT INTO {table.name} ({names}) SELECT {names} FROM "
-                     f"json_populate_recordset(NULL::{table.name}, CAST(:rows AS JSON)){tail}")
-    result = session.execute(statement, {"rows": payload})
+    statement = text(_postgres_insert(table, columns, "rows", tail))
+    result = session.execute(statement, {"rows": _payload(columns, rows)})
     return result.all() if returning else []
+
+
+def _postgres_insert(table: Table, columns: list[str], parameter: str, tail: str) -> str:
+    names = ", ".join(columns)
+    return (f"INSERT INTO {table.name} ({names}) SELECT {names} FROM "
+            f"json_populate_recordset(NULL::{table.name}, CAST(:{parameter} AS JSON)){tail}")
+
+
+def _payload(columns: list[str], rows: list[dict]) -> str:
+    return json.dumps([{c: row[c] for c in columns} for row in rows], ensure_ascii=False, default=_iso)
 
 
 def _iso(value):

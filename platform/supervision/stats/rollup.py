@@ -34,7 +34,8 @@ def difference(before: dict | None, after: dict | None) -> dict[str, int]:
 
 
 def apply(session: Session, delta: dict[str, int]) -> int:
-    """Add ``delta`` to both rollups (rows created on first use), in one statement per table."""
+    """Add ``delta`` to both rollups (rows created on first use): one statement on PostgreSQL, one per table on
+    SQLite."""
     from tongban.platform.supervision.casedata import tenant_info
     from tongban.platform.supervision.event_rules import ONLINE_CHANNELS
 
@@ -50,10 +51,10 @@ def apply(session: Session, delta: dict[str, int]) -> int:
     if not fine:
         return 0
     paths = {code: info[1] for code, info in tenant_info(session, {dims[0] for dims in fine}).items()}
-    bulk.insert(session, Rollup.__table__, [
-        {**dict(zip(DIMENSIONS, dims)), "tenant_path": paths[dims[0]], **m} for dims, m in sorted(fine.items())],
-        conflict=DIMENSIONS, add=MEASURES)
-    bulk.insert(session, TenantRollup.__table__, [
-        {"tenant_id": t, "month": month, "tenant_path": paths[t], **m} for (t, month), m in sorted(coarse.items())
-        if any(m.values())], conflict=("tenant_id", "month"), add=(*MEASURES, "online_received"))
+    bulk.insert_all(session, [
+        (Rollup.__table__, [{**dict(zip(DIMENSIONS, dims)), "tenant_path": paths[dims[0]], **m}
+                            for dims, m in sorted(fine.items())], DIMENSIONS, MEASURES),
+        (TenantRollup.__table__, [{"tenant_id": t, "month": month, "tenant_path": paths[t], **m}
+                                  for (t, month), m in sorted(coarse.items()) if any(m.values())],
+         ("tenant_id", "month"), (*MEASURES, "online_received"))])
     return len(fine)
