@@ -111,6 +111,16 @@ def waiting_spans(items: list[ItemCase], case_pauses, end: datetime) -> list[tup
     return spans
 
 
+def left_out(stage: ProjectStage, items: list[ItemCase], materials, case_pauses: dict,
+             now: datetime) -> list[tuple[datetime, datetime | None]]:
+    """The spans the stage's clock leaves out (an open end: still going): its 容缺 materials overdue and the
+    spans every open item waited (``waiting_spans``)."""
+    spans = [(as_utc(a), as_utc(b) if b else None) for a, b in applicant_pauses(materials)]
+    if items and stage.accepted_at is not None:
+        spans += waiting_spans(items, case_pauses, as_utc(stage.concluded_at or now))
+    return spans
+
+
 def project_clock(calendar: WorkCalendar, stages: list[ProjectStage], cases: list[ItemCase],
                   planned_legal: dict[str, int], now: datetime, rules: dict | None = None,
                   materials=(), case_pauses: dict | None = None) -> ProjectClock:
@@ -127,9 +137,7 @@ def project_clock(calendar: WorkCalendar, stages: list[ProjectStage], cases: lis
     for stage in stages:
         own = by_stage.get(stage.id)
         legal = sum(c.legal_limit_days for c in own) if own else planned_legal.get(stage.stage, 0)
-        pauses = [(as_utc(a), as_utc(b) if b else None) for a, b in applicant_pauses(by_stage_materials.get(stage.id, ()))]
-        if own and stage.accepted_at is not None:
-            pauses += waiting_spans(own, case_pauses or {}, as_utc(stage.concluded_at or now))
+        pauses = left_out(stage, own or [], by_stage_materials.get(stage.id, ()), case_pauses or {}, now)
         used = days_between(calendar, stage.accepted_at, stage.concluded_at, now, pauses)
         paused = (days_between(calendar, stage.accepted_at, stage.concluded_at, now) - used) if used is not None else ZERO
         running = stage.state == "accepted"

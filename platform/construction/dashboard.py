@@ -10,7 +10,8 @@ from sqlalchemy.orm import Session
 from tongban.platform.approval.departments import department_name
 from tongban.platform.approval.models import CasePause
 from tongban.platform.calendar.working_days import WorkCalendar
-from tongban.platform.construction import stages as stage_rules
+from tongban.platform.approval.specials import KINDS as SPECIAL_KINDS
+from tongban.platform.construction import clock as stage_clock, stages as stage_rules
 from tongban.platform.construction.clock import WAITING_KINDS, ProjectClock, days_between, project_clock
 from tongban.platform.db import as_utc
 from tongban.platform.construction.marks import mark, rules_in_force
@@ -36,6 +37,7 @@ class TimelineBar:
     end: datetime
     state: str
     open: bool  # still running (end is now)
+    left_out: list[tuple[datetime, datetime, str]] = field(default_factory=list)  # spans the clock does not count
 
 
 @dataclass
@@ -63,7 +65,7 @@ def build(session: Session, calendar: WorkCalendar, tenant, project: Project, no
     pauses = case_pauses(session, cases)
     clock = project_clock(calendar, stages, cases, planned, now, rules, materials, pauses)
     return Dashboard(project, stages, cases, materials, clock, owed(calendar, cases, now, rules, pauses),
-                     timeline(stages, cases, now), now)
+                     timeline(stages, cases, now, materials, pauses), now)
 
 
 def case_pauses(session: Session, cases: list[ItemCase]) -> dict[int, list[tuple]]:
@@ -97,18 +99,42 @@ def owed(calendar: WorkCalendar, cases: list[ItemCase], now: datetime, rules: di
     return sorted(found.values(), key=lambda o: o.department)
 
 
-def timeline(stages, cases: list[ItemCase], now: datetime) -> list[TimelineBar]:
+def timeline(stages, cases: list[ItemCase], now: datetime, materials=(), pauses: dict | None = None) -> list[TimelineBar]:
+    """A bar per accepted stage and per item, each with the spans its clock leaves out: the stage's (容缺 materials
+    overdue, every open item waiting) and the item's own case pauses (补正, 特别程序)."""
     bars = []
-    by_stage = {}
+    by_stage, by_stage_materials = {}, {}
     for case in cases:
         by_stage.setdefault(case.stage_id, []).append(case)
+    for m in materials:
+        by_stage_materials.setdefault(m.stage_id, []).append(m)
     for stage in stages:
         if stage.accepted_at is None:
             continue
-        bars.append(TimelineBar(stage.name_zh, "stage", f"{stage.name_zh}阶段", stage.accepted_at,
-                                stage.concluded_at or now, stage.state, stage.concluded_at is None))
-        for case in by_stage.get(stage.id, []):
-            start = case.opened_at or stage.accepted_at
+        end = stage.concluded_at or now
+        own = by_stage.get(stage.id, [])
+        spans = stage_clock.left_out(stage, own, by_stage_materials.get(stage.id, ()), pauses or {}, now)
+        bars.append(TimelineBar(stage.name_zh, "stage", f"{stage.name_zh}阶段", stage.accepted_at, end, stage.state,
+                                stage.concluded_at is None, _clipped(spans, stage.accepted_at, end, "阶段计时暂停 stage clock stopped")))
+        for case in own:
+            start, stop = case.opened_at or stage.accepted_at, case.decided_at or now
+            waits = [(a, b, PAUSE_LABELS.get(kind, kind)) for kind, a, b in (pauses or {}).get(case.approval_case_id, ())]
             bars.append(TimelineBar(f"{stage.name_zh} / {department_name(case.department)}", "item", case.item_name,
-                                    start, case.decided_at or now, case.state, case.decided_at is None))
+                                    start, stop, case.state, case.decided_at is None, _clipped(waits, start, stop)))
     return bars
+
+
+PAUSE_LABELS = {"supplement": "补正 supplements", **{kind: f"{zh} {en}" for kind, (zh, en) in SPECIAL_KINDS.items()}}
+
+
+def _clipped(spans, start: datetime, end: datetime, label: str = "") -> list[tuple[datetime, datetime, str]]:
+    """Spans (start, end or None, [label]) cut to the bar; empty ones dropped."""
+    start, end = as_utc(start), as_utc(end)
+    out = []
+    for span in spans:
+        a, b = as_utc(span[0]), as_utc(span[1]) if span[1] else end
+        text = span[2] if len(span) > 2 else label
+        a, b = max(a, start), min(b, end)
+        if a < b:
+            out.append((a, b, text))
+    return out

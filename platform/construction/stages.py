@@ -345,8 +345,10 @@ def case_followed(env, case, actor, steps) -> None:
     elif "special_procedure" in actions:
         item.state = "special"
     elif case.state == "in_progress" and item.state in ("supplement", "suspended", "special"):
-        item.state = "open"  # supplied (an overdue 容缺 material with it, or the item would not be here) or the
-        late = _overdue_for(ctx, item)  # special procedure finished
+        # supplied (an overdue 容缺 material with it, or the item would not be here) or the special procedure
+        # finished: back to what it showed before the wait
+        item.state = "returned" if _awaiting_rehandling(session, case) else "open"
+        late = _overdue_for(ctx, item)
         if late is not None:  # overdue meanwhile, while the case waited: pause again
             item.state = "suspended"
             item_cases.suspend(ctx, item, late.name)
@@ -355,6 +357,19 @@ def case_followed(env, case, actor, steps) -> None:
     elif item.state == "returned" and "approve" in actions:
         item.state = "open"
     session.flush()
+
+
+def _awaiting_rehandling(session: Session, case) -> bool:
+    """Whether the case was rolled back (退回重办) and the department has not moved on since: its latest roll-back
+    or approval is a roll-back. A case never rolled back needs no look-up."""
+    from tongban.platform.approval.models import CaseEvent
+
+    if case.round == 1:
+        return False
+    last = session.scalar(select(CaseEvent.action).where(CaseEvent.case_id == case.id,
+                                                         CaseEvent.action.in_(("roll_back", "approve")))
+                          .order_by(CaseEvent.seq.desc()).limit(1))
+    return last == "roll_back"
 
 
 def _supplied_through_case(ctx: Ctx, item: ItemCase, spec_ids: list[str], actor) -> None:

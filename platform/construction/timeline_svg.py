@@ -1,5 +1,6 @@
 """The project timeline as a server-rendered SVG (a Gantt chart): one lane per stage and per stage and
-department, bars from acceptance (or opening) to decision, running bars up to now."""
+department, bars from acceptance (or opening) to decision, running bars up to now; the spans a clock leaves
+out (补正, 特别程序, a 容缺 material overdue) hatched over their bars, each with its reason and times."""
 from __future__ import annotations
 
 from datetime import datetime, timedelta
@@ -35,8 +36,14 @@ def render(bars: list[TimelineBar], now: datetime, *, title: str = "项目审批
     height = AXIS_H + LANE_H * len(lanes) + 8
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" role="img" class="construction-timeline" width="{WIDTH}" '
            f'height="{height}" viewBox="0 0 {WIDTH} {height}" font-family="sans-serif">',
-           f"<title>{escape(title)}</title>"]
+           f"<title>{escape(title)}</title>",
+           '<defs><pattern id="left-out" width="6" height="6" patternUnits="userSpaceOnUse" '
+           'patternTransform="rotate(45)"><rect width="6" height="6" fill="#fff" fill-opacity="0.55"/>'
+           '<line x1="0" y1="0" x2="0" y2="6" stroke="#37474f" stroke-width="2"/></pattern></defs>']
     out += _axis(start, end, x, height)
+    if any(bar.left_out for bar in bars):
+        out.append(f'<rect x="{WIDTH - 196}" y="2" width="14" height="10" fill="url(#left-out)" stroke="#37474f" '
+                   f'stroke-width="0.5"/><text x="{WIDTH - 178}" y="11" font-size="10">不计入时限 Not counted</text>')
     for i, lane in enumerate(lanes):
         y = AXIS_H + i * LANE_H
         stage_lane = " / " not in lane
@@ -52,6 +59,13 @@ def render(bars: list[TimelineBar], now: datetime, *, title: str = "项目审批
                        f'{opacity}><title>{escape(bar.label)}：'
                        f"{bar.start.astimezone(BEIJING):%Y-%m-%d} → {bar.end.astimezone(BEIJING):%Y-%m-%d}"
                        f"{'（进行中）' if bar.open else ''}</title></rect>")
+            bar_y = y + (LANE_H - height_bar) / 2
+            for a, b, label in bar.left_out:
+                lx0, lx1 = x(a), max(x(b), x(a) + 2)
+                out.append(f'<rect class="left-out" x="{lx0:.1f}" y="{bar_y:.1f}" width="{lx1 - lx0:.1f}" '
+                           f'height="{height_bar}" fill="url(#left-out)"><title>不计入时限 Not counted：'
+                           f"{escape(label)} {a.astimezone(BEIJING):%Y-%m-%d %H:%M} → "
+                           f"{b.astimezone(BEIJING):%Y-%m-%d %H:%M}</title></rect>")
     nx = x(now) if start <= now <= end else None
     if nx is not None:
         out.append(f'<line x1="{nx:.1f}" y1="{AXIS_H - 4}" x2="{nx:.1f}" y2="{height - 4}" stroke="#d32f2f" '

@@ -1,5 +1,7 @@
 """An item follows its case between opening and conclusion: a department's 补正 request and the supply, a
 roll-back, and a 容缺 material handed in on the case in 我的办件 instead of on the project page."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -97,6 +99,34 @@ def test_a_roll_back_shows_on_the_project_and_the_department_decides_again(servi
     engine.act(flood.approval_case_id, "roll_back", water, task_id=_open_task(db, flood.approval_case_id).id,
                comment="再次退回", now=MONDAY)
     assert service.decide(project.id, flood.id, water, result="approved", now=MONDAY).state == "approved"
+
+
+def test_a_rolled_back_item_shows_returned_again_after_a_special_procedure_or_a_supplement(service, engine, db):
+    project, items = _accepted(service)
+    flood, water = items["HN-GC-004"], department_staff("water_affairs")
+    case_id = flood.approval_case_id
+    engine.act(case_id, "approve", water, task_id=_open_task(db, case_id).id, now=MONDAY)
+    engine.act(case_id, "roll_back", water, task_id=_open_task(db, case_id).id, comment="淹没分析需重新审查", now=MONDAY)
+    engine.act(case_id, "special_start", water, task_id=_open_task(db, case_id).id, kind="expert_review",
+               approved_days=5, reason="组织专家论证", now=beijing(2026, 11, 3, 10))
+    assert _seen(service, project, "HN-GC-004", beijing(2026, 11, 3, 11))[0] == ("特别程序中", "In a special procedure")
+    engine.act(case_id, "special_end", water, task_id=_open_task(db, case_id).id, comment="论证通过",
+               now=beijing(2026, 11, 4, 10))
+    label, owed, _ = _seen(service, project, "HN-GC-004", beijing(2026, 11, 4, 11))
+    assert label == ("退回重办", "Rolled back for re-handling") and owed == ["returned"]  # not 审批中: still to redo
+
+    engine.act(case_id, "request_supplement", water, task_id=_open_task(db, case_id).id,
+               missing=[{"material_id": "flood_report", "name": "洪水影响评价报告（补充淹没分析）"}],
+               now=beijing(2026, 11, 4, 11))
+    engine.act(case_id, "supply", INVESTOR, files={"flood_report": DOCUMENT}, now=beijing(2026, 11, 5, 10))
+    assert _seen(service, project, "HN-GC-004", beijing(2026, 11, 5, 11))[0] == ("退回重办", "Rolled back for re-handling")
+
+    engine.act(case_id, "approve", water, task_id=_open_task(db, case_id).id, now=beijing(2026, 11, 5, 11))
+    engine.act(case_id, "special_start", water, task_id=_open_task(db, case_id).id, kind="testing",
+               approved_days=3, reason="复核检测", now=beijing(2026, 11, 5, 12))
+    engine.act(case_id, "special_end", water, task_id=_open_task(db, case_id).id, comment="合格",
+               now=beijing(2026, 11, 6, 10))
+    assert _seen(service, project, "HN-GC-004", beijing(2026, 11, 6, 11))[0] == ("审批中", "In approval")  # moved on
 
 
 def _material(service, project, material_id, now):
@@ -272,3 +302,8 @@ def test_the_investor_sees_the_working_days_the_stage_clock_left_out(service, en
     # still open, 3 Nov 10:00 → 5 Nov 10:00 = 2 working days, is left out
     assert "已用 0.50 个工作日" in page
     assert 'data-paused-days="2.00"' in page and "不计时 2.00 个工作日（等待申请人或特别程序）" in page
+    # the timeline hatches the span over the stage's bar and over the flood item's bar, with the reason and times
+    spans = re.findall(r'<rect class="left-out"[^>]*><title>([^<]*)</title>', page)
+    assert spans == ["不计入时限 Not counted：阶段计时暂停 stage clock stopped 2026-11-03 10:00 → 2026-11-05 10:00",
+                     "不计入时限 Not counted：听证 hearing 2026-11-03 10:00 → 2026-11-05 10:00"]
+    assert "不计入时限 Not counted</text>" in page  # the legend
