@@ -14,14 +14,16 @@ from tongban.graphql.core.errors import DOMAIN_REFUSALS, UserError, from_domain,
 from tongban.graphql.core.tenancy import tenant_of
 from tongban.platform.approval import reads
 from tongban.platform.approval.intake import Application
+from tongban.platform.portal import applying
 
 
-@strawberry.input(description="A file already uploaded for a material (upload itself is outside this API)")
+@strawberry.input(description="A file uploaded for this material through POST /graphql/uploads, named by the id it "
+                              "returned (name, size and type are taken from the stored upload)")
 class FileInput:
     id: str
-    name: str
-    size: int
-    content_type: str | None = None
+    name: str | None = strawberry.field(default=None, description="Ignored: the stored upload's name is used")
+    size: int | None = strawberry.field(default=None, description="Ignored: the stored upload's size is used")
+    content_type: str | None = strawberry.field(default=None, description="Ignored: the sniffed type is used")
 
 
 @strawberry.input
@@ -113,9 +115,12 @@ class WithdrawInput:
     reason: str = ""
 
 
-def _files(given: list[MaterialFilesInput]) -> dict[str, list[dict]]:
-    return {m.material_id: [{"id": f.id, "name": f.name, "size": f.size, "content_type": f.content_type}
-                            for f in m.files] for m in given}
+def _requested(given: list[MaterialFilesInput]) -> dict[str, list[str]]:
+    """Material id → the upload ids named for it."""
+    requested: dict[str, list[str]] = {}
+    for m in given:
+        requested.setdefault(m.material_id, []).extend(f.id for f in m.files)
+    return requested
 
 
 def _task_id(value) -> int | None:
@@ -157,10 +162,13 @@ class ApprovalMutations:
         if not isinstance(input.form_data, dict):
             return SubmitApplicationPayload(case=None, query_code=None, errors=[user_error(
                 "invalid", "formData 应为对象", "formData must be an object", "formData")])
-        application = Application(item_code=input.item_code, form_data=input.form_data, channel="api",
-                                  applicant=applicant_record(context), files=_files(input.files),
-                                  licenses={m.material_id: m.license_number for m in input.licenses})
+        requested = _requested(input.files)
         try:
+            files = applying.uploaded_files(context.database, actor.subject, input.item_code, requested)
+            application = Application(item_code=input.item_code, form_data=input.form_data, channel="api",
+                                      applicant=applicant_record(context), files=files,
+                                      licenses={m.material_id: m.license_number for m in input.licenses},
+                                      upload_ids=tuple(t for tokens in requested.values() for t in tokens))
             result = context.state.approval.submit(place.code, place.code, actor, application)
         except DOMAIN_REFUSALS as refusal:
             return SubmitApplicationPayload(case=None, query_code=None, errors=from_domain(refusal))
@@ -171,8 +179,17 @@ class ApprovalMutations:
 
     @strawberry.mutation(extensions=requires(CASES_WRITE, account=True), description="补正: the applicant supplies")
     def supply_case(self, info: strawberry.Info, input: SupplyInput) -> CasePayload:
-        return act(info.context, input.case_id, "supply", files=_files(input.files), form_data=input.form_data,
-                   comment=input.comment)
+        context = info.context
+        found = reads.visible_home(context.database, context.actor, input.case_id, context.snapshot)
+        if found is None:
+            return CasePayload(case=None, errors=[not_found("办件", "case", "caseId")])
+        requested = _requested(input.files)
+        try:
+            files = applying.uploaded_files(context.database, context.actor.subject, found[0].item_code, requested)
+        except DOMAIN_REFUSALS as refusal:
+            return CasePayload(case=None, errors=from_domain(refusal))
+        return act(context, input.case_id, "supply", files=files, form_data=input.form_data, comment=input.comment,
+                   upload_ids=tuple(t for tokens in requested.values() for t in tokens))
 
     @strawberry.mutation(extensions=requires(CASES_WRITE, account=True), description="撤回: the applicant withdraws")
     def withdraw_case(self, info: strawberry.Info, input: WithdrawInput) -> CasePayload:

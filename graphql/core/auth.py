@@ -49,7 +49,10 @@ class Requires(BasePermission):
         self.client = client
 
     def has_permission(self, source: Any, info, **kwargs: Any) -> bool:
-        principal: Principal | None = info.context.principal
+        return self.check(info.context.principal)
+
+    def check(self, principal: Principal | None) -> bool:
+        """True, or ApiError (UNAUTHENTICATED / FORBIDDEN); also used by the upload endpoint beside GraphQL."""
         if principal is None:
             if self.anonymous:
                 return True

@@ -105,13 +105,17 @@ def request_supplement(env: Env, case_id: int, task_id: int, actor: Actor, *, mi
 
 
 def supply(env: Env, case_id: int, actor: Actor, *, files: dict[str, list[dict]] | None = None,
-           form_data: dict | None = None, comment: str = "",
+           form_data: dict | None = None, comment: str = "", upload_ids: tuple[str, ...] = (),
            expected_revision: int | None = None) -> Case:
-    """The applicant hands in what was asked; the clock runs again and every due moves by the pause."""
+    """The applicant hands in what was asked; the clock runs again and every due moves by the pause.
+    ``upload_ids``: the applicant's stored uploads behind ``files`` (the case holds them from now on)."""
     from tongban.platform.approval import materials as rules
+    from tongban.platform.files.store import attach_to_case
 
     case = load_case(env.session, case_id, expected_revision=expected_revision)
     require_applicant(actor, case)
+    if upload_ids:
+        attach_to_case(env.session, actor.subject, upload_ids, case.number)
     if case.state == "in_progress" and files:
         return _supply_rongque(env, case, actor, files)
     require_state(case, "supplement", action_zh="补正", action_en="supplemented")

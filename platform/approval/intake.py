@@ -15,6 +15,7 @@ from tongban.platform.approval.guards import tenant_path
 from tongban.platform.approval.models import Case, CaseMaterial
 from tongban.platform.approval.numbers import hash_query_code, new_query_code, next_case_number
 from tongban.platform.approval.routing import Env, enter
+from tongban.platform.files.store import attach_to_case
 from tongban.platform.sharing.access import Accessor
 from tongban.platform.sharing.chains import check_chain
 from tongban.platform.sharing.exemption import check_license_materials, record_license_uses
@@ -32,6 +33,7 @@ class Application:
     files: dict[str, list[dict]] = field(default_factory=dict)  # material id → file descriptors
     licenses: dict[str, str] = field(default_factory=dict)  # material id → e-license number or "auto" (免收证照)
     license_consent: bool = True  # the applicant agreed that the library's copy stands for the upload
+    upload_ids: tuple[str, ...] = ()  # the actor's stored uploads the case now holds (portal and API)
 
 
 def submit(env: Env, handling, received, actor: Actor, application: Application) -> tuple[Case, str]:
@@ -72,6 +74,8 @@ def submit(env: Env, handling, received, actor: Actor, application: Application)
     env.session.info.setdefault("new_cases", set()).add(case.id)  # all its tasks are this call's (see flowcache)
     events.keep(env.session, first)
     _add_materials(env, case, materials, statuses)
+    if application.upload_ids:
+        attach_to_case(env.session, actor.subject, application.upload_ids, case.number)
     record_license_uses(env.session, case, statuses, materials=materials, now=env.now,
                         accessor=Accessor(actor.subject, actor.name, received.code, actor.department))
     enter(env, case, flow, flow.start_node.id, None, actor)

@@ -28,6 +28,7 @@ class CaseHome:
     tenant_id: str
     received_tenant_id: str
     applicant_subject: str
+    item_code: str
 
 
 def parse_case_id(value: object) -> int | None:
@@ -40,8 +41,8 @@ def find_home(database, case_id: object) -> CaseHome | None:
     if key is None:
         return None
     with database.unit_of_work(TenantContext.system("api: where does a case live")) as session:
-        row = session.execute(select(Case.id, Case.tenant_id, Case.received_tenant_id, Case.applicant_subject)
-                              .where(Case.id == key)).first()
+        row = session.execute(select(Case.id, Case.tenant_id, Case.received_tenant_id, Case.applicant_subject,
+                                     Case.item_code).where(Case.id == key)).first()
     return CaseHome(*row) if row else None
 
 

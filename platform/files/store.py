@@ -117,9 +117,21 @@ def uploads_of(session: Session, tokens: list[str], owner: str) -> dict[str, Upl
     return {u.token: u for u in rows}
 
 
+def attach_to_case(session: Session, owner: str, tokens, case_number: str) -> None:
+    """Mark the owner's uploads among ``tokens`` as held by the case (housekeeping never purges them); run in
+    the unit of work that creates the case, so a crash cannot leave its files looking orphaned."""
+    from sqlalchemy import update
+
+    wanted = list(dict.fromkeys(tokens))
+    if wanted:
+        session.execute(update(Upload).where(Upload.token.in_(wanted), Upload.owner_subject == owner)
+                        .values(case_number=case_number).execution_options(synchronize_session=False))
+
+
 def remove_file(store: UploadStore, upload: Upload) -> None:
     path = store.path_of(upload)
     path.unlink(missing_ok=True)
 
 
-__all__ = ["UploadRefused", "UploadRules", "UploadStore", "clean_name", "remove_file", "uploads_of"]
+__all__ = ["UploadRefused", "UploadRules", "UploadStore", "attach_to_case", "clean_name", "remove_file",
+           "uploads_of"]

@@ -11,17 +11,19 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from tongban.configurator.forms import FormSchema, prefill
+from tongban.platform.approval.errors import SubmissionInvalid
 from tongban.platform.approval.intake import Application
 from tongban.platform.files.models import Upload
-from tongban.platform.files.store import uploads_of
+from tongban.platform.files.store import UploadRefused, UploadRules, UploadStore, uploads_of
 from tongban.platform.portal.models import ApplicationDraft
 from tongban.platform.sharing.aids import ApplicationAids
 
 MATERIAL = "mat."
+MB = 1024 * 1024
 
 
 def license_materials(guide) -> list[dict]:
@@ -123,12 +125,65 @@ def application_of(item_code: str, attempt: Attempt, applicant: dict, uploads: d
                  if purpose.startswith(MATERIAL) and tokens}
     licenses = {k: v for k, v in attempt.licenses.items() if k in attempt.license_opt_in and v}
     return Application(item_code=item_code, form_data=form_data, channel="online", applicant=applicant,
-                       files={k: v for k, v in materials.items() if v}, licenses=licenses)
+                       files={k: v for k, v in materials.items() if v}, licenses=licenses,
+                       upload_ids=tuple(t for tokens in attempt.files.values() for t in tokens if t in uploads))
 
 
-def attach_uploads(session: Session, owner: str, tokens: Iterable[str], case_number: str) -> None:
-    """Mark the files handed in with the case that now holds them."""
-    wanted = list(dict.fromkeys(tokens))
-    if wanted:
-        session.execute(update(Upload).where(Upload.token.in_(wanted), Upload.owner_subject == owner)
-                        .values(case_number=case_number))
+def upload_targets(guide, schema: FormSchema) -> dict[str, tuple[str, UploadRules]]:
+    """What an application for ``guide`` takes files for: purpose (``mat.<material id>`` or a form file field)
+    → (the field a refusal names, the formats and size the file must fit)."""
+    targets = {f"{MATERIAL}{m['id']}": (f"materials.{m['id']}", UploadRules(
+        m["formats"], int(float(m["max_size_mb"]) * MB), m["name"])) for m in guide.materials}
+    for spec in schema.fields:
+        if spec.type == "file":
+            formats = [a.lstrip(".") for a in spec.accept if a.startswith(".")] or ["pdf", "jpg", "png"]
+            targets[spec.name] = (spec.name, UploadRules(formats, spec.max_size or 10 * MB, spec.label.zh))
+    return targets
+
+
+def keep_upload(session: Session, store: UploadStore, guide, schema: FormSchema, owner: str, *,
+                material_id: str | None, field: str | None, filename: str, stream) -> Upload:
+    """One file for one material (or form file field) of the item, checked against its rules and kept for
+    ``owner`` (the API's upload; the portal's form does the same per file). Raises UploadRefused."""
+    if bool(material_id) == bool(field):
+        raise UploadRefused("purpose_required", "请指明文件所属的材料（materialId）或表单字段（field）之一",
+                            "name exactly one of the material (materialId) or the form field (field)")
+    purpose = f"{MATERIAL}{material_id}" if material_id else field
+    target = upload_targets(guide, schema).get(purpose)
+    if target is None:
+        raise UploadRefused("unknown_purpose", "该事项没有这项材料或文件字段",
+                            "the item has no such material or file field")
+    return store.accept(session, owner=owner, item_code=guide.code, purpose=purpose, filename=filename,
+                        stream=stream, rules=target[1])
+
+
+def uploaded_files(database, owner: str, item_code: str, requested: dict[str, list[str]]) -> dict[str, list[dict]]:
+    """``uploaded_material_files`` in a unit of work of its own: only ``owner``'s uploads are read, wherever they
+    were received."""
+    from tongban.tenants.isolation import TenantContext
+
+    if not any(requested.values()):
+        return {}
+    with database.unit_of_work(TenantContext.system(f"uploads named by {owner}")) as session:
+        return uploaded_material_files(session, owner, item_code, requested)
+
+
+def uploaded_material_files(session: Session, owner: str, item_code: str,
+                            requested: dict[str, list[str]]) -> dict[str, list[dict]]:
+    """The files an application or a supplement names by upload id, per material id: each must be ``owner``'s
+    own upload for that material of ``item_code`` (its format and size were checked on arrival), else a
+    field-level SubmissionInvalid. Returns the engine's descriptors (name, size, type as stored, not as sent)."""
+    owned = owned_uploads(session, owner, [t for tokens in requested.values() for t in tokens])
+    errors, found = [], {}
+    for material_id, tokens in requested.items():
+        for token in tokens:
+            upload = owned.get(token)
+            if upload is None or upload.item_code != item_code or upload.purpose != f"{MATERIAL}{material_id}":
+                errors.append({"path": f"materials.{material_id}", "code": "unknown_upload",
+                               "zh": f"找不到为该材料上传的文件“{token}”，请先上传",
+                               "en": f"no file {token!r} was uploaded for this material; upload it first"})
+        if tokens:
+            found[material_id] = [owned[t].descriptor() for t in tokens if t in owned]
+    if errors:
+        raise SubmissionInvalid(errors)
+    return found

@@ -13,7 +13,7 @@ from starlette.routing import Route
 from tongban.platform.approval.errors import ApprovalError, SubmissionInvalid
 from tongban.platform.approval.flowcache import version_parts
 from tongban.platform.files.models import Upload
-from tongban.platform.files.store import UploadRefused, UploadRules
+from tongban.platform.files.store import UploadRefused
 from tongban.platform.portal import applying
 from tongban.platform.portal.apply_view import apply_view
 from tongban.platform.portal.formdata import parse_post
@@ -34,7 +34,6 @@ from tongban.platform.portal.web_common import (
 )
 
 MAX_BODY = 120 * 1024 * 1024
-MB = 1024 * 1024
 FLASH_COOKIE = "tb_portal_flash"
 
 
@@ -133,12 +132,7 @@ def _row_actions(action: str) -> tuple[dict, dict]:
 
 def _collect_files(session, portal, user, code, guide, schema, form, attempt) -> None:
     """Kept uploads (ticked) plus new files, each stored at once; a refused file becomes a field error."""
-    targets = [(f"{applying.MATERIAL}{m['id']}", f"materials.{m['id']}",
-                UploadRules(m["formats"], int(float(m["max_size_mb"]) * MB), m["name"])) for m in guide.materials]
-    for spec in schema.fields:
-        if spec.type == "file":
-            formats = [a.lstrip(".") for a in spec.accept if a.startswith(".")] or ["pdf", "jpg", "png"]
-            targets.append((spec.name, spec.name, UploadRules(formats, spec.max_size or 10 * MB, spec.label.zh)))
+    targets = [(purpose, path, rules) for purpose, (path, rules) in applying.upload_targets(guide, schema).items()]
     kept = applying.owned_uploads(session, user.subject, [t for p, _, _ in targets for t in form.getlist(f"keep.{p}")])
     for purpose, path, rules in targets:
         tokens = [t for t in form.getlist(f"keep.{purpose}") if t in kept]
@@ -178,7 +172,6 @@ def _submit(request, ctx, theme, user, guide, schema, attempt, uploads) -> Respo
         attempt.error("", refused.code, refused.zh, refused.en)
         return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, None, 422)
     with portal.database.unit_of_work(ctx.tenant.context()) as session:
-        applying.attach_uploads(session, user.subject, [t for v in attempt.files.values() for t in v], result["number"])
         applying.delete_draft(session, user.subject, guide.code)
     response = redirect(ctx, f"{ctx.base}/cases/{result['number']}")
     response.set_cookie(FLASH_COOKIE, flash_serializer(request).dumps({"number": result["number"],

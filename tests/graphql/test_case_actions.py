@@ -1,6 +1,6 @@
 """Case actions through the API call the approval engine: a case goes from application to certificate;
 the engine's refusals come back as field-level errors in the payload, and nothing changes."""
-from graphql_support import ACCEPT, CASE, STEP, TOWNSHIP, citizen_token, data_of, post, staff_token, submit
+from graphql_support import ACCEPT, CASE, STEP, TOWNSHIP, citizen_token, data_of, post, staff_token, submit, upload
 
 CLERK = ("window_clerk", TOWNSHIP, False)
 REVIEWER = ("reviewer", TOWNSHIP, False)
@@ -70,9 +70,10 @@ def test_the_applicant_withdraws_and_supplies(api, identity, published):
                                                       "missing": [{"name": "申请书（签字页）", "materialId": "m1"}]}},
                          token=staff))
     assert asked["requestSupplement"] == {"case": {"state": "SUPPLEMENT"}, "errors": []}
+    page = upload(api, citizen, "m1", "签字页.pdf").json()["id"]
     supplied = data_of(post(api, """mutation($input: SupplyInput!) { supplyCase(input: $input) {
         case { state } errors { code } } }""", {"input": {"caseId": case["id"], "files": [
-        {"materialId": "m1", "files": [{"id": "u9", "name": "签字页.pdf", "size": 1000}]}]}}, token=citizen))
+        {"materialId": "m1", "files": [{"id": page}]}]}}, token=citizen))
     assert supplied["supplyCase"] == {"case": {"state": "SUBMITTED"}, "errors": []}
     withdrawn = data_of(post(api, """mutation($input: WithdrawInput!) { withdrawCase(input: $input) {
         case { state result } errors { code } } }""", {"input": {"caseId": case["id"], "reason": "不办了"}},

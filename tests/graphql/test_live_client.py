@@ -10,6 +10,7 @@ from graphql_support import (
     TOWNSHIP,
     add_township_staff,
     citizen_form,
+    uploaded_files,
     client_credentials,
     register_app,
     user_token,
@@ -58,8 +59,8 @@ def test_a_third_party_app_lists_reads_submits_and_follows_a_case(live_api):
     with httpx.Client(base_url=base, follow_redirects=False) as http:
         staff = user_token(http, staff_name, client_id, secret, "openid cases:read cases:write")
 
-    files = [{"materialId": "m1", "files": [{"id": "f1", "name": "申请书.pdf", "size": 1024}]},
-             {"materialId": "m2", "files": [{"id": "f2", "name": "营业执照.pdf", "size": 2048}]}]
+    with httpx.Client(base_url=base) as http:  # the files first, as a program does: multipart with the token
+        files = uploaded_files(http, citizen)
     with _client(base, citizen) as mine:
         submitted = run(mine, SUBMIT, {"input": {
             "tenant": TOWNSHIP, "itemCode": "PROMISED", "formData": citizen_form(identity), "files": files}})
@@ -91,7 +92,6 @@ VERIFY = gql("""query($n: String!) { verifyLicense(number: $n) { outcome holderI
 
 
 def test_a_department_system_reads_a_license_for_a_case_and_the_holder_sees_the_read(live_api, db, settings):
-    from graphql_support import FILES
     from graphql_world import LICENSE, department_with_secret, put_citizen_license
 
     from tongban.platform.identity.seed import demo_account
@@ -101,7 +101,9 @@ def test_a_department_system_reads_a_license_for_a_case_and_the_holder_sees_the_
     with httpx.Client(base_url=base, follow_redirects=False) as http:
         citizen = user_token(http, "citizen", client_id, secret, "openid cases:read cases:write licenses:read")
     with _client(base, citizen) as mine:
-        submitted = run(mine, SUBMIT, {"input": {"tenant": TOWNSHIP, "itemCode": "PROMISED", "files": FILES,
+        with httpx.Client(base_url=base) as http:
+            files = uploaded_files(http, citizen)
+        submitted = run(mine, SUBMIT, {"input": {"tenant": TOWNSHIP, "itemCode": "PROMISED", "files": files,
                                                  "formData": citizen_form(identity)}})["submitApplication"]
         assert submitted["errors"] == [], submitted
         number = submitted["case"]["number"]

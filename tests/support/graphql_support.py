@@ -117,8 +117,25 @@ def citizen_form(identity) -> dict:
         return {"applicant_name": person.name, "id_number": person.id_number}
 
 
-FILES = [{"materialId": "m1", "files": [{"id": "u1", "name": "申请书.pdf", "size": 2048}]},
-         {"materialId": "m2", "files": [{"id": "u2", "name": "营业执照.pdf", "size": 4096}]}]
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def upload(client, token: str, material_id: str, name: str = "申请书.pdf", data: bytes = PDF, *,
+           item: str = "PROMISED", tenant: str = TOWNSHIP):
+    """POST /graphql/uploads as a program would (multipart, bearer token); returns the response."""
+    return client.post("/graphql/uploads", headers={"Authorization": f"Bearer {token}"},
+                       data={"itemCode": item, "materialId": material_id, "tenant": tenant},
+                       files={"file": (name, data, "application/octet-stream")})
+
+
+def uploaded_files(client, token: str, item: str = "PROMISED", tenant: str = TOWNSHIP) -> list[dict]:
+    """The two required materials of the test items, uploaded for the token's person: the ``files`` input."""
+    files = []
+    for material_id, name in (("m1", "申请书.pdf"), ("m2", "营业执照.pdf")):
+        answer = upload(client, token, material_id, name, item=item, tenant=tenant)
+        assert answer.status_code == 201, answer.text
+        files.append({"materialId": material_id, "files": [{"id": answer.json()["id"]}]})
+    return files
 
 SUBMIT = """mutation($input: SubmitApplicationInput!) {
   submitApplication(input: $input) {
@@ -139,9 +156,15 @@ ACCEPT = """mutation($input: AcceptInput!) { acceptCase(input: $input) {
 
 
 def submit(client, identity, *, item: str = "PROMISED", tenant: str = TOWNSHIP, token: str | None = None, **form):
+    token = token or citizen_token(identity)
+    files = []  # the required files, where the token may upload them (others' submissions are refused anyway)
+    for material_id, name in (("m1", "申请书.pdf"), ("m2", "营业执照.pdf")):
+        answer = upload(client, token, material_id, name, item=item, tenant=tenant)
+        if answer.status_code == 201:
+            files.append({"materialId": material_id, "files": [{"id": answer.json()["id"]}]})
     variables = {"input": {"tenant": tenant, "itemCode": item, "formData": {**citizen_form(identity), **form},
-                           "files": FILES}}
-    return post(client, SUBMIT, variables, token=token or citizen_token(identity)).json()
+                           "files": files}}
+    return post(client, SUBMIT, variables, token=token).json()
 
 
 # --- real tokens from the provider, over HTTP (the end-to-end tests) -------------------------------------------
