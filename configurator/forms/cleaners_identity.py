@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
+from . import resident_id
 from .errors import Invalid
 from .spec import CleanEnv, FieldSpec
 
@@ -45,8 +46,9 @@ def clean_email(spec: FieldSpec, raw: Any, env: CleanEnv) -> str:
 
 
 def clean_resident_id(spec: FieldSpec, raw: Any, env: CleanEnv) -> str:
-    """An 18-character resident ID checked by ``stdnum.cn.ric`` (birth date and check digit)."""
-    return _stdnum_valid(ric, raw, "invalid_resident_id", "resident_id_checksum")
+    """An 18-character resident ID: check digit, a real birth date, an address code that was ever assigned
+    (``resident_id``: not stdnum's birth-year rule, which refuses real older residents)."""
+    return _stdnum_valid(resident_id, raw, "invalid_resident_id", "resident_id_checksum")
 
 
 def clean_uscc(spec: FieldSpec, raw: Any, env: CleanEnv) -> str:

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from stdnum.cn import ric, uscc
+from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
 
+from tongban.configurator.forms import resident_id
 from tongban.platform.identity.common import InvalidInput, NotFound, audit, new_subject
 from tongban.platform.identity.models import Account, Agent, Enterprise, Person, Staff
 from tongban.platform.identity.passwords import Passwords, check_policy
@@ -62,7 +63,7 @@ def normalise_username(username: str) -> str:
 
 def validate_resident_id(number: str) -> str:
     try:
-        return ric.validate(number)
+        return resident_id.validate(number)
     except ValidationError:
         raise InvalidInput("居民身份证号码无效", "Invalid resident ID number", field="id_number") from None
 

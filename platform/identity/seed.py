@@ -79,6 +79,23 @@ DEMO_STAFF = [
         "KL4SKQ5VPZ7A2KE73TJBAE6U3OFFT7AJ",
     ),
     (
+        "changliu.clerk",
+        "吴便民",
+        "460105100",
+        "长流镇便民服务中心综合窗口",
+        [(Role.WINDOW_CLERK, "460105100", False)],
+        "BXALUIEOKKECKIQBNLZS53GG7FD64P7X",
+    ),
+    (
+        "changliu.approver",
+        "陈所长",
+        "460105100",
+        "market_regulation",  # 长流市场监督管理所: the township's own station handles its items
+        [(Role.APPROVER, "460105100", False), (Role.REVIEWER, "460105100", False),
+         (Role.CERTIFICATE_CLERK, "460105100", False), (Role.HANDLER, "460105100", False)],
+        "XUCKF6TZ2FKVJQZDOXQT6JIOOBDHL7ZO",
+    ),
+    (
         "sanya.clerk",
         "黎窗口",
         "4602",

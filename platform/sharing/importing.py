@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from stdnum.cn import ric
+from tongban.configurator.forms import resident_id
 
 from tongban.platform.sharing import basedata, library
 from tongban.platform.sharing.errors import Invalid, problem
@@ -112,7 +112,7 @@ def _check_holder(holder, ltype, path, errors) -> dict:
     kind, code, name = holder.get("kind"), str(holder.get("id") or "").strip().upper(), str(holder.get("name") or "").strip()
     if kind not in ("person", "enterprise") or (ltype and ltype.holder_kind not in ("any", kind)):
         errors.append(problem(f"{path}.kind", "invalid", "持证主体类型与证照类型不符", "the holder kind does not fit the type"))
-    elif kind == "person" and not ric.is_valid(code):
+    elif kind == "person" and not resident_id.is_valid(code):
         errors.append(problem(f"{path}.id", "invalid_resident_id", "居民身份证号码无效", "not a valid resident ID number"))
     elif kind == "enterprise" and not uscc_valid(code):
         errors.append(problem(f"{path}.id", "invalid_uscc", "统一社会信用代码无效", "not a valid USCC"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from stdnum.cn import ric
+from tongban.configurator.forms import resident_id
 
 from tongban.platform.sharing import basedata, license_types
 from tongban.platform.sharing.library import LicenseDraft, today, write
@@ -89,7 +89,7 @@ def _register_base_data(session, case, row: License, content: dict) -> None:
             address=content.get("address"), registered_capital=content.get("registered_capital"),
             business_scope=content.get("business_scope"), established_on=row.valid_from, status="active")
     id_number = str(applicant.get("id_number") or "")
-    if applicant.get("kind", "person") == "person" and ric.is_valid(id_number):
+    if applicant.get("kind", "person") == "person" and resident_id.is_valid(id_number):
         basedata.upsert_person(session, id_number, name=str(applicant.get("name") or ""), source=f"case:{case.number}",
                                subject=case.applicant_subject, phone=applicant.get("phone"))
 

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from tongban.platform.cli import main
 from tongban.platform.identity.models import Account, Client
-from tongban.platform.identity.seed import seed_identity
+from tongban.platform.identity.seed import DEMO_STAFF, seed_identity
 
 
 def test_seeding_twice_adds_nothing(seeded, db):
@@ -13,14 +13,14 @@ def test_seeding_twice_adds_nothing(seeded, db):
                           passwords=seeded.config.passwords)
     assert (again.clients, again.accounts) == (0, 0)
     with seeded.unit() as session:
-        assert session.scalar(select(func.count()).select_from(Account)) == 9
+        assert session.scalar(select(func.count()).select_from(Account)) == len(DEMO_STAFF) + 2  # + citizen, agent
         assert set(session.scalars(select(Client.client_id))) == {"portal", "workbench", "admin", "tongban-api"}
 
 
 def test_the_cli_seeds_for_a_base_url(db, identity):
     result = CliRunner().invoke(main, ["identity", "seed", "--base-url", "http://localhost:8000"])
     assert result.exit_code == 0, result.output
-    assert "4 clients, 9 accounts created" in result.output
+    assert f"4 clients, {len(DEMO_STAFF) + 2} accounts created" in result.output
     with identity.unit() as session:
         portal = session.get(Client, "portal")
     assert "http://{slug}.localhost:8000/auth/callback" in portal.redirect_uris

@@ -97,3 +97,31 @@ def test_a_city_admin_may_include_lower_levels_and_the_read_is_logged(app, db, w
 
     with db.unit_of_work(TenantContext.system("t")) as s:
         assert s.scalars(select(SubtreeAccess.reason)).all() == ["工作台待办（含下级）"]
+
+
+def test_a_township_case_is_in_its_own_staffs_tasks_and_they_take_it_to_the_certificate(app, db, web, clock):
+    """The demo's 长流镇 has its own window and market-supervision station: a case applied for on its portal is
+    accepted by changliu.clerk and decided and certified by changliu.approver (city staff cannot see it)."""
+    from workbench_support import hidden_fields
+
+    township, site = "460105100", "http://localhost"
+    base = f"/t/{township}/workbench"
+
+    def act(case_id, action):
+        detail = web.get(f"{site}{base}/cases/{case_id}")
+        url = f"{base}/cases/{case_id}/act/{action}"
+        return web.post(site + url, data=hidden_fields(detail.text, url))
+
+    case_id = _submit(app, tenant=township)
+    number = the_case(db, case_id).number
+    assert number not in sign_in(web, "haikou.clerk", clock).text
+    web.cookies.clear()
+    page = sign_in(web, "changliu.clerk", clock, site=site, path=f"{base}/")
+    assert page.status_code == 200 and number in page.text and "共 1 项待办" in page.text
+    assert act(case_id, "accept").status_code == 200
+    web.cookies.clear()
+    sign_in(web, "changliu.approver", clock, site=site, path=f"{base}/")
+    for node in ("review", "decide", "certificate"):
+        assert act(case_id, "approve").status_code == 200, node
+    case = the_case(db, case_id)
+    assert case.state == "concluded" and case.certificate_number

@@ -58,6 +58,10 @@ def test_uscc_example_is_really_valid():
     ({"type": "phone"}, "(010)62345678-123", "010-62345678-123"),
     ({"type": "email"}, "Zhang.San@Hainan.GOV.cn", "Zhang.San@hainan.gov.cn"),
     ({"type": "resident_id"}, OPERATOR_ID.lower(), OPERATOR_ID),
+    # born before their district's code existed: 海口 (4601) dates from 1988, 秀英区 (460105) from 2003 —
+    # the code is where the number was issued, so these are real residents' numbers (stdnum's own rule refuses them)
+    ({"type": "resident_id"}, "460100194001010024", "460100194001010024"),
+    ({"type": "resident_id"}, "460105198808080015", "460105198808080015"),
     ({"type": "uscc"}, USCC.lower(), USCC),
     ({"type": "uscc"}, "9111 0000 6000 3734 1L", USCC),
     ({"type": "division"}, "460105", "460105"),
@@ -106,6 +110,9 @@ def test_valid_values_are_kept_in_canonical_form(field, raw, cleaned):
     ({"type": "resident_id"}, OPERATOR_ID[:-1] + ("0" if OPERATOR_ID[-1] != "0" else "1"),
      "resident_id_checksum"),
     ({"type": "resident_id"}, "46010019880612", "invalid_resident_id"),
+    ({"type": "resident_id"}, "990101198001010014", "invalid_resident_id"),  # no such address code, ever
+    ({"type": "resident_id"}, "460100209901010010", "invalid_resident_id"),  # born in 2099
+    ({"type": "resident_id"}, "460100198002300013", "invalid_resident_id"),  # 30 February
     ({"type": "uscc"}, USCC[:-1] + "A", "uscc_checksum"),
     ({"type": "uscc"}, "not-a-code", "invalid_uscc"),
     ({"type": "division"}, "46-01", "invalid_division"),
