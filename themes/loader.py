@@ -52,6 +52,7 @@ class Layer:
 class ResolvedTheme:
     layers: tuple[Layer, ...]  # root first, nearest last
     logo: tuple[str, str] | None = None  # an uploaded logo on the path: (its tenant's code, its PNG's sha256)
+    logo_draft: bool = False  # ``logo`` is the tenant's draft logo (a preview): served to the preview only
 
     @property
     def tokens(self) -> dict[str, str]:

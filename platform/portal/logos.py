@@ -1,14 +1,19 @@
-"""A tenant's logo (政务服务标志): upload a PNG, JPEG or WebP, kept as a re-encoded PNG; the nearest on the path.
+"""A tenant's logo (政务服务标志): a PNG, JPEG or WebP kept as a re-encoded PNG; drafted, then published with the
+theme; the nearest published one on the path shows.
 
 An upload is checked by decoding it (Pillow), never by its name or declared type: too many bytes or pixels,
 an SVG (it may carry scripts), another image format or something that does not decode is refused with a
 field-level problem and nothing changes. What is kept is a fresh PNG of the decoded pixels at most
 ``MAX_SIDE`` on each side, so metadata and anything appended to the file are gone. The bytes live in the
 database (workers share no disk); the URL names their hash, so a browser may cache it for a year and a new
-logo gets a new URL. A tenant without its own logo shows its nearest ancestor's; removing its own logo
-goes back to that. The logo takes effect at once (it has no draft), and is audited like theme changes.
+logo gets a new URL. A tenant without its own published logo shows its nearest ancestor's published one.
 
-Runs in a unit of work bound to the tenant: RLS and the flush check let it write only its own row.
+An upload or a removal is part of the tenant's theme draft (``themes.draft_logo`` / ``draft_logo_removal``
+start the draft and audit it): it waits in ``portal_logo_drafts``, shown only in the tenant's own preview
+(``?preview=draft``), and replaces the published logo when the theme is published (``publish_pending``); a
+discarded draft drops it. Drafts are tenant-owned: a tenant below never sees one, nor does the public portal.
+
+Runs in a unit of work bound to the tenant: RLS and the flush check let it write only its own rows.
 """
 from __future__ import annotations
 
@@ -20,8 +25,7 @@ from dataclasses import dataclass
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from tongban.platform import audit
-from tongban.platform.portal.models import PortalLogo
+from tongban.platform.portal.models import PortalLogo, PortalLogoDraft
 from tongban.tenants.isolation import path_codes
 from tongban.themes.tokens import ThemeProblem
 
@@ -44,6 +48,7 @@ class LogoRef:
 
     tenant_code: str
     sha256: str
+    draft: bool = False  # the tenant's own draft logo, shown only in its preview
 
 
 def _refuse(code: str, zh: str, en: str) -> LogoInvalid:
@@ -127,56 +132,113 @@ def clean_logo(data: bytes) -> tuple[bytes, int, int]:
     return out.getvalue(), image.width, image.height
 
 
-def set_logo(session: Session, tenant_code: str, data: bytes, *, actor: str) -> PortalLogo:
-    """Check ``data`` and make it the tenant's logo; nothing is written when the check fails."""
-    content, width, height = clean_logo(data)
-    sha = hashlib.sha256(content).hexdigest()
+def own_logo(session: Session, tenant_code: str) -> PortalLogo | None:
+    """The tenant's own published logo."""
+    return session.scalar(select(PortalLogo).where(PortalLogo.tenant_id == tenant_code))
+
+
+def pending_logo(session: Session, tenant_code: str) -> PortalLogoDraft | None:
+    """The logo change waiting in the tenant's theme draft (visible to that tenant only)."""
+    return session.scalar(select(PortalLogoDraft).where(PortalLogoDraft.tenant_id == tenant_code))
+
+
+def drafted_sha(session: Session, tenant_code: str) -> str | None:
+    """The hash of the tenant's own logo as its draft stands (pending change, else the published one)."""
+    pending = pending_logo(session, tenant_code)
+    if pending is not None:
+        return pending.sha256
     row = own_logo(session, tenant_code)
-    before = {"sha256": row.sha256} if row else None
-    if row is None:
-        row = PortalLogo(tenant_id=tenant_code)
-        session.add(row)
-    row.content, row.sha256, row.width, row.height, row.updated_by = content, sha, width, height, actor
-    audit.record(session, tenant_id=tenant_code, actor=actor, action="set_logo", entity="theme",
-                 entity_key=tenant_code, before=before,
-                 after={"sha256": sha, "width": width, "height": height, "bytes": len(content)})
+    return row.sha256 if row else None
+
+
+def keep_upload(session: Session, tenant_code: str, picture: tuple[bytes, int, int], *,
+                actor: str) -> PortalLogoDraft:
+    """Keep a picture checked by :func:`clean_logo` as the logo of the tenant's draft."""
+    content, width, height = picture
+    row = pending_logo(session, tenant_code) or _new_pending(session, tenant_code)
+    row.content, row.sha256, row.width, row.height = content, hashlib.sha256(content).hexdigest(), width, height
+    row.updated_by = actor
     session.flush()
     return row
 
 
-def remove_logo(session: Session, tenant_code: str, *, actor: str) -> bool:
-    """Remove the tenant's own logo (its pages show the nearest ancestor's again); False when it had none."""
-    row = own_logo(session, tenant_code)
-    if row is None:
-        return False
-    audit.record(session, tenant_id=tenant_code, actor=actor, action="remove_logo", entity="theme",
-                 entity_key=tenant_code, before={"sha256": row.sha256})
-    session.delete(row)
+def keep_removal(session: Session, tenant_code: str, *, actor: str) -> bool:
+    """Make the draft drop the tenant's own logo: the removal of the published one, or the pending upload
+    forgotten when nothing is published. False when the draft has no own logo to drop."""
+    pending, published = pending_logo(session, tenant_code), own_logo(session, tenant_code)
+    if published is None:
+        if pending is None:
+            return False
+        session.delete(pending)
+    else:
+        if pending is not None and pending.removes:
+            return False
+        row = pending or _new_pending(session, tenant_code)
+        row.content = row.sha256 = row.width = row.height = None
+        row.updated_by = actor
     session.flush()
     return True
 
 
-def own_logo(session: Session, tenant_code: str) -> PortalLogo | None:
-    return session.scalar(select(PortalLogo).where(PortalLogo.tenant_id == tenant_code))
+def _new_pending(session: Session, tenant_code: str) -> PortalLogoDraft:
+    row = PortalLogoDraft(tenant_id=tenant_code)
+    session.add(row)
+    return row
+
+
+def publish_pending(session: Session, tenant_code: str, *, actor: str) -> tuple[str | None, str | None] | None:
+    """Apply the draft's logo change to the published logo; (hash before, hash after), or None without one."""
+    pending = pending_logo(session, tenant_code)
+    if pending is None:
+        return None
+    published = own_logo(session, tenant_code)
+    before, after = (published.sha256 if published else None), pending.sha256
+    if pending.removes:
+        if published is not None:
+            session.delete(published)
+    else:
+        if published is None:
+            published = PortalLogo(tenant_id=tenant_code)
+            session.add(published)
+        published.content, published.sha256 = pending.content, pending.sha256
+        published.width, published.height, published.updated_by = pending.width, pending.height, actor
+    session.delete(pending)
+    session.flush()
+    return before, after
+
+
+def discard_pending(session: Session, tenant_code: str) -> None:
+    pending = pending_logo(session, tenant_code)
+    if pending is not None:
+        session.delete(pending)
 
 
 ON_PATH = (select(PortalLogo.tenant_id, PortalLogo.sha256)
            .where(PortalLogo.tenant_id.in_(bindparam("codes", expanding=True))))
+PENDING = select(PortalLogoDraft.sha256).where(PortalLogoDraft.tenant_id == bindparam("code"))
 
 
-def nearest_logo(session: Session, tenant) -> LogoRef | None:
-    """The logo of ``tenant`` or of its nearest ancestor that has one."""
+def nearest_logo(session: Session, tenant, *, preview: bool = False) -> LogoRef | None:
+    """The published logo of ``tenant`` or of its nearest ancestor that has one; with ``preview``, ``tenant``'s
+    own draft stands in for its own published logo (never an ancestor's draft: it cannot even read one)."""
     codes = path_codes(tenant.path) or (tenant.code,)
+    pending = session.execute(PENDING, {"code": tenant.code}).first() if preview else None
+    if pending is not None and pending.sha256 is not None:
+        return LogoRef(tenant.code, pending.sha256, draft=True)
     found = {row.tenant_id: row.sha256 for row in session.execute(ON_PATH, {"codes": list(codes)})}
+    if pending is not None:
+        found.pop(tenant.code, None)  # the draft removes the tenant's own
     for code in reversed(codes):
         if code in found:
             return LogoRef(code, found[code])
     return None
 
 
-def logo_content(session: Session, tenant, sha256: str) -> bytes | None:
-    """The PNG bytes named ``sha256`` if that is the logo ``tenant``'s pages show now, else None."""
-    ref = nearest_logo(session, tenant)
+def logo_content(session: Session, tenant, sha256: str, *, preview: bool = False) -> bytes | None:
+    """The PNG bytes named ``sha256`` if that is the logo ``tenant``'s pages (or, with ``preview``, the preview of
+    its draft) show now, else None."""
+    ref = nearest_logo(session, tenant, preview=preview)
     if ref is None or ref.sha256 != sha256:
         return None
-    return session.scalar(select(PortalLogo.content).where(PortalLogo.tenant_id == ref.tenant_code))
+    table = PortalLogoDraft if ref.draft else PortalLogo
+    return session.scalar(select(table.content).where(table.tenant_id == ref.tenant_code))

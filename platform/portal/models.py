@@ -2,7 +2,8 @@
 
 A tenant theme is configuration its subtree inherits (a township looks like its county unless it sets its
 own), so it is a ``TenantInherited`` row: visible to the tenant and everything below it, written only by
-the tenant itself (row-level security on PostgreSQL, the ORM flush check on both databases).
+the tenant itself (row-level security on PostgreSQL, the ORM flush check on both databases). Its published
+logo is inherited the same way; a logo change waiting in its theme draft is ``TenantOwned``: no one below sees it.
 """
 from __future__ import annotations
 
@@ -49,6 +50,28 @@ class PortalLogo(TenantInherited, Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     __table_args__ = (UniqueConstraint("tenant_id"),)
+
+
+class PortalLogoDraft(TenantOwned, Base):
+    """The logo change waiting in a tenant's theme draft: a checked PNG to show once the theme is published, or
+    (``sha256`` empty) the removal of the tenant's own logo. ``TenantOwned``, unlike the published logo: no tenant
+    below sees it, not even with raw SQL."""
+
+    __tablename__ = "portal_logo_drafts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    content: Mapped[bytes | None] = mapped_column(LargeBinary)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    updated_by: Mapped[str] = mapped_column(String(120))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+    __table_args__ = (UniqueConstraint("tenant_id"),)
+
+    @property
+    def removes(self) -> bool:
+        return self.sha256 is None
 
 
 class ThemeFailure(TenantOwned, Base):

@@ -1,7 +1,12 @@
 """Tenant themes: save a draft (checked), preview it, publish it; resolve a tenant's theme along its path.
 
+The draft holds the tokens, the template overrides and a logo change (an upload or the removal of the tenant's
+own logo, see ``logos``): all of it is seen only in the tenant's preview, goes live together on publishing
+(audited) and is dropped together on discarding.
+
 Runs in a unit of work bound to the tenant. A tenant writes only its own theme (RLS + the ORM's flush
-check); it reads its own and its ancestors' published themes, never a sibling's.
+check); it reads its own and its ancestors' published themes, never a sibling's, and no other tenant's logo
+draft.
 """
 from __future__ import annotations
 
@@ -13,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from tongban.platform import audit
 from tongban.platform.db import utcnow
-from tongban.platform.portal.logos import nearest_logo
-from tongban.platform.portal.models import DRAFT, PUBLISHED, PortalTheme, ThemeFailure
+from tongban.platform.portal import logos
+from tongban.platform.portal.models import DRAFT, PUBLISHED, PortalLogoDraft, PortalTheme, ThemeFailure
 from tongban.tenants.isolation import path_codes
 from tongban.themes.loader import Layer, RenderFailure, ResolvedTheme, overridable_templates
 from tongban.themes.sandbox import check_template
@@ -54,7 +59,8 @@ ON_PATH = (select(PortalTheme.id, PortalTheme.tenant_id, PortalTheme.status, Por
 
 
 def resolve_theme(session: Session, tenant, *, preview: bool = False) -> ResolvedTheme:
-    """The published themes on ``tenant``'s path (root first); with ``preview`` its own draft replaces its own."""
+    """The published themes on ``tenant``'s path (root first); with ``preview`` its own draft (and the draft's
+    logo) replaces its own."""
     codes = path_codes(tenant.path) or (tenant.code,)
     statuses = [PUBLISHED, DRAFT] if preview else [PUBLISHED]
     rows = session.execute(ON_PATH, {"codes": list(codes), "statuses": statuses}).all()
@@ -68,19 +74,21 @@ def resolve_theme(session: Session, tenant, *, preview: bool = False) -> Resolve
     layers = tuple(
         Layer(r.tenant_id, r.revision, dict(r.tokens or {}), dict(r.templates or {}), r.status == DRAFT, r.id)
         for r in sorted(chosen.values(), key=lambda r: order[r.tenant_id]))
-    logo = nearest_logo(session, tenant)
+    logo = logos.nearest_logo(session, tenant, preview=preview)
     if logo is not None and any(order[layer.tenant_code] > order[logo.tenant_code]
                                 and layer.tokens.get("logo_url") for layer in layers):
         logo = None  # a nearer tenant's logo_url token is nearer than the uploaded logo
-    return ResolvedTheme(layers, logo=(logo.tenant_code, logo.sha256) if logo else None)
+    return ResolvedTheme(layers, logo=(logo.tenant_code, logo.sha256) if logo else None,
+                         logo_draft=bool(logo and logo.draft))
 
 
 def logo_url(theme: ResolvedTheme, base: str) -> str:
     """The header's logo image: the uploaded logo on the path unless a nearer tenant set a ``logo_url``
-    token (the upload wins within one tenant); empty when the header shows the emblem text."""
+    token (the upload wins within one tenant); empty when the header shows the emblem text. A draft logo is
+    served only to a preview."""
     if theme.logo is None:
         return theme.tokens["logo_url"]
-    return f"{base}/portal-logo/{theme.logo[1]}.png"
+    return f"{base}/portal-logo/{theme.logo[1]}.png" + ("?preview=draft" if theme.logo_draft else "")
 
 
 class ThemeCache:
@@ -160,6 +168,47 @@ def save_draft(session: Session, tenant_code: str, *, tokens: dict, templates: d
     return draft
 
 
+def draft_logo(session: Session, tenant_code: str, data: bytes, *, actor: str) -> PortalLogoDraft:
+    """Check an uploaded logo and keep it in the tenant's theme draft; nothing is written when the check fails.
+    It shows in the preview only, and on the portal once the draft is published."""
+    picture = logos.clean_logo(data)
+    before = logos.drafted_sha(session, tenant_code)
+    _draft_for_change(session, tenant_code, actor)
+    row = logos.keep_upload(session, tenant_code, picture, actor=actor)
+    audit.record(session, tenant_id=tenant_code, actor=actor, action="save_draft", entity="theme",
+                 entity_key=tenant_code, before={"logo": {"sha256": before}},
+                 after={"logo": {"sha256": row.sha256, "width": row.width, "height": row.height,
+                                 "bytes": len(picture[0])}})
+    return row
+
+
+def draft_logo_removal(session: Session, tenant_code: str, *, actor: str) -> bool:
+    """Make the tenant's theme draft drop its own logo (once published, the nearest ancestor's shows again);
+    False when the draft has no logo of its own."""
+    before = logos.drafted_sha(session, tenant_code)
+    if before is None:
+        return False
+    _draft_for_change(session, tenant_code, actor)
+    logos.keep_removal(session, tenant_code, actor=actor)
+    audit.record(session, tenant_id=tenant_code, actor=actor, action="save_draft", entity="theme",
+                 entity_key=tenant_code, before={"logo": {"sha256": before}}, after={"logo": {"sha256": None}})
+    return True
+
+
+def _draft_for_change(session: Session, tenant_code: str, actor: str) -> PortalTheme:
+    """The tenant's theme draft, one revision further; a new one starts from the published theme."""
+    draft = _row(session, tenant_code, DRAFT)
+    if draft is None:
+        published = _row(session, tenant_code, PUBLISHED)
+        draft = PortalTheme(tenant_id=tenant_code, status=DRAFT, revision=0,
+                            tokens=dict(published.tokens or {}) if published else {},
+                            templates=dict(published.templates or {}) if published else {})
+        session.add(draft)
+    draft.revision += 1
+    draft.updated_by = actor
+    return draft
+
+
 def publish_draft(session: Session, tenant_code: str, *, actor: str) -> PortalTheme:
     draft = _row(session, tenant_code, DRAFT)
     if draft is None:
@@ -175,14 +224,17 @@ def publish_draft(session: Session, tenant_code: str, *, actor: str) -> PortalTh
     published.revision += 1
     published.updated_by, published.published_at = actor, utcnow()
     session.delete(draft)
+    logo = logos.publish_pending(session, tenant_code, actor=actor)
     audit.record(session, tenant_id=tenant_code, actor=actor, action="publish", entity="theme",
-                 entity_key=tenant_code, extra={"revision": published.revision})
+                 entity_key=tenant_code, before={"logo": logo[0]} if logo else None,
+                 after={"logo": logo[1]} if logo else None, extra={"revision": published.revision})
     session.flush()
     return published
 
 
 def discard_draft(session: Session, tenant_code: str, *, actor: str) -> None:
     draft = _row(session, tenant_code, DRAFT)
+    logos.discard_pending(session, tenant_code)
     if draft is not None:
         session.delete(draft)
         audit.record(session, tenant_id=tenant_code, actor=actor, action="discard_draft", entity="theme",

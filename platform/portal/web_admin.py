@@ -1,6 +1,7 @@
-"""The tenant admin's theme page (/portal-admin/theme): tokens and template overrides, saved as a checked
-draft, previewed on any portal page with ``?preview=draft``, then published; the logo image, uploaded or
-removed at once (see ``logos``) and served at ``/portal-logo/<sha256>.png`` under the tenant's portal.
+"""The tenant admin's theme page (/portal-admin/theme): tokens, template overrides and the logo image, saved
+in a checked draft, previewed on any portal page with ``?preview=draft``, then published (or discarded)
+together. The logo (see ``logos``) is served at ``/portal-logo/<sha256>.png`` under the tenant's portal;
+a draft logo only with ``?preview=draft`` to an administrator of that tenant, never cached.
 Needs ``administer_tenant`` in the tenant (identity's portal relying party). Always rendered in the base
 theme, so a broken tenant theme can be fixed from here."""
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tongban.platform.portal.web_common import (
     redirect,
     render,
     require_user,
+    signed_in,
     trail,
 )
 from tongban.platform.web.pages import current_tenant
@@ -64,10 +66,10 @@ def _theme_admin(request: Request, ctx: Ctx, user: PortalUser, form):
                 message = ("草稿已放弃", "The draft is discarded")
             elif action == "upload_logo":
                 with session.begin_nested():
-                    logos.set_logo(session, ctx.tenant.code, _upload_bytes(form.get("logo")),
-                                   actor=user.subject)
+                    themes.draft_logo(session, ctx.tenant.code, _upload_bytes(form.get("logo")),
+                                      actor=user.subject)
             elif action == "remove_logo":
-                logos.remove_logo(session, ctx.tenant.code, actor=user.subject)
+                themes.draft_logo_removal(session, ctx.tenant.code, actor=user.subject)
             elif action == "save":
                 submitted = _submitted(form)
                 with session.begin_nested():
@@ -83,6 +85,7 @@ def _theme_admin(request: Request, ctx: Ctx, user: PortalUser, form):
         view = themes.theme_view(session, ctx.tenant.code)
         inherited = themes.resolve_theme(session, ctx.tenant)
         logo = logos.nearest_logo(session, ctx.tenant)
+        drafted = logos.nearest_logo(session, ctx.tenant, preview=True) if view.has_draft else logo
         failures = [{"name": f.template_name, "error": f.error, "line": f.line, "count": f.count, "at": f.last_at,
                      "revision": f.revision} for f in themes.recent_failures(session, ctx.tenant.code)]
     if action in ("publish", "discard", "upload_logo", "remove_logo") and not problems:
@@ -99,6 +102,8 @@ def _theme_admin(request: Request, ctx: Ctx, user: PortalUser, form):
                               (ctx._("搜索"), f"{ctx.base}/search?q=dj&preview=draft"),
                               (ctx._("全部事项"), f"{ctx.base}/items?preview=draft")],
             "logo": _logo_data(request, ctx, logo),
+            "logo_draft": _logo_data(request, ctx, drafted), "logo_changed": drafted != logo,
+            "may_remove_logo": drafted is not None and drafted.tenant_code == ctx.tenant.code,
             "logo_problem": next((p for p in problems if p["path"] == logos.FIELD), None)}
     return render(request, ctx, BASE_THEME, "portal/admin_theme.html", data, status)
 
@@ -114,19 +119,22 @@ def _logo_data(request: Request, ctx: Ctx, logo: logos.LogoRef | None) -> dict |
     if logo is None:
         return None
     owner = request.app.state.directory.snapshot.by_code.get(logo.tenant_code)
-    return {"url": f"{ctx.base}/portal-logo/{logo.sha256}.png", "own": logo.tenant_code == ctx.tenant.code,
-            "owner_name": owner.name if owner else logo.tenant_code}
+    return {"url": f"{ctx.base}/portal-logo/{logo.sha256}.png" + ("?preview=draft" if logo.draft else ""),
+            "own": logo.tenant_code == ctx.tenant.code, "owner_name": owner.name if owner else logo.tenant_code}
 
 
 async def logo_image(request: Request) -> Response:
-    """The logo the tenant's pages show, by the hash of its PNG: cached for a year, a new logo a new URL."""
+    """The logo the tenant's pages show, by the hash of its PNG: cached for a year, a new logo a new URL. With
+    ``?preview=draft``, to an administrator of the tenant, the logo its draft's preview shows (not cached)."""
     sha = request.path_params["sha"]
     if len(sha) != 64 or not all(c in "0123456789abcdef" for c in sha):
         raise HTTPException(404, ("页面不存在", "Page not found"))
+    tenant = current_tenant(request)
+    preview = request.query_params.get("preview") == "draft" and await _may_preview(request, tenant)
     etag = f'"{sha}"'
-    headers = {"ETag": etag, "Cache-Control": "public, max-age=31536000, immutable",
+    headers = {"ETag": etag, "Cache-Control": "no-store" if preview else "public, max-age=31536000, immutable",
                "X-Content-Type-Options": "nosniff", "Content-Security-Policy": "default-src 'none'"}
-    content = await call(_logo_content, request, current_tenant(request), sha)
+    content = await call(_logo_content, request, tenant, sha, preview)
     if content is None:
         raise HTTPException(404, ("页面不存在", "Page not found"))
     if etag in [t.strip() for t in request.headers.get("if-none-match", "").split(",")]:
@@ -134,9 +142,14 @@ async def logo_image(request: Request) -> Response:
     return Response(content, media_type="image/png", headers=headers)
 
 
-def _logo_content(request: Request, tenant, sha: str) -> bytes | None:
+async def _may_preview(request: Request, tenant) -> bool:
+    user = await signed_in(request)
+    return user is not None and user.may_administer(tenant)
+
+
+def _logo_content(request: Request, tenant, sha: str, preview: bool) -> bytes | None:
     with portal_of(request).database.unit_of_work(tenant.context()) as session:
-        return logos.logo_content(session, tenant, sha)
+        return logos.logo_content(session, tenant, sha, preview=preview)
 
 
 def _submitted(form) -> tuple[dict, dict]:
@@ -154,9 +167,12 @@ def _submitted(form) -> tuple[dict, dict]:
 def _done(action: str | None):
     return {"publish": ("主题已发布", "The theme is published"),
             "discard": ("草稿已放弃", "The draft is discarded"),
-            "upload_logo": ("标志已更新，门户页头立即使用新标志", "The logo is updated: portal pages show it now"),
-            "remove_logo": ("本地区的标志已删除，改用上级的标志",
-                            "This portal's logo is removed: it shows the parent's again"),
+            "upload_logo": ("新标志已存入主题草稿：请先预览，发布主题后门户页头才使用新标志",
+                            ("The new logo is in the theme draft: preview it; portal pages show it once the "
+                             "theme is published")),
+            "remove_logo": ("删除标志已存入主题草稿：发布主题后改用上级的标志",
+                            ("Removing the logo is in the theme draft: once the theme is published, portal pages "
+                             "show the parent's logo again")),
             }.get(action or "")
 
 

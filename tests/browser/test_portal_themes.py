@@ -1,7 +1,8 @@
 """Done-when for themes, in a real browser: a township's themed portal differs from its county's in exactly the
 ways its theme says (a sibling township keeps the county's look); a template-injection attempt is refused on
 save with its line, and a tampered template cannot execute — the page falls back and still works; an uploaded
-logo shows in the header of the county and the township below it, an SVG is refused, removing it brings the
+logo waits in the theme draft (seen in the preview, not on the portal), shows in the header of the county and
+the township below it once the theme is published, an SVG is refused, and a published removal brings the
 emblem text back."""
 import io
 
@@ -80,26 +81,52 @@ def _png(colour=(10, 90, 138), size=(600, 300)) -> bytes:
     return out.getvalue()
 
 
-def test_an_uploaded_logo_shows_in_the_county_and_township_headers_until_removed(live_server, page, db, settings):
+def _header_logo_width(page) -> int | None:
+    """The loaded width of the header's logo image, or None when the header shows the emblem text."""
+    logo = page.locator(".site-header img.logo")
+    if logo.count() == 0:
+        assert page.locator(".site-header .emblem").count() == 1
+        return None
+    return logo.evaluate("img => img.complete && img.naturalWidth")
+
+
+def test_an_uploaded_logo_is_previewed_then_published_to_the_county_and_township_headers(live_server, page, db,
+                                                                                          settings):
     haikou = sign_in_as_haikou_admin(live_server, page, db, settings)
     page.set_input_files("#logo-file", files=[{"name": "emblem.svg", "mimeType": "image/svg+xml",
                                                "buffer": b"<svg xmlns='http://www.w3.org/2000/svg'><script>1</script></svg>"}])
     page.get_by_role("button", name="上传标志", exact=True).click()
     assert "不接受 SVG" in page.locator("#logo-error").inner_text()
     assert page.locator("#logo-file").get_attribute("aria-invalid") == "true"
+    assert page.locator("#preview-h").count() == 0  # a refused upload starts no draft
 
     page.set_input_files("#logo-file", files=[{"name": "emblem.png", "mimeType": "image/png", "buffer": _png()}])
     page.get_by_role("button", name="上传标志", exact=True).click()
-    assert "标志已更新" in page.locator(".notice").inner_text()
+    assert "新标志已存入主题草稿" in page.locator(".notice").inner_text()
+    assert page.locator("#logo-draft img.logo-preview").evaluate("img => img.complete && img.naturalWidth") == 512
     screenshot(page, "portal-theme-logo-admin")
     for path in ("/", "/t/460105100/"):
         page.goto(haikou + path)
-        logo = page.locator(".site-header img.logo")
-        assert logo.count() == 1 and page.locator(".site-header .emblem").count() == 0
-        assert logo.evaluate("img => img.complete && img.naturalWidth") == 512  # loaded: decoded, re-encoded
+        assert _header_logo_width(page) is None  # not on the portal before publishing
+    page.goto(haikou + "/portal-admin/theme")
+    page.locator("section[aria-labelledby=preview-h]").get_by_role("link", name="首页").click()
+    assert "preview=draft" in page.url and _header_logo_width(page) == 512  # the preview shows the draft's logo
+    screenshot(page, "portal-theme-logo-preview")
+
+    page.goto(haikou + "/portal-admin/theme")
+    page.get_by_role("button", name="发布主题").click()
+    assert "主题已发布" in page.locator(".notice").inner_text()
+    for path in ("/", "/t/460105100/"):
+        page.goto(haikou + path)
+        assert _header_logo_width(page) == 512  # loaded: decoded, re-encoded
     screenshot(page, "portal-theme-logo-township")
 
     page.goto(haikou + "/portal-admin/theme")
     page.get_by_role("button", name="删除本地区标志").click()
+    assert "删除标志已存入主题草稿" in page.locator(".notice").inner_text()
     page.goto(haikou + "/t/460105100/")
-    assert page.locator(".site-header img.logo").count() == 0 and page.locator(".site-header .emblem").count() == 1
+    assert _header_logo_width(page) == 512  # a removal waits for publishing too
+    page.goto(haikou + "/portal-admin/theme")
+    page.get_by_role("button", name="发布主题").click()
+    page.goto(haikou + "/t/460105100/")
+    assert _header_logo_width(page) is None

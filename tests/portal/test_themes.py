@@ -1,10 +1,11 @@
 """Tenant themes: tokens and templates checked on save, SSTI refused, resolution tenant → parent → base,
-drafts only in previews, a broken template falls back to the parent's and is recorded."""
+drafts (with their logo) only in the tenant's own previews, a broken template falls back to the parent's and is
+recorded."""
 import pytest
 from portal_support import theme_row
 from tests_support import tenant_context, tenant_row
 
-from tongban.platform.portal import themes
+from tongban.platform.portal import logos, themes
 from tongban.tenants.isolation import TenantViolation
 from tongban.themes.loader import ThemeRenderer, overridable_templates
 from tongban.themes.sandbox import check_template
@@ -92,6 +93,48 @@ def test_an_invalid_theme_changes_nothing_and_a_tenant_cannot_write_its_parents(
         assert themes.theme_view(s, "4601").status is None
     with pytest.raises(TenantViolation), db.unit_of_work(tenant_context(db, "460105100")) as s:
         themes.save_draft(s, "4601", tokens={"logo_text": "坏"}, templates={}, actor="township admin")
+
+
+def _png(colour=(10, 90, 138)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), colour).save(out, format="PNG")
+    return out.getvalue()
+
+
+def test_a_draft_logo_is_the_tenants_preview_only_and_publishing_brings_it_to_the_subtree(db):
+    haikou, township = tenant_row(db, "4601"), tenant_row(db, "460105100")
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        drafted = themes.draft_logo(s, "4601", _png(), actor="haikou.admin")
+        assert themes.theme_view(s, "4601").has_draft
+        assert themes.resolve_theme(s, haikou).logo is None
+        preview = themes.resolve_theme(s, haikou, preview=True)
+        assert preview.logo == ("4601", drafted.sha256) and preview.logo_draft
+        assert themes.logo_url(preview, "") == f"/portal-logo/{drafted.sha256}.png?preview=draft"
+        assert logos.logo_content(s, haikou, drafted.sha256) is None
+        assert logos.logo_content(s, haikou, drafted.sha256, preview=True).startswith(b"\x89PNG")
+    with db.unit_of_work(tenant_context(db, "460105100")) as s:
+        assert logos.pending_logo(s, "4601") is None  # a county's draft is not the township's to read
+        assert themes.resolve_theme(s, township, preview=True).logo is None
+        assert logos.logo_content(s, township, drafted.sha256, preview=True) is None
+    with pytest.raises(TenantViolation), db.unit_of_work(tenant_context(db, "460105100")) as s:
+        themes.publish_draft(s, "4601", actor="township admin")
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        assert logos.own_logo(s, "4601") is None and logos.pending_logo(s, "4601") is not None
+        themes.publish_draft(s, "4601", actor="haikou.admin")
+    with db.unit_of_work(tenant_context(db, "460105100")) as s:
+        theme = themes.resolve_theme(s, township)
+        assert theme.logo == ("4601", drafted.sha256) and not theme.logo_draft
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        assert themes.draft_logo_removal(s, "4601", actor="haikou.admin")
+        assert themes.resolve_theme(s, haikou).logo == ("4601", drafted.sha256)
+        assert themes.resolve_theme(s, haikou, preview=True).logo is None
+        themes.discard_draft(s, "4601", actor="haikou.admin")
+        assert logos.pending_logo(s, "4601") is None and themes.resolve_theme(s, haikou, preview=True).logo
+        assert not themes.draft_logo_removal(s, "460105100", actor="x")  # nothing of its own to remove
 
 
 def _renderer():
