@@ -283,3 +283,46 @@ def test_deliveries_accepted_long_ago_are_purged_and_owed_ones_kept(browser, see
         assert purge_spent(session, utcnow() + timedelta(days=31)) == 1, "the accepted one only"
         (left,) = session.scalars(select(LogoutDelivery))
         assert left.sent_at is None and left.uri == receiver.uri("b")
+
+
+def test_a_password_reset_logs_the_person_out_at_the_clients(browser, seeded, receiver, mailer):
+    import re
+
+    client = _client(seeded, receiver, "a")
+    sign_in(browser, "citizen")
+    id_claims = _id_token_claims(browser, *client)
+    receiver.jwks = browser.get("/oidc/jwks").json()
+    seeded.request_password_reset("citizen", link_for=lambda t: f"http://localhost/login/reset/{t}")
+    token = re.search(r"/login/reset/(\S+)", mailer.outbox[-1].body).group(1)
+
+    seeded.reset_password(token, "Yecheng#Park2027")
+
+    (logout,) = receiver.accepted_for("a")
+    assert logout["sid"] == id_claims["sid"] and logout["sub"] == id_claims["sub"]
+
+
+def test_the_receiver_refuses_a_forged_token_and_one_with_a_nonce(browser, seeded, receiver):
+    """The relying party's checks are real: a token signed by another key, or carrying a nonce, is refused."""
+    from joserfc import jwt as jose_jwt
+    from joserfc.jwk import RSAKey
+
+    from tongban.platform.identity.backchannel import EVENT
+
+    receiver.jwks = browser.get("/oidc/jwks").json()
+    receiver.audiences["x"] = "app_x"
+    kid = receiver.jwks["keys"][0]["kid"]
+    now = int(utcnow().timestamp())
+    claims = {"iss": "http://localhost", "aud": "app_x", "iat": now, "exp": now + 120, "jti": "j1", "sid": "s",
+              "events": {EVENT: {}}}
+    forged = jose_jwt.encode({"alg": "RS256", "kid": kid, "typ": "logout+jwt"}, claims,
+                             RSAKey.generate_key(2048, private=True))
+    assert receiver.validate("x", forged)[0].startswith("signature")
+    with seeded.unit() as session:
+        from tongban.platform.identity.keys import active_key
+        from tongban.platform.identity.tokens import sign
+
+        with_nonce = sign({**claims, "nonce": "n"}, active_key(session, seeded.now()), typ="logout+jwt")
+        genuine = sign(claims, active_key(session, seeded.now()), typ="logout+jwt")
+    assert receiver.validate("x", with_nonce)[0] == "bad claims: nonce"
+    assert receiver.validate("x", genuine)[0] is None
+    assert receiver.validate("x", genuine)[0] == "bad claims: jti", "a replayed jti"
