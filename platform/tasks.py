@@ -36,6 +36,22 @@ def sweep_outbox() -> int:
     return relay(worker_database(), due_for_sweep(worker_database()), worker_channels())
 
 
+@huey.task(retries=2, retry_delay=5)
+def deliver_logout_tokens(ids: list[int]) -> int:
+    """Back-channel logout: POST the Logout Tokens a committed sign-out owes (each delivery claimed once)."""
+    from tongban.platform.identity.logout_delivery import deliver
+
+    return deliver(worker_database(), ids)
+
+
+@huey.periodic_task(crontab(minute="*"))
+def sweep_logout_tokens() -> int:
+    """Retry, with backoff, the Logout Tokens a client refused or no relay confirmed."""
+    from tongban.platform.identity.logout_delivery import huey_sweep
+
+    return huey_sweep()
+
+
 @lru_cache(maxsize=1)
 def worker_channels():
     from tongban.platform.notify.channels import build_channels

@@ -1,4 +1,5 @@
-"""`tongban identity ...`: grant and revoke roles, grant restricted scopes, rotate signing keys, seed the demo identities."""
+"""`tongban identity ...`: grant and revoke roles, grant restricted scopes, set a client's back-channel logout URI,
+sign an account out everywhere, rotate signing keys, seed the demo identities."""
 
 from __future__ import annotations
 
@@ -139,6 +140,45 @@ def grant_scope(client_id: str, scope: str) -> None:
     finally:
         service.database.dispose()
     click.echo(f"已授予 {client_id}：{scope} / granted {scope} to {client_id}")
+
+
+@identity.command("backchannel-logout")
+@click.argument("client_id")
+@click.argument("uri", default="")
+@click.option("--session-required/--no-session-required", default=False,
+              help="退出令牌须含 sid / the client requires sid in logout tokens")
+def backchannel_logout(client_id: str, uri: str, session_required: bool) -> None:
+    """设置（或以空地址清除）应用的退出通知地址 / set (or clear, with no URI) a client's back-channel logout URI."""
+    from tongban.platform.identity.clients import set_backchannel_logout
+    from tongban.platform.identity.models import Client
+
+    service = _service()
+    try:
+        with service.unit() as session:
+            client = session.get(Client, client_id)
+            if client is None:
+                raise click.ClickException(f"找不到应用 {client_id} / no such client {client_id}")
+            set_backchannel_logout(session, client, uri, session_required=session_required, actor=_actor())
+    except IdentityError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        service.database.dispose()
+    shown = uri.strip() or "（已清除 / cleared）"
+    click.echo(f"{client_id} 的退出通知地址 / back-channel logout URI: {shown}")
+
+
+@identity.command("sign-out")
+@click.argument("username")
+def sign_out(username: str) -> None:
+    """结束某账号的全部登录（含各应用）/ end every session of an account, at every client too."""
+    service = _service()
+    try:
+        ended = service.revoke_sessions(username, actor=_actor())
+    except IdentityError as error:
+        raise click.ClickException(str(error)) from error
+    finally:
+        service.database.dispose()
+    click.echo(f"已结束 {username} 的 {ended} 个登录 / ended {ended} sessions of {username}")
 
 
 @identity.command("seed")

@@ -60,25 +60,62 @@ def uri_matches(registered: list[str], uri: str, *, patterns: bool) -> bool:
     return False
 
 
-def _check_uri(uri: str, *, allow_patterns: bool) -> str:
-    uri = uri.strip()
+def _acceptable_uri(uri: str, *, allow_patterns: bool) -> bool:
+    """https, or http on this machine (development); no fragment; placeholders only where allowed."""
     test = uri.replace("{slug}", "slug").replace("{code}", "46")
-    parts = urlsplit(test)
-    loopback = parts.hostname in ("localhost", "127.0.0.1", "::1") or (parts.hostname or "").endswith(
-        ".localhost"
-    )
-    if (
+    try:
+        parts = urlsplit(test)
+        hostname, _port = parts.hostname, parts.port
+    except ValueError:
+        return False
+    loopback = hostname in ("localhost", "127.0.0.1", "::1") or (hostname or "").endswith(".localhost")
+    return not (
         ("{" in uri and not allow_patterns)
         or parts.fragment
-        or not parts.hostname
+        or not hostname
         or not (parts.scheme == "https" or (parts.scheme == "http" and loopback))
-    ):
+    )
+
+
+def _check_uri(uri: str, *, allow_patterns: bool) -> str:
+    uri = uri.strip()
+    if not _acceptable_uri(uri, allow_patterns=allow_patterns):
         raise InvalidInput(
             f"回调地址无效：{uri}（须为 https，本机调试可用 http，不能含 #）",
             f"Invalid redirect URI {uri} (https, or http on localhost; no fragment)",
             field="redirect_uris",
         )
     return uri
+
+
+def check_backchannel_logout_uri(uri: str | None) -> str | None:
+    """The client's back-channel logout URI (or None): the redirect URIs' rules, exact URIs only."""
+    uri = (uri or "").strip()
+    if not uri:
+        return None
+    if len(uri) > 2000 or not _acceptable_uri(uri, allow_patterns=False):
+        raise InvalidInput(
+            f"退出通知地址无效：{uri}（须为 https，本机调试可用 http://localhost 或 127.0.0.1，不能含 # 或占位符）",
+            f"Invalid back-channel logout URI {uri} (https, or http on localhost; no fragment or placeholder)",
+            field="backchannel_logout_uri",
+        )
+    return uri
+
+
+def set_backchannel_logout(
+    session: Session, client: Client, uri: str | None, *, session_required: bool, actor: str
+) -> None:
+    """Set (or clear, with an empty URI) where the client is told that a user's session ended."""
+    client.backchannel_logout_uri = check_backchannel_logout_uri(uri)
+    client.backchannel_logout_session_required = bool(session_required)
+    audit(
+        session,
+        actor=actor,
+        action="client_backchannel_logout_set",
+        target=client.client_id,
+        uri=client.backchannel_logout_uri or "",
+        session_required=client.backchannel_logout_session_required,
+    )
 
 
 def _check_scopes(scope: str, *, first_party: bool = False) -> str:
@@ -134,11 +171,14 @@ def register_client(
     post_logout_redirect_uris: list[str] = (),
     may_introspect: bool = False,
     secret: str | None = None,
+    backchannel_logout_uri: str | None = None,
+    backchannel_logout_session_required: bool = False,
 ) -> tuple[Client, str | None]:
     """Register a client; returns it and its secret in clear (confidential clients only), shown once."""
     uris, logout_uris, grant_types = _check_registration(
         name, client_type, redirect_uris, post_logout_redirect_uris, first_party
     )
+    backchannel_uri = check_backchannel_logout_uri(backchannel_logout_uri)
     secret = secret or (secrets.token_urlsafe(32) if client_type == CONFIDENTIAL else None)
     client = Client(
         client_id=client_id or "app_" + secrets.token_hex(8),
@@ -152,6 +192,8 @@ def register_client(
         grant_types=grant_types,
         scope=_check_scopes(scope, first_party=first_party),
         may_introspect=may_introspect,
+        backchannel_logout_uri=backchannel_uri,
+        backchannel_logout_session_required=bool(backchannel_logout_session_required),
     )
     session.add(client)
     audit(
@@ -204,7 +246,11 @@ class OAuthClient(ClientMixin):
 
     @property
     def client_metadata(self) -> dict:
-        return {"post_logout_redirect_uris": self.row.post_logout_redirect_uris}
+        return {
+            "post_logout_redirect_uris": self.row.post_logout_redirect_uris,
+            "backchannel_logout_uri": self.row.backchannel_logout_uri,
+            "backchannel_logout_session_required": self.row.backchannel_logout_session_required,
+        }
 
     def get_client_id(self) -> str:
         return self.row.client_id

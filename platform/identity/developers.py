@@ -1,11 +1,19 @@
-"""Third-party developers' applications: register, list, rotate the secret (shown once)."""
+"""Third-party developers' applications: register, list, rotate the secret (shown once), set where the app
+is told that a user signed out (back-channel logout)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from tongban.platform.identity import sessions
-from tongban.platform.identity.clients import RESTRICTED_SCOPES, SCOPES, clients_of, register_client, rotate_secret
+from tongban.platform.identity.clients import (
+    RESTRICTED_SCOPES,
+    SCOPES,
+    clients_of,
+    register_client,
+    rotate_secret,
+    set_backchannel_logout,
+)
 from tongban.platform.identity.common import NotFound
 from tongban.platform.identity.models import Account, Client
 from tongban.platform.identity.service import IdentityService, SessionRequired
@@ -22,6 +30,8 @@ class AppView:
     scopes: tuple[str, ...]
     grant_types: tuple[str, ...]
     secret_rotated_at: object = None
+    backchannel_logout_uri: str | None = None
+    backchannel_logout_session_required: bool = False
 
 
 def _view(client: Client) -> AppView:
@@ -33,6 +43,8 @@ def _view(client: Client) -> AppView:
         tuple(client.scope.split()),
         tuple(client.grant_types),
         client.secret_rotated_at,
+        client.backchannel_logout_uri,
+        client.backchannel_logout_session_required,
     )
 
 
@@ -68,6 +80,8 @@ def register_app(
     redirect_uris: str,
     scopes: list[str],
     client_type: str,
+    backchannel_logout_uri: str = "",
+    backchannel_logout_session_required: bool = False,
 ) -> tuple[AppView, str | None]:
     with service.unit() as session:
         owner = _owner(service, session, session_id)
@@ -79,8 +93,20 @@ def register_app(
             scope=" ".join(scopes),
             owner=owner,
             actor=owner.subject,
+            backchannel_logout_uri=backchannel_logout_uri,
+            backchannel_logout_session_required=backchannel_logout_session_required,
         )
         return _view(client), secret
+
+
+def set_app_backchannel_logout(
+    service: IdentityService, session_id: str | None, client_id: str, *, uri: str, session_required: bool
+) -> AppView:
+    with service.unit() as session:
+        owner = _owner(service, session, session_id)
+        client = _owned(session, owner, client_id)
+        set_backchannel_logout(session, client, uri, session_required=session_required, actor=owner.subject)
+        return _view(client)
 
 
 def rotate_app_secret(service: IdentityService, session_id: str | None, client_id: str) -> str:

@@ -186,6 +186,9 @@ class Client(Base):
     secret_rotated_at: Mapped[datetime | None]
     redirect_uris: Mapped[list] = mapped_column(JSON, default=list)
     post_logout_redirect_uris: Mapped[list] = mapped_column(JSON, default=list)
+    # OpenID Connect Back-Channel Logout: where a Logout Token is POSTed when a session it took part in ends
+    backchannel_logout_uri: Mapped[str | None] = mapped_column(Text)
+    backchannel_logout_session_required: Mapped[bool] = mapped_column(Boolean, default=False)
     grant_types: Mapped[list] = mapped_column(JSON, default=list)
     scope: Mapped[str] = mapped_column(Text, default="")
     may_introspect: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -262,6 +265,7 @@ class IssuedToken(Base):
     )
     acting_enterprise_id: Mapped[int | None] = mapped_column(Integer)
     session_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    issuer: Mapped[str | None] = mapped_column(String(255))  # the ``iss`` it was issued under
     scope: Mapped[str] = mapped_column(Text, default="")
     auth_time: Mapped[datetime | None]
     amr: Mapped[list] = mapped_column(JSON, default=list)
@@ -304,3 +308,29 @@ class RelyingPartySession(Base):
     access_expires_at: Mapped[datetime]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
+
+
+class LogoutDelivery(Base):
+    """A Logout Token owed to a client whose session ended (outbox: written with the sign-out, sent after commit).
+
+    The token itself is signed when it is sent, so a retry an hour later still carries a fresh ``exp``.
+    """
+
+    __tablename__ = "identity_logout_deliveries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    client_id: Mapped[str] = mapped_column(
+        ForeignKey("identity_clients.client_id", ondelete="CASCADE"), index=True
+    )
+    uri: Mapped[str] = mapped_column(Text)
+    issuer: Mapped[str | None] = mapped_column(String(255))
+    subject: Mapped[str | None] = mapped_column(String(40))
+    sid: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    claimed_until: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (Index("ix_identity_logout_deliveries_pending", "sent_at", "next_attempt_at"),)

@@ -164,6 +164,11 @@ class IdentityService:
             if row is not None:
                 sessions.end(session, row, self.now())
 
+    def revoke_sessions(self, username: str, *, actor: str) -> int:
+        """End every session of an account (an operator's decision); returns how many ended."""
+        with self.unit() as session:
+            return sessions.revoke_all_of(session, username, self.now(), actor=actor)
+
     # --- password reset -----------------------------------------------------------------------------------
     def request_password_reset(
         self, identifier: str, *, link_for: Callable[[str], str], address: str = ""

@@ -4,7 +4,8 @@ A session in stage ``second_factor`` or ``enrol`` authenticates nothing: it only
 signing in. The acting subject (self or an enterprise the person is an agent of) lives on the session.
 
 Ending a session (sign-out at the provider or from any room, a password reset) revokes the tokens issued
-under it and ends the rooms' sessions that came from it (single sign-out, ``rp_store.end_bound_to``).
+under it and ends the rooms' sessions that came from it (single sign-out, ``rp_store.end_bound_to``); registered
+clients outside the database are told by back-channel logout (``backchannel.owe_logouts``).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from tongban.platform.identity import rp_store
+from tongban.platform.identity import backchannel, rp_store
 from tongban.platform.identity.accounts import may_act_for
 from tongban.platform.identity.common import IdentityError, audit, digest, utc
 from tongban.platform.identity.models import Account, Enterprise, IssuedToken, ProviderSession
@@ -83,9 +84,11 @@ def session_sid(session_id: str) -> str:
 
 
 def end(session: Session, row: ProviderSession, now: datetime) -> None:
-    """Sign out: the session ends, the tokens issued under it are revoked, and the rooms' sessions that came
-    from it end on every host (single sign-out)."""
+    """Sign out: the session ends, the tokens issued under it are revoked, the rooms' sessions that came
+    from it end on every host (single sign-out), and each registered client that got tokens under it is owed
+    a Logout Token (back-channel logout, sent after commit)."""
     row.ended_at = now
+    backchannel.owe_logouts(session, [row.id], sid_of=session_sid)
     session.execute(
         update(IssuedToken)
         .where(IssuedToken.session_id == row.id, IssuedToken.revoked_at.is_(None))
@@ -94,13 +97,32 @@ def end(session: Session, row: ProviderSession, now: datetime) -> None:
     rp_store.end_bound_to(session, session_sid(row.id))
 
 
-def end_all_for(session: Session, account_id: int, now: datetime) -> None:
-    for row in session.scalars(
+def end_all_for(session: Session, account_id: int, now: datetime) -> int:
+    rows = list(session.scalars(
         select(ProviderSession).where(
             ProviderSession.account_id == account_id, ProviderSession.ended_at.is_(None)
         )
-    ):
+    ))
+    for row in rows:
         end(session, row, now)
+    return len(rows)
+
+
+class NoSuchAccount(IdentityError):
+    code = "not_found"
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"找不到账号 {username}", f"No such account {username}")
+
+
+def revoke_all_of(session: Session, username: str, now: datetime, *, actor: str) -> int:
+    """An operator signs someone out everywhere (a lost phone, a shared computer): every session ends."""
+    account = session.scalar(select(Account).where(Account.username == username))
+    if account is None:
+        raise NoSuchAccount(username)
+    ended = end_all_for(session, account.id, now)
+    audit(session, actor=actor, action="sessions_revoked", target=account.subject, at=now, ended=ended)
+    return ended
 
 
 class ActingRefused(IdentityError):

@@ -65,6 +65,8 @@ def discovery(service, origin: str) -> dict:
         "revocation_endpoint": f"{issuer}/oidc/revoke",
         "introspection_endpoint": f"{issuer}/oidc/introspect",
         "end_session_endpoint": f"{issuer}/oidc/logout",
+        "backchannel_logout_supported": True,
+        "backchannel_logout_session_supported": True,
         "scopes_supported": list(SCOPES),
         "response_types_supported": ["code"],
         "response_modes_supported": ["query"],

@@ -214,6 +214,7 @@ class ProviderServer(AuthorizationServer):
                 account_id=user.account_id if user else None,
                 acting_enterprise_id=user.acting_enterprise_id if user else None,
                 session_id=user.session_id if user else None,
+                issuer=self.ctx.issuer,
                 scope=token.get("scope", ""),
                 auth_time=user.auth_time if user else None,
                 amr=list(user.amr) if user else [],

@@ -1,4 +1,5 @@
-"""/developers/apps: register an application, see it, rotate its secret (each secret is shown once)."""
+"""/developers/apps: register an application, see it, rotate its secret (each secret is shown once), set its
+back-channel logout URI."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from starlette.routing import Route
 
 from tongban.platform.identity import developers
 from tongban.platform.identity.clients import SCOPES
-from tongban.platform.identity.common import IdentityError, NotFound
+from tongban.platform.identity.common import IdentityError, InvalidInput, NotFound
 from tongban.platform.identity.service import SessionRequired
 from tongban.platform.identity.web.common import (
     call,
@@ -25,6 +26,15 @@ def _login(path: str) -> Response:
     return redirect(f"/login?next={path}")
 
 
+def _expired(request: Request) -> Response:
+    return render(
+        request,
+        "message.html",
+        {"title_zh": "页面已过期，请重试", "title_en": "Page expired", "body_zh": "", "body_en": ""},
+        400,
+    )
+
+
 async def apps_page(request: Request) -> Response:
     service, sid = service_of(request), provider_session_id(request)
     form_values = {
@@ -32,22 +42,20 @@ async def apps_page(request: Request) -> Response:
         "redirect_uris": "",
         "scopes": ["openid", "profile"],
         "client_type": "confidential",
+        "backchannel_logout_uri": "",
+        "backchannel_logout_session_required": False,
     }
     error, created, secret = None, None, None
     if request.method == "POST":
         if not await csrf_ok(request):
-            return render(
-                request,
-                "message.html",
-                {"title_zh": "页面已过期，请重试", "title_en": "Page expired", "body_zh": "", "body_en": ""},
-                400,
-            )
+            return _expired(request)
         form = await request.form()
         form_values = {
             "name": str(form.get("name", "")),
             "redirect_uris": str(form.get("redirect_uris", "")),
             "scopes": [str(s) for s in form.getlist("scopes")],
             "client_type": str(form.get("client_type", "confidential")),
+            **_backchannel_fields(form),
         }
         try:
             created, secret = await call(developers.register_app, service, sid, **form_values)
@@ -74,6 +82,34 @@ async def apps_page(request: Request) -> Response:
     )
 
 
+def _backchannel_fields(form) -> dict:
+    return {
+        "backchannel_logout_uri": str(form.get("backchannel_logout_uri", "")),
+        "backchannel_logout_session_required": form.get("backchannel_logout_session_required") == "on",
+    }
+
+
+async def _set_backchannel_logout(request: Request, service, sid, client_id: str) -> Response:
+    """The app page's back-channel logout form: saved, or the page again with the field's error."""
+    fields = _backchannel_fields(await request.form())
+    error = None
+    try:
+        app = await call(
+            developers.set_app_backchannel_logout,
+            service,
+            sid,
+            client_id,
+            uri=fields["backchannel_logout_uri"],
+            session_required=fields["backchannel_logout_session_required"],
+        )
+    except InvalidInput as refused:
+        error = error_text(refused)
+        app = await call(developers.app_detail, service, sid, client_id)
+    context = {"app": app, "scopes": SCOPES, "secret": None, "error": error, "saved": error is None,
+               "form": fields if error else None}
+    return render(request, "app.html", context, 400 if error else 200)
+
+
 async def app_page(request: Request) -> Response:
     service, sid, client_id = (
         service_of(request),
@@ -82,19 +118,13 @@ async def app_page(request: Request) -> Response:
     )
     secret = None
     try:
+        if request.method == "POST" and (await request.form()).get("action") == "backchannel_logout":
+            if not await csrf_ok(request):
+                return _expired(request)
+            return await _set_backchannel_logout(request, service, sid, client_id)
         if request.method == "POST":
             if not await csrf_ok(request):
-                return render(
-                    request,
-                    "message.html",
-                    {
-                        "title_zh": "页面已过期，请重试",
-                        "title_en": "Page expired",
-                        "body_zh": "",
-                        "body_en": "",
-                    },
-                    400,
-                )
+                return _expired(request)
             secret = await call(developers.rotate_app_secret, service, sid, client_id)
         app = await call(developers.app_detail, service, sid, client_id)
     except SessionRequired:
