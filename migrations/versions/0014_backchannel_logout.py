@@ -6,14 +6,14 @@
 commit (platform-wide like every identity table: no row-level security).
 
 Revision ID: 0014_backchannel_logout
-Revises: 0012_inherited_owner_deletes
+Revises: 0013_logo_drafts
 Create Date: 2026-11-26
 """
 import sqlalchemy as sa
 from alembic import op
 
 revision = '0014_backchannel_logout'
-down_revision = '0012_inherited_owner_deletes'
+down_revision = '0013_logo_drafts'
 branch_labels = None
 depends_on = None
 

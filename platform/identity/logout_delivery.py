@@ -71,6 +71,9 @@ def deliver(database, ids: list[int], *, now: datetime | None = None, post: Post
 
 
 def post_form(uri: str, token: str) -> int:
+    from tongban.platform.notify.outbound import require_public
+
+    require_public(uri)  # production: never into the deployment's own network
     answer = httpx.post(uri, data={"logout_token": token}, timeout=TIMEOUT_SECONDS, follow_redirects=False)
     return answer.status_code
 

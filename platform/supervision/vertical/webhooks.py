@@ -93,10 +93,21 @@ def _finish(database, delivery_id: int, now: datetime, error: str | None) -> Non
             delivery.last_error, delivery.next_attempt_at = error, now + backoff(delivery.attempts)
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *_args, **_kwargs):  # a 3xx answer is a failed delivery, not a new destination
+        return None
+
+
+_OPENER = urllib.request.build_opener(_NoRedirects)
+
+
 def _post(url: str, body: bytes, headers: dict) -> int:
+    from tongban.platform.notify.outbound import require_public
+
+    require_public(url)  # production: never into the deployment's own network
     request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as response:
+        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
             return response.status
     except urllib.error.HTTPError as error:
         return error.code
