@@ -10,7 +10,8 @@ from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import ApprovalError, NotAllowed
 from tongban.platform.approval.flowcache import version_parts
 from tongban.platform.approval.guards import (load_case, load_case_and_task, require_applicant, require_clock_running,
-                                              require_node_action, require_staff, require_state)
+                                              require_gaps_supplied, require_node_action, require_staff,
+                                              require_state)
 from tongban.platform.approval.models import Case, CaseMaterial, CasePause, Task
 from tongban.platform.approval.routing import Env, advance, cancel_open_tasks, conclude, enter
 
@@ -188,6 +189,7 @@ def approve(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: str 
     if node.kind is NodeKind.PAY_FEE and case.fee_due and not case.fee_paid:
         raise NotAllowed("fee_unpaid", "尚未缴费", "the fee has not been paid")
     if node.kind is NodeKind.ISSUE_CERTIFICATE:
+        require_gaps_supplied(env.session, case, action_zh="发证", action_en="issue the certificate")
         _issue_certificate(env, case, node)
     if node.kind is NodeKind.DECIDE:
         case.decided_at = env.now

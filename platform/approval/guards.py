@@ -111,3 +111,20 @@ def require_node_action(flow, task: Task, action: str) -> None:
     if not node.allows(action):
         raise NotAllowed("action_not_allowed", f"“{node.label.zh}”环节不允许此操作",
                          f"the step {node.label.en or node.id!r} does not allow {action}")
+
+
+def require_gaps_supplied(session: Session, case: Case, *, action_zh: str, action_en: str) -> None:
+    """容缺受理 lets the handling go on while a material is awaited, but no result leaves before it arrives: a
+    certificate is not issued and a case does not conclude approved until every gap material is supplied.
+    A case with no gap at intake (the usual one) needs no look-up."""
+    from tongban.platform.approval.models import CaseMaterial
+
+    if case.gaps_at_intake == 0:
+        return
+    awaited = list(session.scalars(select(CaseMaterial.name).where(CaseMaterial.case_id == case.id,
+                                                                   CaseMaterial.status == "rongque")
+                                   .order_by(CaseMaterial.id)))
+    if awaited:
+        raise NotAllowed("rongque_outstanding", f"容缺材料“{'、'.join(awaited)}”尚未补齐，补齐后才能{action_zh}",
+                         f"the gap materials ({', '.join(awaited)}) have not been supplied; {action_en} once they are",
+                         field="materials")

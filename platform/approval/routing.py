@@ -145,6 +145,10 @@ def cancel_open_tasks(session: Session, case: Case, now: datetime, reason: str) 
 
 
 def conclude(env: Env, case: Case, actor: Actor, *, node_id: str | None = None, result: str | None = None) -> None:
+    if (result or case.result or "approved") == "approved":
+        from tongban.platform.approval.guards import require_gaps_supplied
+
+        require_gaps_supplied(env.session, case, action_zh="办结", action_en="conclude the case")
     cancel_open_tasks(env.session, case, env.now, "concluded")
     before = case.state
     case.state = "concluded"

@@ -137,6 +137,3 @@ def files_of(session, case: Case, spec_id: str) -> list[dict]:
     return list(row.files or []) if row is not None else []
 
 
-def outstanding_gaps(session, case: Case) -> list[str]:
-    return [m.name for m in session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id,
-                                                                       CaseMaterial.status == "rongque"))]

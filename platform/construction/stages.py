@@ -226,11 +226,7 @@ def case_concluded(env, case, actor) -> None:
     item = session.scalar(select(ItemCase).where(ItemCase.approval_case_id == case.id))
     if item is None:
         return
-    if case.result == "approved":
-        missing = item_cases.outstanding_gaps(session, case)
-        if missing:
-            raise NotAllowed("rongque_outstanding", f"容缺材料（{'、'.join(missing)}）补齐前不能作出准予决定",
-                             "a gap material must be supplied before the item is approved")
+    # an approved case has every gap material supplied: the engine refuses to conclude it approved before
     ctx = Ctx(session, env.calendar, env.now, env.secret_key)
     stage = session.scalar(select(ProjectStage).where(ProjectStage.id == item.stage_id)  # one join at a time: two
                            .with_for_update().execution_options(populate_existing=True))  # last items at once

@@ -38,7 +38,7 @@ def load_view(request: Request, staff: Staff, case_id: int) -> dict:
         schema = version_parts(session, detail.case.version_id)[1] if detail.handled_here else None
     names = request.app.state.directory.snapshot.by_code
     view = {"detail": detail, "case": detail.case, "fields": [], "svg": None, "forms": {}, "departments": [],
-            "node_labels": {},
+            "node_labels": {}, "material_names": {m.material_id: m.name for m in detail.materials},
             "received_at": names[detail.case.received_tenant_id].name if detail.case.received_tenant_id in names
             else detail.case.received_tenant_id,
             "handled_by": names[detail.case.tenant_id].name if detail.case.tenant_id in names else detail.case.tenant_id,

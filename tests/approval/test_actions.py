@@ -104,6 +104,26 @@ def test_rongque_acceptance_sets_a_supply_deadline(engine, db):
     engine.act(case_id, "supply", citizen(), files={"m3": [{"id": "v", "name": "验资报告.pdf", "size": 100}]})
 
 
+def test_no_certificate_leaves_while_a_rongque_material_is_awaited(engine, db):
+    """容缺受理: review and decision go on, but the certificate waits for the gap material; refused, nothing
+    changes; once the applicant supplies it, the certificate is issued."""
+    case_id = engine.submit(HAIKOU, HAIKOU, citizen(), application(capital="2000000.00"))["id"]
+    step(engine, db, case_id, "accept", CLERK, rongque=["m3"])
+    step(engine, db, case_id, "approve", REVIEWER)
+    step(engine, db, case_id, "approve", APPROVER)
+    before = the_case(db, case_id)
+    with pytest.raises(NotAllowed) as raised:
+        step(engine, db, case_id, "approve", CERT)
+    assert raised.value.code == "rongque_outstanding" and "验资报告" in raised.value.zh and raised.value.en
+    after = the_case(db, case_id)
+    assert (after.state, after.revision, after.certificate_number) == ("in_progress", before.revision, None)
+    assert [t.node_id for t in open_tasks(db, case_id)] == ["certificate"]
+    engine.act(case_id, "supply", citizen(), files={"m3": [{"id": "v", "name": "验资报告.pdf", "size": 100}]})
+    step(engine, db, case_id, "approve", CERT)
+    done = the_case(db, case_id)
+    assert done.state == "concluded" and done.result == "approved" and done.certificate_number
+
+
 def test_forward_moves_the_task_to_another_department(engine, db):
     case_id = accepted(engine, db)
     step(engine, db, case_id, "forward", REVIEWER, department="法制科")

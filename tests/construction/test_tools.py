@@ -33,7 +33,7 @@ def test_a_missed_rongque_deadline_suspends_the_items_and_tells_the_investor(ser
     with pytest.raises(WrongState) as gap:  # reviewed meanwhile, but not approved without the document
         service.decide(project.id, cases["HN-GC-003"].id, department_staff("development_reform"), result="approved",
                        now=beijing(2026, 11, 5, 10))
-    assert "补齐前不能作出准予决定" in gap.value.errors[0]["zh"]
+    assert "尚未补齐" in gap.value.errors[0]["zh"] and "项目批准、核准或者备案文件" in gap.value.errors[0]["zh"]
 
     assert service.sweep_rongque(now=beijing(2026, 11, 17, 9)) == 1
     board = service.dashboard(project.id, now=beijing(2026, 11, 17, 9))

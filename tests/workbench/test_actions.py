@@ -47,13 +47,15 @@ def test_accept_asks_for_the_gaps_then_accepts_with_rongque(app, db, clerk):
     page = _page(clerk, case_id)
     refused = act(clerk, HAIKOU, case_id, "accept", page, comment="材料已核对")
     assert refused.status_code == 409
-    assert "尚有材料未提交" in refused.text and "materials are missing" in refused.text and "m3" in refused.text
+    assert "尚有材料未提交" in refused.text and "materials are missing" in refused.text
+    assert "涉及材料 <span lang=\"en\">Materials</span>：验资报告" in refused.text  # the material's name, not its id
     assert '<details id="act-accept-' in refused.text and "open>" in refused.text.split('<details id="act-accept-')[1][:40]
     assert "材料已核对</textarea>" in refused.text  # what was typed is kept
     assert the_case(db, case_id).state == "submitted"
     done = act(clerk, HAIKOU, case_id, "accept", refused.text, rongque="m3")
     assert done.status_code == 200 and f"/cases/{case_id}?done=accept" in str(done.url)
     assert "已受理" in done.text and "容缺补交期限" in done.text and "受理通知书（PDF）" in done.text
+    assert "Accepted with a gap</span>：验资报告" in done.text  # the timeline names the material too
     assert the_case(db, case_id).state == "in_progress"
 
 
