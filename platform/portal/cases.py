@@ -20,6 +20,7 @@ from tongban.platform.approval.flowcache import flow_of
 from tongban.platform.approval.guards import STATE_LABELS
 from tongban.platform.approval.models import Case, CaseEvent, CaseMaterial
 from tongban.platform.approval.numbers import BEIJING, query_code_matches
+from tongban.platform.approval.specials import KINDS as SPECIAL_KINDS
 
 ACTIONS = {
     "submit": ("提交申请", "application submitted"), "accept": ("受理", "accepted"), "refuse": ("不予受理", "refused"),
@@ -29,7 +30,8 @@ ACTIONS = {
     "withdraw": ("撤回申请", "withdrawn"), "charge": ("通知缴费", "fee requested"), "pay": ("已缴费", "fee paid"),
     "deliver": ("送达", "delivered"), "report_up": ("上报上级", "reported to a higher level"),
     "received_report": ("上级已接收", "received by the higher level"), "upper_decided": ("上级已决定", "decided above"),
-    "conclude": ("办结", "concluded"),
+    "conclude": ("办结", "concluded"), "special_procedure": ("进入特别程序", "special procedure started"),
+    "special_procedure_end": ("特别程序结束", "special procedure finished"),
 }
 RESULTS = {"approved": ("准予办理", "approved"), "rejected": ("不予批准", "rejected"), "refused": ("不予受理", "refused"),
            "withdrawn": ("已撤回", "withdrawn")}
@@ -63,17 +65,24 @@ def status_and_result(state: str, result: str | None) -> tuple[tuple[str, str], 
 
 
 def action_label(event: CaseEvent, flow: Callable) -> tuple[str, str]:
-    """What happened, named by its step when the event records one (审查：审核通过, 决定：审核通过)."""
+    """What happened, named by its step (审查：审核通过) or by its special procedure (进入特别程序（听证）)."""
     zh, en = ACTIONS.get(event.action, (event.action, event.action))
-    step = (event.details or {}).get("label") if isinstance(event.details, dict) else None
-    if not step:
-        return zh, en
-    step_en = step
+    details = event.details if isinstance(event.details, dict) else {}
+    if event.action == "approve" and details.get("label"):
+        step_zh, step_en = _step_names(str(details["label"]), event.node_id, flow)
+        return f"{step_zh}：{zh}", f"{step_en}: {en}"
+    if event.action in ("special_procedure", "special_procedure_end") and details.get("kind") in SPECIAL_KINDS:
+        kind_zh, kind_en = SPECIAL_KINDS[details["kind"]]
+        return f"{zh}（{kind_zh}）", f"{en} ({kind_en})"
+    return zh, en
+
+
+def _step_names(label: str, node_id: str | None, flow: Callable) -> tuple[str, str]:
+    """The step as the event recorded it, in English from the case's flow when it still has the node."""
     try:
-        step_en = flow().node(event.node_id).label.text("en") if event.node_id else step
+        return label, flow().node(node_id).label.text("en") if node_id else label
     except UnknownNode:
-        pass
-    return f"{step}：{zh}", f"{step_en}: {en}"
+        return label, label
 
 
 def _view(session: Session, case: Case, *, with_materials: bool) -> CaseView:

@@ -213,12 +213,16 @@ def test_withdrawn_and_refused_cases_are_labelled_once(web, db, me, engine):
 def test_the_timeline_names_each_step(web, db, me, engine):
     case = engine.submit(HAIKOU, HAIKOU, me, application(applicant=me))
     step(engine, db, case["id"], "accept", CLERK)
+    step(engine, db, case["id"], "special_start", REVIEWER, kind="hearing", approved_days=5, reason="听取利害关系人意见")
+    step(engine, db, case["id"], "special_end", REVIEWER)
     step(engine, db, case["id"], "approve", REVIEWER)
     step(engine, db, case["id"], "approve", APPROVER)
     timeline = block(web.get(f"/cases/{case['number']}"), "timeline-h")
     assert "审查：审核通过" in timeline and "决定：审核通过" in timeline
+    assert "进入特别程序（听证）" in timeline and "特别程序结束（听证）" in timeline
     english = block(web.get(f"/cases/{case['number']}?lang=en"), "timeline-h")
     assert "Review: approved at this step" in english and "Decision: approved at this step" in english
+    assert "special procedure started (hearing)" in english
     page = web.get("/progress?lang=zh")
     public = web.post("/progress", data={"csrf_token": portal_csrf(page), "number": case["number"],
                                          "code": case["query_code"]})
