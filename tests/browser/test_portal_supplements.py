@@ -72,3 +72,10 @@ def test_a_case_awaiting_supplements_is_supplied_on_a_phone(live_server, phone, 
     assert "申请书：已补交" in phone.content() and "已本人签字" in phone.locator(".timeline").inner_text()
     no_sideways_scroll(phone)
     screenshot(phone, "portal-case-supplied-phone")
+
+    phone.get_by_role("button", name="撤回申请").click()  # withdrawing asks once more, and can be left
+    assert phone.get_by_role("heading", name="确认撤回申请").is_visible()
+    no_sideways_scroll(phone)
+    screenshot(phone, "portal-case-withdraw-confirm-phone")
+    phone.get_by_role("link", name="返回，不撤回").click()
+    assert phone.locator(".status").inner_text() == "办理中"
