@@ -7,14 +7,20 @@ it only when the query code matches. Internal events (``public`` false) are neve
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban.configurator.flows.errors import UnknownNode
+from tongban.platform.approval.flowcache import flow_of
 from tongban.platform.approval.guards import STATE_LABELS
 from tongban.platform.approval.models import Case, CaseEvent, CaseMaterial
-from tongban.platform.approval.numbers import query_code_matches
+from tongban.platform.approval.numbers import BEIJING, query_code_matches
+from tongban.platform.approval.specials import KINDS as SPECIAL_KINDS
 
 ACTIONS = {
     "submit": ("提交申请", "application submitted"), "accept": ("受理", "accepted"), "refuse": ("不予受理", "refused"),
@@ -24,7 +30,8 @@ ACTIONS = {
     "withdraw": ("撤回申请", "withdrawn"), "charge": ("通知缴费", "fee requested"), "pay": ("已缴费", "fee paid"),
     "deliver": ("送达", "delivered"), "report_up": ("上报上级", "reported to a higher level"),
     "received_report": ("上级已接收", "received by the higher level"), "upper_decided": ("上级已决定", "decided above"),
-    "conclude": ("办结", "concluded"),
+    "conclude": ("办结", "concluded"), "special_procedure": ("进入特别程序", "special procedure started"),
+    "special_procedure_end": ("特别程序结束", "special procedure finished"),
 }
 RESULTS = {"approved": ("准予办理", "approved"), "rejected": ("不予批准", "rejected"), "refused": ("不予受理", "refused"),
            "withdrawn": ("已撤回", "withdrawn")}
@@ -50,16 +57,45 @@ class CaseView:
     timeline: list[dict]
 
 
+def status_and_result(state: str, result: str | None) -> tuple[tuple[str, str], tuple[str, str] | None]:
+    """The state's label and the result's, the result left out when it says the same (已撤回, 不予受理)."""
+    status = STATE_LABELS.get(state, (state, state))
+    outcome = RESULTS.get(result or "")
+    return status, (None if outcome is None or outcome[0] == status[0] else outcome)
+
+
+def action_label(event: CaseEvent, flow: Callable) -> tuple[str, str]:
+    """What happened, named by its step (审查：审核通过) or by its special procedure (进入特别程序（听证）)."""
+    zh, en = ACTIONS.get(event.action, (event.action, event.action))
+    details = event.details if isinstance(event.details, dict) else {}
+    if event.action == "approve" and details.get("label"):
+        step_zh, step_en = _step_names(str(details["label"]), event.node_id, flow)
+        return f"{step_zh}：{zh}", f"{step_en}: {en}"
+    if event.action in ("special_procedure", "special_procedure_end") and details.get("kind") in SPECIAL_KINDS:
+        kind_zh, kind_en = SPECIAL_KINDS[details["kind"]]
+        return f"{zh}（{kind_zh}）", f"{en} ({kind_en})"
+    return zh, en
+
+
+def _step_names(label: str, node_id: str | None, flow: Callable) -> tuple[str, str]:
+    """The step as the event recorded it, in English from the case's flow when it still has the node."""
+    try:
+        return label, flow().node(node_id).label.text("en") if node_id else label
+    except UnknownNode:
+        return label, label
+
+
 def _view(session: Session, case: Case, *, with_materials: bool) -> CaseView:
     events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True))
                              .order_by(CaseEvent.seq))
-    timeline = [{"at": e.at, "action": ACTIONS.get(e.action, (e.action, e.action)),
+    flow = cache(lambda: flow_of(session, case.version_id))  # read only when a step needs naming
+    timeline = [{"at": e.at, "action": action_label(e, flow),
                  "status": STATE_LABELS.get(e.to_state or "", None), "comment": e.comment} for e in events]
     materials = [{"name": m.name, "status": MATERIAL_STATUS.get(m.status, (m.status, m.status))}
                  for m in session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id)
                                           .order_by(CaseMaterial.id))] if with_materials else []
-    return CaseView(case.id, case.number, case.item_code, case.item_name, case.tenant_id, case.state,
-                    STATE_LABELS.get(case.state, (case.state, case.state)), RESULTS.get(case.result or ""),
+    status, result = status_and_result(case.state, case.result)
+    return CaseView(case.id, case.number, case.item_code, case.item_name, case.tenant_id, case.state, status, result,
                     case.submitted_at, case.concluded_at, case.promised_due_at, materials, timeline)
 
 
@@ -68,9 +104,18 @@ def my_cases(session: Session, subject: str, limit: int = 200) -> list[dict]:
     rows = session.execute(select(Case.number, Case.item_name, Case.state, Case.result, Case.submitted_at,
                                   Case.tenant_id).where(Case.applicant_subject == subject)
                            .order_by(Case.submitted_at.desc(), Case.id.desc()).limit(limit)).all()
-    return [{"number": r.number, "item_name": r.item_name, "status": STATE_LABELS.get(r.state, (r.state, r.state)),
-             "result": RESULTS.get(r.result or ""), "submitted_at": r.submitted_at, "tenant_code": r.tenant_id}
-            for r in rows]
+    return [_listed(r) for r in rows]
+
+
+def _listed(row) -> dict:
+    status, result = status_and_result(row.state, row.result)
+    return {"number": row.number, "item_name": row.item_name, "status": status, "result": result,
+            "submitted_at": row.submitted_at, "tenant_code": row.tenant_id}
+
+
+def example_number(tenant_code: str, now: datetime) -> str:
+    """A case number as this tenant's cases read (its own code, today's date), for a form's placeholder."""
+    return f"{tenant_code}-{now.astimezone(BEIJING):%Y%m%d}-000001"
 
 
 def applicant_case(session: Session, number: str, subject: str) -> CaseView | None:

@@ -3,23 +3,27 @@ from __future__ import annotations
 
 from itsdangerous import BadSignature
 from sqlalchemy import select
+from starlette.datastructures import UploadFile
 from starlette.requests import Request
+from starlette.responses import Response
 from starlette.routing import Route
 
 from tongban.platform.db import utcnow
-from tongban.platform.portal import cases, throttle
+from tongban.platform.portal import cases, supplying, throttle
 from tongban.platform.portal.models import ApplicationDraft
-from tongban.platform.portal.web_apply import FLASH_COOKIE, flash_serializer
+from tongban.platform.portal.web_apply import FLASH_COOKIE, MAX_BODY, flash_serializer
 from tongban.platform.portal.web_common import (
     Ctx,
     PortalUser,
     call,
     csrf_ok,
+    finish,
     not_found,
     page,
     page_number,
     paginate,
     portal_of,
+    redirect,
     render,
     require_user,
     theme_of,
@@ -62,20 +66,52 @@ async def case_page(request: Request, ctx: Ctx):
 
 
 def _case_page(request: Request, ctx: Ctx, user: PortalUser, number: str):
+    return show_case(request, ctx, user, number, flash=_flash(request, number))
+
+
+def show_case(request: Request, ctx: Ctx, user: PortalUser, number: str, *, flash: dict | None = None,
+              errors: list[dict] = (), values: dict | None = None, status: int = 200) -> Response:
+    """The applicant's case page; after a refused answer, with its field errors and what was typed."""
     portal = portal_of(request)
     with portal.database.unit_of_work(TenantContext.system("applicant reads own case")) as session:
         view = cases.applicant_case(session, number, user.subject)
         rating = _rating(session, view)
-    if view is None:
+        waits = supplying.awaiting(session, number, user.subject, utcnow()) if view else None
+    if view is None or waits is None:
         raise not_found(ctx)
     with portal.database.unit_of_work(ctx.tenant.context()) as session:
         theme = theme_of(session, ctx)
+    flash = flash or {}
     data = {"trail": trail(request, ctx, (ctx._("我的办件"), f"{ctx.base}/cases"), (number, None)),
-            "case": view, "query_code": _flash_code(request, number),
+            "case": view, "query_code": flash.get("query_code"), "done": DONE_MESSAGES.get(flash.get("done", "")),
             "tenant_name": _tenant_name(request, view.tenant_code), "rating": rating,
             "may_rate": rating is None and view.state in RATEABLE and _ratings_available(),
-            "levels": _levels(), "rated": RATED_MESSAGES.get(ctx.query.get("rated", ""))}
-    return render(request, ctx, theme, "portal/case.html", data)
+            "levels": _levels(), "rated": RATED_MESSAGES.get(ctx.query.get("rated", "")),
+            "waits": waits.page(), "errors": _by_field(errors), "error_summary": _summary(errors),
+            "values": values or {}}
+    return render(request, ctx, theme, "portal/case.html", data, status)
+
+
+DONE_MESSAGES = {"supply": ("补正材料已提交，办件恢复办理，办理时限继续计算。",
+                            "Your supplements were handed in: handling and its time limit resume."),
+                 "rongque": ("容缺材料已补交。", "The material to follow was handed in."),
+                 "withdraw": ("申请已撤回。", "The application was withdrawn.")}
+
+
+def _by_field(errors) -> dict[str, list[tuple[str, str]]]:
+    grouped: dict[str, list[tuple[str, str]]] = {}
+    for error in errors:
+        grouped.setdefault(error["path"], []).append((error["zh"], error["en"]))
+    return grouped
+
+
+def _summary(errors) -> list[dict]:
+    return [{"href": "#" + anchor_of(e["path"]), "text": (e["zh"], e["en"])} for e in errors]
+
+
+def anchor_of(path: str) -> str:
+    """The element a field error belongs to: ``supply.materials.m1`` → ``supply-m1``, ``withdraw`` → ``withdraw``."""
+    return path.replace(".materials.", "-").replace(".", "-")
 
 
 RATEABLE = ("concluded", "refused")
@@ -109,12 +145,107 @@ def _levels() -> dict:
     return levels()
 
 
-def _flash_code(request: Request, number: str) -> str | None:
+def _flash(request: Request, number: str) -> dict:
+    """The one-time message for this case (the query code after submitting, an answer handed in)."""
     try:
         flash = flash_serializer(request).loads(request.cookies.get(FLASH_COOKIE, ""), max_age=600)
     except BadSignature:
-        return None
-    return flash.get("query_code") if flash.get("number") == number else None
+        return {}
+    return flash if isinstance(flash, dict) and flash.get("number") == number else {}
+
+
+def _back_with(request: Request, ctx: Ctx, number: str, done: str) -> Response:
+    response = redirect(ctx, f"{ctx.base}/cases/{number}")
+    response.set_cookie(FLASH_COOKIE, flash_serializer(request).dumps({"number": number, "done": done}),
+                        max_age=600, httponly=True, samesite="lax", path="/")
+    return response
+
+
+@page
+async def hand_in(request: Request, ctx: Ctx):
+    """补正 (the supplement form) or one awaited 容缺 material (``/rongque/<material>``)."""
+    user = require_user(ctx)
+    if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        return finish(ctx, Response("请求过大 / request too large", status_code=413))
+    form = await request.form(max_files=40, max_fields=200, max_part_size=256 * 1024)
+    try:
+        if not await csrf_ok(request, form):
+            return finish(ctx, Response("表单已过期，请刷新后重试 / the form expired; reload it", status_code=403))
+        return await call(_hand_in, request, ctx, user, request.path_params, form)
+    finally:
+        await form.close()
+
+
+def _hand_in(request: Request, ctx: Ctx, user: PortalUser, params: dict, form) -> Response:
+    portal, number = portal_of(request), params["number"]
+    waits = _awaiting(portal, ctx, number, user)
+    kind = supplying.RONGQUE if "material" in params else supplying.SUPPLY
+    material = params.get("material")
+    note = str(form.get("note") or "")
+    answer = supplying.Answer(kind, _files(form, [material] if material else waits.uploads_for(kind)), note,
+                              material, _revision(form))
+    place = request.app.state.directory.snapshot.by_code[waits.tenant_code].context()
+    errors = supplying.hand_in(portal.database, portal.store, portal.approval, place, waits, user.actor, answer)
+    if errors:
+        return show_case(request, ctx, user, number, errors=errors, values={"note": note}, status=422)
+    return _back_with(request, ctx, number, kind)
+
+
+def _awaiting(portal, ctx: Ctx, number: str, user: PortalUser) -> supplying.Awaiting:
+    with portal.database.unit_of_work(TenantContext.system("applicant answers own case")) as session:
+        waits = supplying.awaiting(session, number, user.subject, utcnow())
+    if waits is None:
+        raise not_found(ctx)
+    return waits
+
+
+def _files(form, material_ids) -> dict[str, list[tuple[str, object]]]:
+    """The files chosen per material (``file.<material id>``); an empty file input sends no name."""
+    return {mid: [(f.filename, f.file) for f in form.getlist(f"file.{mid}")
+                  if isinstance(f, UploadFile) and f.filename] for mid in material_ids}
+
+
+def _revision(form) -> int | None:
+    value = str(form.get("revision") or "")
+    return int(value) if value.isdigit() else None
+
+
+@page
+async def withdraw(request: Request, ctx: Ctx):
+    """撤回: the reason (optional), then a confirmation page, then the engine."""
+    user = require_user(ctx)
+    form = await request.form()
+    if not await csrf_ok(request, form):
+        return finish(ctx, Response("表单已过期，请刷新后重试 / the form expired; reload it", status_code=403))
+    return await call(_withdraw, request, ctx, user, request.path_params["number"], form)
+
+
+def _withdraw(request: Request, ctx: Ctx, user: PortalUser, number: str, form) -> Response:
+    portal = portal_of(request)
+    waits = _awaiting(portal, ctx, number, user)
+    reason, revision = str(form.get("reason") or "")[:supplying.NOTE_LIMIT], _revision(form)
+    values = {"reason": reason}
+    errors = supplying.withdrawal_refused(waits)
+    if not errors and form.get("confirm") != "yes":
+        return _confirm_withdraw(request, ctx, user, number, reason, revision)
+    errors = errors or supplying.withdraw(portal.approval, waits, user.actor, reason, revision)
+    if errors:
+        return show_case(request, ctx, user, number, errors=errors, values=values, status=422)
+    return _back_with(request, ctx, number, supplying.WITHDRAW)
+
+
+def _confirm_withdraw(request: Request, ctx: Ctx, user: PortalUser, number: str, reason: str,
+                      revision: int | None) -> Response:
+    portal = portal_of(request)
+    with portal.database.unit_of_work(TenantContext.system("applicant reads own case")) as session:
+        view = cases.applicant_case(session, number, user.subject)
+    with portal.database.unit_of_work(ctx.tenant.context()) as session:
+        theme = theme_of(session, ctx)
+    data = {"trail": trail(request, ctx, (ctx._("我的办件"), f"{ctx.base}/cases"),
+                           (number, f"{ctx.base}/cases/{number}"), (ctx._("撤回申请"), None)),
+            "case": view, "tenant_name": _tenant_name(request, view.tenant_code), "reason": reason,
+            "revision": revision if revision is not None else ""}
+    return render(request, ctx, theme, "portal/case_withdraw.html", data)
 
 
 def _tenant_name(request: Request, code: str) -> str:
@@ -133,8 +264,8 @@ async def progress(request: Request, ctx: Ctx):
 
 def _progress(request: Request, ctx: Ctx, form, address: str):
     portal = portal_of(request)
-    number = str(form.get("number") or "").strip() if form else ""
-    code = str(form.get("code") or "").strip() if form else ""
+    asked = form if form is not None else ctx.query  # a notice's QR code links here with the number filled in
+    number, code = str(asked.get("number") or "").strip()[:40], str(asked.get("code") or "").strip()[:12]
     error, view, status = None, None, 200
     if form is not None:
         keys, now = throttle.keys_for(number, address), utcnow()
@@ -149,6 +280,7 @@ def _progress(request: Request, ctx: Ctx, form, address: str):
     with portal.database.unit_of_work(ctx.tenant.context()) as session:
         theme = theme_of(session, ctx)
     data = {"trail": trail(request, ctx, (ctx._("办件查询"), None)), "number": number, "error": error,
+            "code": code if form is None else "", "example": cases.example_number(ctx.tenant.code, utcnow()),
             "case": view, "tenant_name": _tenant_name(request, view.tenant_code) if view else None}
     return render(request, ctx, theme, "portal/progress.html", data, status)
 
@@ -171,6 +303,9 @@ def _results(request: Request, ctx: Ctx):
 routes = [
     Route("/cases", my_cases),
     Route("/cases/{number}", case_page),
+    Route("/cases/{number}/supply", hand_in, methods=["POST"]),
+    Route("/cases/{number}/rongque/{material}", hand_in, methods=["POST"]),
+    Route("/cases/{number}/withdraw", withdraw, methods=["POST"]),
     Route("/progress", progress, methods=["GET", "POST"]),
     Route("/results", results),
 ]
