@@ -6,7 +6,7 @@ from tongban.platform.approval.models import Case
 
 
 def certificate_number(case: Case, license_type: str | None) -> str:
-    prefix = (license_type or "CERT").upper().replace("_", "")[:12]
+    prefix = (license_type or "CERT").upper().replace("_", "")[:20]  # BUSINESSLICENSE-4601-20261127-000001
     return f"{prefix}-{case.number}"
 
 

@@ -69,6 +69,10 @@ def available(case: Case) -> list[str]:
 def render(session: Session, case: Case, kind: str, *, public_url: str) -> Document:
     if kind not in available(case):
         raise NotAllowed("no_such_document", "该办件没有此类文书", f"this case has no {kind} document")
+    if kind == "certificate":
+        issued = _license_document(session, case, public_url)
+        if issued is not None:
+            return issued
     tenant = session.get(Tenant, case.tenant_id)
     events = list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)))
     materials = list(session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id)))
@@ -81,6 +85,21 @@ def render(session: Session, case: Case, kind: str, *, public_url: str) -> Docum
         supplement=_last(events, "request_supplement"), refusal=_last(events, "refuse"), materials=materials,
         applicant=_masked(case.applicant), today=datetime.now(BEIJING).strftime("%Y年%m月%d日"))
     return Document(kind, title_zh, html, target)
+
+
+def _license_document(session: Session, case: Case, public_url: str) -> Document | None:
+    """The certificate is the e-license the case issued, printed from the library in its type's template (营业执照
+    with the USCC, scope and address...) — the same content the QR code's verification page shows."""
+    from tongban.platform.sharing.documents import render as license_pdf
+    from tongban.platform.sharing.models import License, LicenseType
+
+    row = session.scalar(select(License).where(License.number == case.certificate_number))
+    if row is None:
+        return None  # issued before the library kept it: the plain certificate below
+    ltype = session.get(LicenseType, row.type_code)
+    printed = license_pdf(session, row, public_url=public_url)
+    return Document("certificate", ltype.name_zh if ltype else KINDS["certificate"][0], printed.html,
+                    printed.verify_url)
 
 
 def _last(events: list[CaseEvent], action: str) -> CaseEvent | None:

@@ -45,7 +45,7 @@ def test_a_joint_case_fans_out_to_four_departments_and_issues_one_license(engine
     engine.act(case["id"], "approve", staff("lic", HAIKOU, "certificate_clerk", department="market_regulation"),
                task_id=license_task.id)
     done = the_case(db, case["id"])
-    assert done.state == "concluded" and done.certificate_number.startswith("BUSINESSLICE")
+    assert done.state == "concluded" and done.certificate_number.startswith("BUSINESSLICENSE-")
 
 
 def test_a_report_up_case_is_decided_by_the_city(engine, db):

@@ -13,7 +13,7 @@ from tongban.platform.sharing.verification import verify
 
 def test_a_concluded_registration_issues_a_signed_business_license(engine, db):
     case = conclude_registration(engine, db)
-    assert case.state == "concluded" and case.certificate_number.startswith("BUSINESSLICE")
+    assert case.state == "concluded" and case.certificate_number.startswith("BUSINESSLICENSE-")
     with system(db) as s:
         row = by_number(s, case.certificate_number)
         check = verify(s, row.number)
@@ -25,6 +25,19 @@ def test_a_concluded_registration_issues_a_signed_business_license(engine, db):
     assert check.ok and check.signature_ok
     assert record.name == ENTERPRISE and record.legal_representative == "李海燕" and record.status == "active"
     assert record.business_scope.startswith("软件开发") and record.source == f"license:{row.number}"
+
+
+def test_the_cases_certificate_document_is_the_issued_license(engine, db):
+    """The workbench's 证书 PDF prints the library's license in its type's template — what the QR code's check
+    shows (title 营业执照, the USCC in full, scope, issuer) — not a generic sheet."""
+    from tongban.platform.approval import documents
+
+    case = conclude_registration(engine, db)
+    with system(db) as s:
+        printed = documents.render(s, s.get(type(case), case.id), "certificate", public_url="http://haikou.localhost")
+    assert printed.title_zh == "营业执照" and printed.verify_url.endswith(f"/verify/{case.certificate_number}")
+    assert "<h1>营业执照</h1>" in printed.html and USCC in printed.html and ENTERPRISE in printed.html
+    assert "软件开发" in printed.html and case.certificate_number in printed.html
 
 
 def test_a_new_enterprise_gets_a_valid_generated_uscc(engine, db):
