@@ -70,7 +70,8 @@ def open_task(session: Session, case: Case, task_id: int, expected_revision: int
     if task is None or task.case_id != case.id:
         raise NotAllowed("task_not_found", "找不到该环节任务", "no such task on this case")
     if task.state != "open":
-        raise Conflict("task_done", "该环节已由他人处理，请刷新", "this step was already handled; reload the case")
+        raise Conflict("task_done", "该环节已处理，请刷新", "this step was already handled; reload the case",
+                       details={"completed_by": task.completed_by})
     if expected_revision is not None and task.revision != expected_revision:
         raise Conflict("task_changed", "该环节已被他人修改，请刷新", "this step changed meanwhile; reload the case",
                        details={"expected_revision": expected_revision, "revision": task.revision})

@@ -61,7 +61,10 @@ def render_case(request: Request, staff: Staff, view: dict, *, done: str | None 
                 status: int = 200) -> Response:
     return render(request, "case.html", {"staff": staff, "tenant": staff.tenant, "base": staff.base, **view,
                                          "done": done, "error": error, "posted": posted,
-                                         "conflict": isinstance(error, Conflict)}, status)
+                                         "conflict": isinstance(error, Conflict),
+                                         "already_mine": isinstance(error, Conflict) and bool(staff.actor.subject)
+                                         and (error.details or {}).get("completed_by") == staff.actor.subject},
+                  status)
 
 
 async def act(request: Request) -> Response:

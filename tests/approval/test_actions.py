@@ -184,7 +184,8 @@ def test_a_stale_task_revision_is_a_conflict_and_changes_nothing(engine, db):
     engine.act(case_id, "accept", CLERK, task_id=task.id, expected_revision=task.revision)
     with pytest.raises(Conflict) as raised:
         engine.act(case_id, "accept", CLERK, task_id=task.id)
-    assert raised.value.code == "task_done" and "已由他人处理" in raised.value.zh
+    assert raised.value.code == "task_done" and "已处理" in raised.value.zh
+    assert raised.value.details["completed_by"] == CLERK.subject  # who did it: here the same clerk, a second time
     assert the_case(db, case_id).state == "in_progress"
 
 

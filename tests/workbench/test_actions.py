@@ -194,9 +194,20 @@ def test_a_stale_page_is_explained_and_nothing_changes(app, db, approver):
     page = _page(approver, case_id)
     step(app.state.approval, db, case_id, "approve", REVIEWER)  # someone else, meanwhile
     late = act(approver, HAIKOU, case_id, "approve", page, comment="同意，材料齐全")
-    assert late.status_code == 409 and "他人已先处理" in late.text and "该环节已由他人处理" in late.text
+    assert late.status_code == 409 and "他人已先处理" in late.text and "该环节已处理" in late.text
+    assert "您已办理过此环节" not in late.text
     assert "同意，材料齐全" in late.text  # what was typed is still there
     assert [t.node_id for t in open_tasks(db, case_id)] == ["decide"]
+
+
+def test_sending_the_same_form_twice_says_it_was_yours_and_does_it_once(app, db, clerk):
+    case_id = _case(app)
+    page = _page(clerk, case_id)
+    assert act(clerk, HAIKOU, case_id, "accept", page).status_code == 200
+    again = act(clerk, HAIKOU, case_id, "accept", page)  # back, then the same form again
+    assert again.status_code == 409 and "您已办理过此环节" in again.text and "You already handled this step" in again.text
+    assert "他人已先处理" not in again.text
+    assert the_case(db, case_id).state == "in_progress" and [t.node_id for t in open_tasks(db, case_id)] == ["review"]
 
 
 def test_a_changed_task_revision_is_a_conflict(app, db, approver):
