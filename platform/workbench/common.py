@@ -70,8 +70,12 @@ async def signed_in_staff(request: Request, permission: str | None = None, *, hi
                        link=f"{base}/auth/logout")
     actor = actor_from_user(user, department=user.claims.get("department") or None)
     if not any(g.covers(tenant.path) for g in actor.grants):
+        homes = _home_links(request, actor)
+        at_root = tenant.path.count("/") == 2  # the province's own address, where city and county staff land
+        if at_root and len(homes) == 1 and request.method == "GET" and request.url.path == f"{base}/":
+            return RedirectResponse(homes[0][1], status_code=303)  # the one workbench they have: open it
         return refusal(request, tenant, base, 403, f"您在{tenant.name}没有工作人员角色",
-                       f"You hold no staff role in {tenant.name}", others=_home_links(request, actor))
+                       f"You hold no staff role in {tenant.name}", others=homes)
     staff = Staff(user, actor, tenant, base, csrf_token(request))
     if permission and not may(staff, permission):
         if hide:

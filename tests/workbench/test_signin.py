@@ -45,6 +45,12 @@ def test_staff_without_a_role_here_are_sent_to_where_they_have_one(web, clock):
     assert 'href="/t/4601/workbench/"' in refused.text
 
 
+def test_staff_at_the_provinces_address_land_on_their_only_workbench(web, clock):
+    landing = sign_in(web, "haikou.clerk", clock, site="http://localhost")
+    assert landing.status_code == 200 and str(landing.url) == "http://localhost/t/4601/workbench/"
+    assert "符窗口" in landing.text
+
+
 def test_signing_out_ends_the_session(web, clock):
     sign_in(web, "haikou.clerk", clock)
     out = web.get(HAIKOU + "/workbench/auth/logout", follow_redirects=False)
