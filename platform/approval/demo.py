@@ -15,7 +15,15 @@ from tongban.platform.approval.service import ApprovalService
 from tongban.platform.db import utcnow
 from tongban.tenants.isolation import TenantContext
 
-OVERRIDES = {"HN-MZ-002": {"bank_account": "6222021234567890123"}}
+_SHOP = {"business_name": "秀英区椰香小吃店", "business_scope": "小吃服务；预包装食品销售；饮料及冷饮服务",
+         "premises_division": "460105100", "premises_address": "海口市秀英区长流镇长流大道 18 号一层",
+         "capital": "50000.00", "employees": 3}
+# realistic values where a form's text would otherwise read 示例…: the demo's cases (and the enterprise base data
+# their licenses feed, which later applications prefill from) look like real ones
+OVERRIDES = {"HN-MZ-002": {"bank_account": "6222021234567890123"}, "HN-SCJG-002": _SHOP,
+             "HN-SCJG-001": {"business_scope": "软件开发；信息技术咨询服务；数据处理和存储支持服务",
+                             "premises_division": "460105100",
+                             "premises_address": "海口市秀英区长流镇创新大道 6 号 2 栋 301"}}
 PATHS = {"46": "/46/", "4601": "/46/4601/", "4602": "/46/4602/", "460105100": "/46/4601/460105/460105100/"}
 
 

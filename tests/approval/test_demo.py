@@ -20,6 +20,9 @@ def test_demo_seed_covers_every_state_and_runs_once(db):
     assert {c.tenant_id for c in cases} >= {"4601", "4602", "460105100"}
     assert any(c.tenant_id != c.received_tenant_id for c in cases)  # 全省通办 and 上报
     assert checked == len(cases) and problems == []
+    registrations = [c for c in cases if c.item_code in ("HN-SCJG-001", "HN-SCJG-002")]
+    assert registrations and all("示例" not in str(c.form_data.get("business_scope")) for c in registrations)
+    assert all(c.form_data.get("premises_address", "").startswith("海口市") for c in registrations)
     seed(db, demo=True)
     with db.unit_of_work(TenantContext.system("t")) as s:
         assert len(s.scalars(select(Case)).all()) == len(cases)
