@@ -33,7 +33,8 @@ def append(session: Session, case: Case, actor: Actor, action: str, *, to_state:
            public: bool = True, role: str | None = None, tenant: str | None = None, add: bool = True) -> CaseEvent:
     """Chain the next event onto ``case`` (its last hash is kept on the case row: no read of the previous event).
     ``add=False`` leaves adding to the caller (a new case whose id is not known yet)."""
-    event = CaseEvent(tenant_id=case.tenant_id, case_id=case.id, seq=case.event_count + 1, at=utcnow(),
+    event = CaseEvent(tenant_id=case.tenant_id, case_id=case.id, seq=case.event_count + 1,
+                      at=session.info.get(AT_KEY) or utcnow(),
                       actor=actor.subject, actor_name=actor.name, actor_role=role, actor_tenant=tenant,
                       action=action, from_state=from_state if from_state is not None else case.state,
                       to_state=to_state if to_state is not None else case.state, node_id=node_id,
@@ -56,14 +57,18 @@ def keep(session: Session, event: CaseEvent) -> None:
 
 
 BATCH_KEY = "case_event_batch"
+AT_KEY = "case_event_time"
 COLUMNS = ("tenant_id", "case_id", "seq", "at", "actor", "actor_name", "actor_role", "actor_tenant", "action",
            "from_state", "to_state", "node_id", "comment", "details", "public", "prev_hash", "hash")
 
 
-def start_batch(session: Session) -> None:
+def start_batch(session: Session, at=None) -> None:
     """Collect this unit of work's events and write them with one statement (``write_batch``) instead of one
-    ORM insert each; the engine's service does this around every call."""
+    ORM insert each; the engine's service does this around every call. ``at``: the call's time, which its
+    events carry (the moment the engine acts on; now, except for the demo's and simulations' past cases)."""
     session.info[BATCH_KEY] = []
+    if at is not None:
+        session.info[AT_KEY] = at
 
 
 def pending(session: Session) -> list[CaseEvent]:

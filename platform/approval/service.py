@@ -54,7 +54,7 @@ class ApprovalService:
                    else TenantContext.system(f"全省通办: received at {received.code} for {handling.code}"))
         with self.database.unit_of_work(context) as session:
             env = Env(session, self.calendars.calendar(session), now or utcnow(), self.secret_key)
-            events.start_batch(session)
+            events.start_batch(session, env.now)
             case, query_code = submit(env, handling, received, actor, application)
             _finish(env)
             result = {"id": case.id, "number": case.number, "query_code": query_code, "state": case.state,
@@ -69,7 +69,7 @@ class ApprovalService:
         try:
             with self.database.unit_of_work(context) as session:
                 env = Env(session, self.calendars.calendar(session), now or utcnow(), self.secret_key)
-                events.start_batch(session)
+                events.start_batch(session, env.now)
                 if action in CASE_ACTIONS:
                     result = handler(env, case_id, actor, **arguments)
                 else:
