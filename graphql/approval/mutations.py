@@ -12,7 +12,7 @@ from tongban.graphql.approval.types import CaseNode, case_node
 from tongban.graphql.core.auth import CASES_WRITE, requires
 from tongban.graphql.core.errors import DOMAIN_REFUSALS, UserError, from_domain, not_found, user_error
 from tongban.graphql.core.tenancy import tenant_of
-from tongban.platform.approval import reads
+from tongban.platform.approval import reads, submission_keys
 from tongban.platform.approval.intake import Application
 from tongban.platform.portal import applying
 
@@ -45,13 +45,21 @@ class SubmitApplicationInput:
     tenant: str | None = strawberry.field(default=None, description="Where to apply (default: the request's tenant)")
     files: list[MaterialFilesInput] = strawberry.field(default_factory=list)
     licenses: list[MaterialLicenseInput] = strawberry.field(default_factory=list)
+    idempotency_key: str | None = strawberry.field(default=None, description=(
+        "防重复提交: a key of 8–64 letters, digits or _ . : - naming this application, chosen by the client. "
+        "Retrying with the same key (after a timeout, say) creates no second case: the answer is the case the "
+        "first call created, with alreadySubmitted true. A key is the signed-in applicant's own, per tenant."))
 
 
 @strawberry.type
 class SubmitApplicationPayload:
     case: CaseNode | None
-    query_code: str | None = strawberry.field(description="Six digits for the public progress query; shown once")
+    query_code: str | None = strawberry.field(description="Six digits for the public progress query; shown once "
+                                                          "(null when alreadySubmitted: it was given the first time)")
     errors: list[UserError]
+    already_submitted: bool = strawberry.field(default=False, description=(
+        "True when idempotencyKey named an application made before: its case is returned, nothing new was "
+        "created, and queryCode is null because it was given once, with the first answer"))
 
 
 @strawberry.type
@@ -128,6 +136,14 @@ def _task_id(value) -> int | None:
     return int(text) if text.isdigit() and len(text) < 19 else None
 
 
+def _key_named(errors: list[UserError]) -> list[UserError]:
+    """The engine's submission-key errors as the input names the key."""
+    for error in errors:
+        if error.field == submission_keys.PATH:
+            error.field = "idempotencyKey"
+    return errors
+
+
 def act(context, case_id, action: str, **arguments) -> CasePayload:
     """Not visible → not found; otherwise the engine decides, and the payload shows the case as it is now."""
     actor = context.actor
@@ -168,14 +184,16 @@ class ApprovalMutations:
             application = Application(item_code=input.item_code, form_data=input.form_data, channel="api",
                                       applicant=applicant_record(context), files=files,
                                       licenses={m.material_id: m.license_number for m in input.licenses},
-                                      upload_ids=tuple(t for tokens in requested.values() for t in tokens))
+                                      upload_ids=tuple(t for tokens in requested.values() for t in tokens),
+                                      submission_key=input.idempotency_key)
             result = context.state.approval.submit(place.code, place.code, actor, application)
         except DOMAIN_REFUSALS as refusal:
-            return SubmitApplicationPayload(case=None, query_code=None, errors=from_domain(refusal))
+            return SubmitApplicationPayload(case=None, query_code=None, errors=_key_named(from_domain(refusal)))
         home = reads.find_home(context.database, result["id"])
         return SubmitApplicationPayload(case=case_node(reads.load_case(context.database, context.snapshot, home),
                                                        reads.APPLICANT),
-                                        query_code=result["query_code"], errors=[])
+                                        query_code=result["query_code"], errors=[],
+                                        already_submitted=bool(result.get("repeated")))
 
     @strawberry.mutation(extensions=requires(CASES_WRITE, account=True), description="补正: the applicant supplies")
     def supply_case(self, info: strawberry.Info, input: SupplyInput) -> CasePayload:

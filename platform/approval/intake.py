@@ -7,7 +7,7 @@ from sqlalchemy import insert
 
 from tongban.configurator.forms import validate_submission
 from tongban.configurator.forms.values import to_cel
-from tongban.platform.approval import events, materials as material_rules
+from tongban.platform.approval import events, materials as material_rules, submission_keys
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import Forbidden, NotAllowed, SubmissionInvalid
 from tongban.platform.approval.flowcache import served_item, version_parts
@@ -34,6 +34,18 @@ class Application:
     licenses: dict[str, str] = field(default_factory=dict)  # material id → e-license number or "auto" (免收证照)
     license_consent: bool = True  # the applicant agreed that the library's copy stands for the upload
     upload_ids: tuple[str, ...] = ()  # the actor's stored uploads the case now holds (portal and API)
+    submission_key: str | None = None  # the rendered form's (or API call's) one-time key: see submission_keys
+
+
+def earlier_submission(env: Env, handling, received, actor: Actor, application: Application) -> Case | None:
+    """The case an earlier submission with the application's key created (after the actor checks: a key is the
+    applicant's own); None without a key or when the key is new."""
+    key = submission_keys.checked(application.submission_key)
+    if key is None:
+        return None
+    _check_channel_and_actor(env, received, actor, application)
+    return submission_keys.earlier_case(env.session, handling.code, application.applicant["subject"], key,
+                                        application.item_code)
 
 
 def submit(env: Env, handling, received, actor: Actor, application: Application) -> tuple[Case, str]:
@@ -71,6 +83,8 @@ def submit(env: Env, handling, received, actor: Actor, application: Application)
     env.session.add(case)
     env.session.flush()
     first.case_id = case.id
+    if application.submission_key:
+        submission_keys.record(env.session, case, application.submission_key)
     env.session.info.setdefault("new_cases", set()).add(case.id)  # all its tasks are this call's (see flowcache)
     events.keep(env.session, first)
     _add_materials(env, case, materials, statuses)

@@ -61,6 +61,21 @@ class Case(TenantShared, Base):
                       Index("ix_cases_received", "received_tenant_id", "submitted_at"))
 
 
+class SubmissionKey(TenantOwned, Base):
+    """A one-time submission key (of a rendered form, or an API client's ``idempotencyKey``) and the case its first
+    submission created, bound to the applicant: written with the case in its unit of work, unique per handling
+    tenant and applicant, so a repeated or concurrent submission with the key finds that case instead."""
+
+    __tablename__ = "submission_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    applicant_subject: Mapped[str] = mapped_column(String(80))
+    key: Mapped[str] = mapped_column(String(64))
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+
+    __table_args__ = (UniqueConstraint("tenant_id", "applicant_subject", "key"),)
+
+
 class Task(TenantOwned, Base):
     """One active (or finished) node of a case's flow, with whom it waits on and when it is due."""
 

@@ -12,12 +12,13 @@ from collections import OrderedDict
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from tongban.platform.approval import actions, events, listeners, notices, oversight, specials
+from tongban.platform.approval import actions, events, listeners, notices, oversight, specials, submission_keys
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import CaseNotFound, Conflict
-from tongban.platform.approval.intake import Application, submit
+from tongban.platform.approval.intake import Application, earlier_submission, submit
 from tongban.platform.approval.models import Case
 from tongban.platform.approval.reporting import report_up
 from tongban.platform.approval.routing import Env
@@ -52,15 +53,34 @@ class ApprovalService:
         handling, received = self._tenants(handling_code, received_code)
         context = (TenantContext.of(handling) if handling.code == received.code
                    else TenantContext.system(f"全省通办: received at {received.code} for {handling.code}"))
-        with self.database.unit_of_work(context) as session:
-            env = Env(session, self.calendars.calendar(session), now or utcnow(), self.secret_key)
-            events.start_batch(session, env.now)
-            case, query_code = submit(env, handling, received, actor, application)
-            _finish(env)
-            result = {"id": case.id, "number": case.number, "query_code": query_code, "state": case.state,
-                      "opened": _tasks(env)}
+        try:
+            with self.database.unit_of_work(context) as session:
+                env = Env(session, self.calendars.calendar(session), now or utcnow(), self.secret_key)
+                earlier = earlier_submission(env, handling, received, actor, application)
+                if earlier is not None:  # submitted before with this key: that case, nothing new
+                    return submission_keys.repeated(earlier)
+                events.start_batch(session, env.now)
+                case, query_code = submit(env, handling, received, actor, application)
+                _finish(env)
+                result = {"id": case.id, "number": case.number, "query_code": query_code, "state": case.state,
+                          "opened": _tasks(env), "repeated": False}
+        except IntegrityError:
+            first = self._submitted_concurrently(context, handling, received, actor, application, now)
+            if first is None:
+                raise
+            return first
         self._remember(case.id, TenantContext.of(handling), False)
         return result
+
+    def _submitted_concurrently(self, context: TenantContext, handling, received, actor: Actor,
+                                application: Application, now: datetime | None) -> dict | None:
+        """Another submission with the same key committed its case first (ours rolled back whole): that case."""
+        if not application.submission_key:
+            return None
+        with self.database.unit_of_work(context) as session:
+            env = Env(session, self.calendars.calendar(session), now or utcnow(), self.secret_key)
+            earlier = earlier_submission(env, handling, received, actor, application)
+            return submission_keys.repeated(earlier) if earlier is not None else None
 
     def act(self, case_id: int, action: str, actor: Actor, *, now: datetime | None = None, **arguments) -> dict:
         """Run ``action`` on the case; a concurrent change surfaces as Conflict and nothing is written."""

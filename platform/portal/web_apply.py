@@ -2,6 +2,7 @@
 e-licences offered instead of uploads (免收证照, with consent), the item chain, drafts, submission."""
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import quote
 
 from itsdangerous import URLSafeTimedSerializer
@@ -10,11 +11,12 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
+from tongban.platform.approval import submission_keys
 from tongban.platform.approval.errors import ApprovalError, SubmissionInvalid
 from tongban.platform.approval.flowcache import version_parts
 from tongban.platform.files.models import Upload
 from tongban.platform.files.store import UploadRefused
-from tongban.platform.portal import applying
+from tongban.platform.portal import applying, cases, submitted_forms
 from tongban.platform.portal.apply_view import apply_view
 from tongban.platform.portal.formdata import parse_post
 from tongban.platform.portal.web_common import (
@@ -32,6 +34,7 @@ from tongban.platform.portal.web_common import (
     theme_of,
     trail,
 )
+from tongban.tenants.isolation import TenantContext
 
 MAX_BODY = 120 * 1024 * 1024
 FLASH_COOKIE = "tb_portal_flash"
@@ -59,7 +62,17 @@ def _apply_get(request: Request, ctx: Ctx, user: PortalUser, code: str) -> Respo
     if draft is None:  # a new application starts from what the government already holds
         attempt.form_data = applying.first_values(schema, user.identity, aids)
     message = ctx._("已恢复上次保存的草稿。") if draft else None
-    return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message, aids=aids)
+    form_id, fresh = _form_id(ctx, code), bool(ctx.query.get("new"))
+    submitted = None if fresh else submitted_forms.recent(request, portal.secret_key, user.subject, form_id)
+    response = _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message, aids=aids,
+                            key=submitted.key if submitted else None, submitted=submitted)
+    if fresh:  # 开始新的申请: this page's key is a new one
+        submitted_forms.forget(request, response, portal.secret_key, user.subject, form_id)
+    return response
+
+
+def _form_id(ctx: Ctx, code: str) -> str:
+    return f"{ctx.tenant.code}/{code}"
 
 
 def _aids(portal, user: PortalUser, guide, schema):
@@ -77,12 +90,15 @@ def _item(session, portal, ctx: Ctx, code: str):
     return guide, version_parts(session, guide.version_id)[1]
 
 
-def _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message=None, status=200, *, aids=None):
+def _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message=None, status=200, *, aids=None,
+                 key: str | None = None, submitted: submitted_forms.Submitted | None = None):
     snapshot = request.app.state.directory.snapshot
     aids = aids or _aids(portal_of(request), user, guide, schema)
     view = apply_view(guide, schema, attempt, uploads, user.identity, ctx.lang, snapshot, aids)
     data = {"trail": trail(request, ctx, (guide.name, f"{ctx.base}/items/{quote(guide.code)}"), (ctx._("在线申请"), None)),
-            "guide": guide, "view": view, "message": message, "action": f"{ctx.base}/items/{quote(guide.code)}/apply"}
+            "guide": guide, "view": view, "message": message, "action": f"{ctx.base}/items/{quote(guide.code)}/apply",
+            "submission_key": key or submission_keys.new_key(),  # one per rendered form, kept while it is retried
+            "submitted": submitted}
     return render(request, ctx, theme, "portal/apply.html", data, status)
 
 
@@ -103,6 +119,7 @@ async def apply_post(request: Request, ctx: Ctx):
 def _apply_post(request: Request, ctx: Ctx, user: PortalUser, code: str, form) -> Response:
     portal = portal_of(request)
     action = str(form.get("action") or "save")
+    key = _posted_key(form)
     values = {k: form.getlist(k) for k in form if k.startswith("f.")}
     with portal.database.unit_of_work(ctx.tenant.context()) as session:
         theme = theme_of(session, ctx)
@@ -117,8 +134,14 @@ def _apply_post(request: Request, ctx: Ctx, user: PortalUser, code: str, form) -
     if action != "submit" or attempt.errors:
         message = ctx._("草稿已保存，可在任何设备上登录后继续填写。") if action == "save" and not attempt.errors else None
         status = 422 if attempt.errors else 200
-        return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message, status)
-    return _submit(request, ctx, theme, user, guide, schema, attempt, uploads)
+        return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message, status, key=key)
+    return _submit(request, ctx, theme, user, guide, schema, attempt, uploads, key)
+
+
+def _posted_key(form) -> str | None:
+    """The rendered form's submission key (a malformed one counts as none: the page gets a fresh key)."""
+    key = str(form.get("submission_key") or "")
+    return key if submission_keys.KEY.match(key) else None
 
 
 def _row_actions(action: str) -> tuple[dict, dict]:
@@ -159,25 +182,51 @@ def _collect_licenses(guide, form, attempt: applying.Attempt) -> None:
             attempt.licenses[m["id"]] = str(form.get(f"licno.{m['id']}") or "").strip()[:80] or "auto"
 
 
-def _submit(request, ctx, theme, user, guide, schema, attempt, uploads) -> Response:
+def _submit(request, ctx, theme, user, guide, schema, attempt, uploads, key: str | None) -> Response:
     portal = portal_of(request)
     file_fields = {s.name for s in schema.fields if s.type == "file"}
-    application = applying.application_of(guide.code, attempt, _applicant(user), uploads, file_fields)
+    application = replace(applying.application_of(guide.code, attempt, _applicant(user), uploads, file_fields),
+                          submission_key=key)
     try:
         result = portal.approval.submit(ctx.tenant.code, ctx.tenant.code, user.actor, application)
     except SubmissionInvalid as invalid:
         attempt.errors = list(invalid.errors)
-        return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, None, 422)
+        return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, None, 422, key=key)
     except ApprovalError as refused:
         attempt.error("", refused.code, refused.zh, refused.en)
-        return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, None, 422)
+        return _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, None, 422, key=key)
     with portal.database.unit_of_work(ctx.tenant.context()) as session:
         applying.delete_draft(session, user.subject, guide.code)
+    if result.get("repeated"):  # Back and submit again: the first submission's case, no new one
+        return redirect(ctx, f"{ctx.base}/items/{quote(guide.code)}/submitted/{quote(result['number'])}")
     response = redirect(ctx, f"{ctx.base}/cases/{result['number']}")
     response.set_cookie(FLASH_COOKIE, flash_serializer(request).dumps({"number": result["number"],
                                                                         "query_code": result["query_code"]}),
                         max_age=600, httponly=True, samesite="lax", path="/")
+    if key:  # Back fetches the apply page again: it shows this application, not a new one
+        submitted_forms.remember(request, response, portal.secret_key, user.subject, _form_id(ctx, guide.code),
+                                 submitted_forms.Submitted(key, result["number"]))
     return response
+
+
+@page
+async def already_submitted(request: Request, ctx: Ctx):
+    user = require_user(ctx)
+    return await call(_already_submitted, request, ctx, user, request.path_params["code"],
+                      request.path_params["number"])
+
+
+def _already_submitted(request: Request, ctx: Ctx, user: PortalUser, code: str, number: str) -> Response:
+    """Where a repeated submission lands: the notice, and the way to the case the first one created."""
+    portal = portal_of(request)
+    with portal.database.unit_of_work(TenantContext.system("applicant reads own case")) as session:
+        case = cases.applicant_case(session, number, user.subject)
+    if case is None or case.item_code != code:
+        raise not_found(ctx)
+    with portal.database.unit_of_work(ctx.tenant.context()) as session:
+        theme = theme_of(session, ctx)
+    data = {"trail": trail(request, ctx, (ctx._("我的办件"), f"{ctx.base}/cases"), (case.number, None)), "case": case}
+    return render(request, ctx, theme, "portal/apply_repeated.html", data)
 
 
 @page
@@ -201,6 +250,7 @@ def _my_upload(request: Request, ctx: Ctx, user: PortalUser, token: str) -> Resp
 routes = [
     Route("/items/{code}/apply", apply_page, methods=["GET"]),
     Route("/items/{code}/apply", apply_post, methods=["POST"]),
+    Route("/items/{code}/submitted/{number}", already_submitted, methods=["GET"]),
     Route("/uploads/{token}", my_upload),
 ]
 

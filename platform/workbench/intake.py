@@ -10,7 +10,7 @@ from tongban.configurator.forms import FormSchema, validate_submission
 from tongban.configurator.forms.values import to_cel
 from tongban.configurator.publishing.effective import effective_item
 from tongban.platform.approval import materials as material_rules
-from tongban.platform.approval import queries
+from tongban.platform.approval import queries, submission_keys
 from tongban.platform.approval.errors import ApprovalError, CaseNotFound, SubmissionInvalid
 from tongban.platform.approval.intake import Application
 from tongban.platform.workbench import formview, intakeform
@@ -74,7 +74,8 @@ async def intake_form(request: Request) -> Response:
         return RedirectResponse(f"{staff.base}/intake/{item_code}?handling={other}", status_code=303)
     if handling is None:
         return not_found(request, staff)
-    return _form_page(request, staff, item_code, handling, handlers, content, schema, None, None)
+    return _form_page(request, staff, item_code, handling, handlers, content, schema, None, None,
+                      key=submission_keys.new_key())
 
 
 async def submit(request: Request) -> Response:
@@ -91,7 +92,8 @@ async def submit(request: Request) -> Response:
         return not_found(request, staff)
     settings = request.app.state.settings
     posted = await intakeform.read(form, schema=schema, materials=content.get("materials") or [],
-                                   var_dir=settings.var_dir, secret_key=settings.secret_key)
+                                   var_dir=settings.var_dir, secret_key=settings.secret_key,
+                                   snapshot=request.app.state.directory.snapshot)
     if form.get("add_row") or form.get("refresh") or posted.errors:
         if posted.errors:
             posted.errors += _engine_errors(schema, content, posted)
@@ -108,9 +110,9 @@ async def submit(request: Request) -> Response:
         return _form_page(request, staff, item_code, handling, handlers, content, schema, posted, {},
                           status=error.status)
     response = RedirectResponse(f"{staff.base}/receipts/{result['id']}", status_code=303)
-    response.set_cookie(RECEIPT_COOKIE, _receipts(request).dumps({"case": result["id"], "code": result["query_code"]}),
-                        max_age=RECEIPT_TTL, httponly=True, samesite="lax", path="/",
-                        secure=request.url.scheme == "https")
+    remembered = {"case": result["id"], "code": result["query_code"], "repeated": bool(result.get("repeated"))}
+    response.set_cookie(RECEIPT_COOKIE, _receipts(request).dumps(remembered), max_age=RECEIPT_TTL, httponly=True,
+                        samesite="lax", path="/", secure=request.url.scheme == "https")
     return response
 
 
@@ -120,7 +122,7 @@ def _submit(request: Request, staff: Staff, item_code: str, handling_code: str, 
         applicant["subject"] = queries.applicant_subject(session, request.app.state.settings.secret_key,
                                                          applicant["kind"], applicant["id_number"])
     application = Application(item_code=item_code, form_data=posted.data, channel="window", applicant=applicant,
-                              files=posted.files, licenses=posted.licenses)
+                              files=posted.files, licenses=posted.licenses, submission_key=posted.submission_key)
     return request.app.state.approval.submit(handling_code, staff.tenant.code, staff.actor, application)
 
 
@@ -135,10 +137,11 @@ def _engine_errors(schema: FormSchema, content: dict, posted) -> list[dict]:
 
 
 def _form_page(request: Request, staff: Staff, item_code: str, handling, handlers: dict, content: dict,
-               schema: FormSchema, posted, extra_rows, *, status: int = 200) -> Response:
+               schema: FormSchema, posted, extra_rows, *, status: int = 200, key: str | None = None) -> Response:
     errors = posted.errors if posted else []
     applicant = posted.applicant if posted else {"kind": "person"}
     fields = formview.editable(schema, posted.data if posted else None, errors, applicant, extra_rows=extra_rows)
+    intakeform.add_division_choices(fields, request.app.state.directory.snapshot)
     secret = request.app.state.settings.secret_key
     kept = {mid: intakeform.keep_token(secret, files) for mid, files in (posted.files if posted else {}).items()}
     kept.update({f"f.{name}": intakeform.keep_token(secret, files)
@@ -152,7 +155,8 @@ def _form_page(request: Request, staff: Staff, item_code: str, handling, handler
         "item": content["elements"], "materials": content.get("materials") or [], "fields": fields,
         "handling": handling, "handlers": others, "applicant": applicant, "errors": errors, "by_path": by_path,
         "kept": kept, "kept_files": posted.files if posted else {}, "licenses": posted.licenses if posted else {},
-        "kinds": intakeform.KINDS}, status)
+        "kinds": intakeform.KINDS,
+        "submission_key": key or (posted.submission_key if posted else None) or submission_keys.new_key()}, status)
 
 
 def _receipts(request: Request) -> URLSafeTimedSerializer:
@@ -177,11 +181,13 @@ async def receipt(request: Request) -> Response:
         remembered = _receipts(request).loads(request.cookies.get(RECEIPT_COOKIE, ""), max_age=RECEIPT_TTL)
     except BadSignature:
         remembered = {}
-    code = remembered.get("code") if remembered.get("case") == case.id else None
+    mine = remembered.get("case") == case.id
+    code = remembered.get("code") if mine else None
     handling = request.app.state.directory.snapshot.by_code.get(case.tenant_id)
     response = render(request, "receipt.html", {"staff": staff, "tenant": staff.tenant, "base": staff.base,
                                                 "case": case, "query_code": code, "handling": handling,
+                                                "repeated": mine and remembered.get("repeated"),
                                                 "applicant": formview.masked_applicant(case.applicant or {})})
-    if code:
+    if mine:
         response.delete_cookie(RECEIPT_COOKIE, path="/")  # the query code is shown once
     return response
