@@ -187,3 +187,22 @@ def uploaded_material_files(session: Session, owner: str, item_code: str,
     if errors:
         raise SubmissionInvalid(errors)
     return found
+
+
+
+def other_problems(item_code: str, schema: FormSchema, materials: list[dict], attempt: Attempt, applicant: dict,
+                   uploads: dict[str, Upload], file_fields: set[str]) -> list[dict]:
+    """What the engine would also refuse in this application — the form's fields and the materials' presence
+    (``materials``: the item version's specs), by the engine's own rules (``validate_submission``,
+    ``materials.assess``) — for a page that must stop on an upload problem: every problem is told at once
+    (一次性告知), not one round after another."""
+    from tongban.configurator.forms import validate_submission
+    from tongban.configurator.forms.values import to_cel
+    from tongban.platform.approval import materials as material_rules
+
+    application = application_of(item_code, attempt, applicant, uploads, file_fields)
+    result = validate_submission(schema, application.form_data, identity=applicant)
+    found = [{"path": e.path, "code": e.code, "zh": e.message_zh, "en": e.message_en} for e in result.errors]
+    _statuses, missing = material_rules.assess(materials, to_cel(result.cleaned), application.files,
+                                               application.licenses)
+    return found + missing

@@ -131,6 +131,12 @@ def _apply_post(request: Request, ctx: Ctx, user: PortalUser, code: str, form) -
         _collect_licenses(guide, form, attempt)
         applying.save_draft(session, user.subject, code, attempt)
         uploads = applying.owned_uploads(session, user.subject, [t for v in attempt.files.values() for t in v])
+        if action == "submit" and attempt.errors:  # a file refused: tell everything else wrong too, at once
+            told = {e["path"] for e in attempt.errors}
+            materials = version_parts(session, guide.version_id)[2].get("materials") or []
+            file_fields = {s.name for s in schema.fields if s.type == "file"}
+            attempt.errors += [e for e in applying.other_problems(code, schema, materials, attempt, _applicant(user),
+                                                                  uploads, file_fields) if e["path"] not in told]
     if action != "submit" or attempt.errors:
         message = ctx._("草稿已保存，可在任何设备上登录后继续填写。") if action == "save" and not attempt.errors else None
         status = 422 if attempt.errors else 200

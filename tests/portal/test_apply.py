@@ -84,6 +84,16 @@ def test_a_file_is_judged_by_its_bytes_not_its_name(web, db, seeded, published, 
     assert not [p for p in (settings.var_dir / "uploads").rglob("*") if p.is_file() and p not in stored_before]
 
 
+def test_a_refused_file_and_every_other_problem_are_told_at_once(web, db, seeded, published):
+    """一次性告知 for the applicant too: a refused upload does not hide the form's other problems until the next
+    round — the missing ID number and the other missing material come with it."""
+    sign_in(web, next_path=APPLY)
+    reply = post(web, {"f.applicant_name": "王小明"}, files=[("file.mat.m1", ("申请书.pdf", PNG, "application/pdf"))])
+    assert reply.status_code == 422 and "实际内容（png）" in reply.text
+    assert "请填写身份证号码" in reply.text and "请提交“营业执照”" in reply.text
+    assert reply.text.count("请提交“申请书”") == 0  # the refused file's material is told once, by its refusal
+
+
 def test_a_draft_saved_on_one_device_resumes_on_another(app, web, seeded, published):
     sign_in(web, next_path=APPLY)
     saved = post(web, {"f.applicant_name": "王小明", "f.capital": "50000"}, action="save")
