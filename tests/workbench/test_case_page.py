@@ -26,6 +26,18 @@ def test_the_case_page_shows_everything_staff_need(app, db, web, clock):
     assert "暂无文书" in text
 
 
+def test_the_applicants_id_comes_from_the_form_when_the_record_lacks_it(app, db, web, clock):
+    from dataclasses import replace
+
+    bare = application()
+    bare = replace(bare, applicant={k: v for k, v in bare.applicant.items() if k != "id_number"})
+    case_id = app.state.approval.submit("4601", "4601", citizen(), bare)["id"]
+    sign_in(web, "haikou.clerk", clock)
+    text = web.get(f"{HAIKOU}/workbench/cases/{case_id}").text
+    applicant_panel = text.split('id="h-applicant"')[1].split("</dl>")[0]
+    assert "460100********1230" in applicant_panel and VALID_ID not in text
+
+
 def test_internal_events_show_to_staff_and_documents_download(app, db, web, clock):
     case_id = _case(app)
     step(app.state.approval, db, case_id, "accept", CLERK)
