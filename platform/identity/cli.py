@@ -126,19 +126,8 @@ def rotate_keys() -> None:
 def grant_scope(client_id: str, scope: str) -> None:
     """允许第三方应用申请受限权限范围（如 identity:resident_id）/ let an app request a restricted scope."""
     from tongban.platform.identity.clients import grant_restricted_scope
-    from tongban.platform.identity.models import Client
 
-    service = _service()
-    try:
-        with service.unit() as session:
-            client = session.get(Client, client_id)
-            if client is None:
-                raise click.ClickException(f"找不到应用 {client_id} / no such client {client_id}")
-            grant_restricted_scope(session, client, scope, actor=_actor())
-    except IdentityError as error:
-        raise click.ClickException(str(error)) from error
-    finally:
-        service.database.dispose()
+    _change_client(client_id, lambda session, client: grant_restricted_scope(session, client, scope, actor=_actor()))
     click.echo(f"已授予 {client_id}：{scope} / granted {scope} to {client_id}")
 
 
@@ -150,6 +139,15 @@ def grant_scope(client_id: str, scope: str) -> None:
 def backchannel_logout(client_id: str, uri: str, session_required: bool) -> None:
     """设置（或以空地址清除）应用的退出通知地址 / set (or clear, with no URI) a client's back-channel logout URI."""
     from tongban.platform.identity.clients import set_backchannel_logout
+
+    _change_client(client_id, lambda session, client: set_backchannel_logout(
+        session, client, uri, session_required=session_required, actor=_actor()))
+    shown = uri.strip() or "（已清除 / cleared）"
+    click.echo(f"{client_id} 的退出通知地址 / back-channel logout URI: {shown}")
+
+
+def _change_client(client_id: str, change) -> None:
+    """``change(session, client)`` in one unit of work; a missing client or a refusal is a clear CLI error."""
     from tongban.platform.identity.models import Client
 
     service = _service()
@@ -158,13 +156,11 @@ def backchannel_logout(client_id: str, uri: str, session_required: bool) -> None
             client = session.get(Client, client_id)
             if client is None:
                 raise click.ClickException(f"找不到应用 {client_id} / no such client {client_id}")
-            set_backchannel_logout(session, client, uri, session_required=session_required, actor=_actor())
+            change(session, client)
     except IdentityError as error:
         raise click.ClickException(str(error)) from error
     finally:
         service.database.dispose()
-    shown = uri.strip() or "（已清除 / cleared）"
-    click.echo(f"{client_id} 的退出通知地址 / back-channel logout URI: {shown}")
 
 
 @identity.command("sign-out")
