@@ -93,6 +93,14 @@ class IdentityService:
             raise attempt.refusal
         return step
 
+    def register_and_sign_in(self, form, *, address: str = "") -> SignInStep:
+        """A new person's account (``registration.register``: every field checked at once), then signed in."""
+        from tongban.platform.identity import registration
+
+        with self.unit() as session:
+            registration.register(session, self.config.passwords, form, address=address, now=self.now())
+        return self.sign_in(form.username, form.password, address=address)
+
     def enrolment(self, session_id: str) -> tuple[str, str]:
         """(secret, otpauth URI) for a session that must enrol a second factor."""
         with self.unit() as session:

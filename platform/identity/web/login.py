@@ -74,6 +74,35 @@ async def login_page(request: Request) -> Response:
     return response
 
 
+async def register_page(request: Request) -> Response:
+    """A new person's account; signed in at once and sent on (``next``: the portal they came from)."""
+    from tongban.platform.identity.registration import Registration, RegistrationInvalid
+
+    next_url = safe_next(request.query_params.get("next"))
+    blank = Registration("", "", "", "", "", "")
+    if request.method == "GET":
+        return render(request, "register.html", {"next": next_url, "form": blank, "problems": []})
+    if not await csrf_ok(request):
+        return _csrf_refused(request)
+    posted = await request.form()
+    form = Registration(**{k: str(posted.get(k, ""))[:200] for k in ("username", "password", "confirm", "name",
+                                                                      "id_number", "phone", "email")},
+                        agreed=bool(posted.get("agreed")))
+    try:
+        step = await call(service_of(request).register_and_sign_in, form, address=client_address(request))
+    except RegistrationInvalid as invalid:
+        shown = Registration(**{**form.__dict__, "password": "", "confirm": ""})  # passwords are never echoed
+        return render(request, "register.html", {"next": next_url, "form": shown,
+                                                 "problems": [error_text(p) for p in invalid.problems]}, 400)
+    except IdentityError as error:
+        shown = Registration(**{**form.__dict__, "password": "", "confirm": ""})
+        return render(request, "register.html", {"next": next_url, "form": shown, "problems": [error_text(error)]},
+                      429 if error.code == "too_many_registrations" else 400)
+    response = redirect(next_url)
+    set_provider_session(request, response, step.session_id)
+    return response
+
+
 async def totp_page(request: Request) -> Response:
     return await _second_factor(request, enrolling=False)
 
@@ -197,6 +226,7 @@ async def reset_form(request: Request) -> Response:
 
 routes = [
     Route("/login", login_page, methods=["GET", "POST"]),
+    Route("/register", register_page, methods=["GET", "POST"]),
     Route("/login/totp", totp_page, methods=["GET", "POST"]),
     Route("/login/totp/enrol", enrol_page, methods=["GET", "POST"]),
     Route("/login/reset", reset_request, methods=["GET", "POST"]),

@@ -1,0 +1,120 @@
+"""Self-registration of a natural person (个人用户注册): the province's one account for every portal.
+
+Every field is checked and every problem told at once (one round, not one per submit), each on its field in
+Chinese and English; nothing is written unless all pass. The account starts at the self-asserted level
+(自行注册): what a case needs beyond that (实名核验, 当面核验) is raised where it is verified. Registrations
+are rate-limited per client address, like failed sign-ins, so the page cannot be used to mass-create
+accounts or to sweep ID numbers.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tongban.platform.identity import throttle
+from tongban.platform.identity.accounts import (EMAIL, PHONE, USERNAME, AssuranceLevel, Contact, normalise_username,
+                                                register_person, validate_resident_id)
+from tongban.platform.identity.common import IdentityError, InvalidInput, audit
+from tongban.platform.identity.models import Account, Person
+from tongban.platform.identity.passwords import Passwords, check_policy
+
+POLICY = throttle.ThrottlePolicy(address_failures=10, window=timedelta(hours=1), lockout=timedelta(hours=1))
+
+
+class RegistrationInvalid(IdentityError):
+    """Several fields wrong: ``problems`` holds each (field, zh, en)."""
+
+    code = "registration_invalid"
+
+    def __init__(self, problems: list[InvalidInput]) -> None:
+        super().__init__("请按提示修改", "Please correct the highlighted fields")
+        self.problems = problems
+
+
+class RegistrationThrottled(IdentityError):
+    code = "too_many_registrations"
+
+
+@dataclass(frozen=True)
+class Registration:
+    username: str
+    password: str
+    confirm: str
+    name: str
+    id_number: str
+    phone: str
+    email: str = ""
+    agreed: bool = False
+
+
+def register(session: Session, passwords: Passwords, form: Registration, *, address: str, now: datetime) -> Account:
+    key = "r:" + (address or "unknown")[:60]
+    if throttle.locked_until(session, [key], now) is not None:
+        raise RegistrationThrottled("注册过于频繁，请一小时后再试", "Too many registrations from here; try again in an hour")
+    problems = problems_of(session, form)
+    if problems:
+        raise RegistrationInvalid(problems)
+    account = register_person(session, passwords, username=form.username, password=form.password, name=form.name,
+                              id_number=form.id_number, contact=Contact(form.email or None, form.phone),
+                              assurance=AssuranceLevel.SELF_ASSERTED)
+    throttle.record_failure(session, key, POLICY.address_failures, POLICY, now)  # counts registrations here
+    audit(session, actor=account.subject, action="registered", target=account.subject, at=now,
+          username=account.username)
+    return account
+
+
+def problems_of(session: Session, form: Registration) -> list[InvalidInput]:
+    """Every field's problem (the same rules ``register_person`` enforces, each checked on its own)."""
+    problems: list[InvalidInput] = []
+
+    def check(rule) -> None:
+        try:
+            rule()
+        except InvalidInput as problem:
+            problems.append(problem)
+
+    username = normalise_username(form.username)
+    check(lambda: _username(session, username))
+    check(lambda: _name(form.name))
+    check(lambda: _id_number(session, form.id_number))
+    check(lambda: _phone(form.phone))
+    if form.email.strip() and not EMAIL.match(form.email.strip().lower()):
+        problems.append(InvalidInput("电子邮箱格式不正确", "Invalid email address", field="email"))
+    check(lambda: check_policy(form.password, username=username))
+    if form.password != form.confirm:
+        problems.append(InvalidInput("两次输入的密码不一致", "The passwords do not match", field="confirm"))
+    if not form.agreed:
+        problems.append(InvalidInput("请阅读并同意用户服务协议和隐私政策", "Read and accept the terms and the privacy policy",
+                                     field="agreed"))
+    return problems
+
+
+def _username(session: Session, username: str) -> None:
+    if not USERNAME.match(username):
+        raise InvalidInput("用户名须为 3–80 位小写字母、数字或 . _ @ -",
+                           "A username has 3–80 lower-case letters, digits or . _ @ -", field="username")
+    if session.scalar(select(func.count()).select_from(Account).where(Account.username == username)):
+        raise InvalidInput("该用户名已被使用", "This username is taken", field="username")
+
+
+def _name(name: str) -> None:
+    if not name.strip():
+        raise InvalidInput("请填写姓名", "Enter your name", field="name")
+    if len(name.strip()) > 50:
+        raise InvalidInput("姓名不能超过 50 个字", "A name has at most 50 characters", field="name")
+
+
+def _id_number(session: Session, raw: str) -> None:
+    number = validate_resident_id(raw.strip())
+    if session.scalar(select(func.count()).select_from(Person).where(Person.id_number == number)):
+        raise InvalidInput("该身份证号码已注册，请直接登录或找回密码",
+                           "This resident ID is already registered: sign in, or reset the password", field="id_number")
+
+
+def _phone(raw: str) -> None:
+    phone = raw.strip().replace(" ", "")
+    if not PHONE.match(phone):
+        raise InvalidInput("请填写 11 位手机号码", "Enter an 11-digit mobile number", field="phone")
