@@ -6,7 +6,7 @@ import re
 from approval_fixtures import publish, the_case
 from catalogue_fixtures import content
 from sqlalchemy import func, select
-from workbench_support import HAIKOU, VALID_ID, csrf_in, intake_data, pdf_files, sign_in
+from workbench_support import HAIKOU, csrf_in, intake_data, pdf_files, sign_in
 
 from tongban.platform.approval.models import Case
 from tongban.tenants.isolation import TenantContext
