@@ -32,6 +32,14 @@ def test_a_theme_is_read_along_the_path_and_written_by_its_tenant_only(db):
         _as(db, "460105100", "UPDATE portal_themes SET revision = 99")  # readable, not writable
 
 
+def test_a_theme_draft_is_seen_by_its_tenant_only(db):
+    theme_row(db, "4601", tokens={"logo_text": "椰"})
+    theme_row(db, "4601", tokens={"logo_text": "新"}, status="draft")
+    assert sorted(r.status for r in _as(db, "4601", "SELECT status FROM portal_themes")) == ["draft", "published"]
+    below = _as(db, "460105100", "SELECT status FROM portal_themes")
+    assert [r.status for r in below] == ["published"]  # the county's unpublished draft stays the county's
+
+
 def _png() -> bytes:
     import io
 
