@@ -68,8 +68,10 @@ def _theme_admin(request: Request, ctx: Ctx, user: PortalUser, form):
                 with session.begin_nested():
                     themes.draft_logo(session, ctx.tenant.code, _upload_bytes(form.get("logo")),
                                       actor=user.subject)
-            elif action == "remove_logo":
-                themes.draft_logo_removal(session, ctx.tenant.code, actor=user.subject)
+            elif action == "remove_logo" and not themes.draft_logo_removal(session, ctx.tenant.code,
+                                                                            actor=user.subject):
+                problems, status = [{"path": "logo", "zh": "没有可删除的本级标志", "en": "there is no logo of this "
+                                     "tenant's own to remove", "line": None}], 409
             elif action == "save":
                 submitted = _submitted(form)
                 with session.begin_nested():

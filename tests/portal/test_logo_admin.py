@@ -180,6 +180,12 @@ def test_a_refused_upload_says_why_and_changes_neither_the_draft_nor_the_publish
     assert header_logo(visitor) == published and preview_logo(admin) == drafted
 
 
+def test_removing_a_logo_when_there_is_none_of_its_own_says_so(admin, db):
+    reply = remove(admin)
+    assert reply.status_code == 409 and "没有可删除的本级标志" in reply.text
+    assert "删除标志已存入主题草稿" not in reply.text
+
+
 def test_a_refused_first_upload_starts_no_draft(admin, db):
     reply = upload(admin, b"<svg xmlns='http://www.w3.org/2000/svg'/>", filename="logo.svg")
     assert reply.status_code == 422 and "不接受 SVG" in reply.text
