@@ -206,3 +206,18 @@ def other_problems(item_code: str, schema: FormSchema, materials: list[dict], at
     _statuses, missing = material_rules.assess(materials, to_cel(result.cleaned), application.files,
                                                application.licenses)
     return found + missing
+
+
+def already_kept(upload: Upload, kept: list[Upload]) -> bool:
+    """Whether the same file (same bytes) is already among the material's kept uploads: choosing it again after
+    a refused attempt must not hand it in twice."""
+    return any(k.sha256 == upload.sha256 and k.token != upload.token for k in kept)
+
+
+def forget_upload(session: Session, store: UploadStore, upload: Upload) -> None:
+    """Drop an upload just stored (its row and its file)."""
+    from tongban.platform.files.store import remove_file
+
+    session.delete(upload)
+    session.flush()
+    remove_file(store, upload)

@@ -164,14 +164,18 @@ def _collect_files(session, portal, user, code, guide, schema, form, attempt) ->
     targets = [(purpose, path, rules) for purpose, (path, rules) in applying.upload_targets(guide, schema).items()]
     kept = applying.owned_uploads(session, user.subject, [t for p, _, _ in targets for t in form.getlist(f"keep.{p}")])
     for purpose, path, rules in targets:
-        tokens = [t for t in form.getlist(f"keep.{purpose}") if t in kept]
+        tokens = list(dict.fromkeys(t for t in form.getlist(f"keep.{purpose}") if t in kept))
         for upload in form.getlist(f"file.{purpose}"):
             if not isinstance(upload, UploadFile) or not upload.filename:
                 continue
             try:
                 stored = portal.store.accept(session, owner=user.subject, item_code=code, purpose=purpose,
                                              filename=upload.filename, stream=upload.file, rules=rules)
+                if applying.already_kept(stored, [kept[t] for t in tokens if t in kept]):
+                    applying.forget_upload(session, portal.store, stored)  # the same file chosen again
+                    continue
                 tokens.append(stored.token)
+                kept[stored.token] = stored
             except UploadRefused as refused:
                 attempt.error(path, refused.code, refused.zh, refused.en)
         attempt.files[purpose] = tokens

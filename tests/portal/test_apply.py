@@ -94,6 +94,18 @@ def test_a_refused_file_and_every_other_problem_are_told_at_once(web, db, seeded
     assert reply.text.count("请提交“申请书”") == 0  # the refused file's material is told once, by its refusal
 
 
+def test_choosing_the_same_file_again_after_a_refusal_keeps_it_once(web, db, seeded, published):
+    sign_in(web, next_path=APPLY)
+    first = post(web, {"f.applicant_name": "王小明"}, files=[("file.mat.m1", ("申请书.pdf", PDF, "application/pdf"))])
+    assert first.status_code == 422
+    (kept,) = uploads(db)
+    again = post(web, {"f.applicant_name": "王小明", "keep.mat.m1": kept.token},
+                 files=[("file.mat.m1", ("申请书.pdf", PDF, "application/pdf"))])  # the same file chosen again
+    assert again.status_code == 422
+    assert [u.token for u in uploads(db)] == [kept.token]
+    assert again.text.count(f'name="keep.mat.m1" value="{kept.token}"') == 1
+
+
 def test_a_draft_saved_on_one_device_resumes_on_another(app, web, seeded, published):
     sign_in(web, next_path=APPLY)
     saved = post(web, {"f.applicant_name": "王小明", "f.capital": "50000"}, action="save")
