@@ -42,8 +42,9 @@ def render(bars: list[TimelineBar], now: datetime, *, title: str = "项目审批
            '<line x1="0" y1="0" x2="0" y2="6" stroke="#37474f" stroke-width="2"/></pattern></defs>']
     out += _axis(start, end, x, height)
     if any(bar.left_out for bar in bars):
-        out.append(f'<rect x="{WIDTH - 196}" y="2" width="14" height="10" fill="url(#left-out)" stroke="#37474f" '
-                   f'stroke-width="0.5"/><text x="{WIDTH - 178}" y="11" font-size="10">不计入时限 Not counted</text>')
+        # the legend sits above the lane labels, clear of the date axis
+        out.append('<rect x="6" y="4" width="14" height="10" fill="url(#left-out)" stroke="#37474f" '
+                   'stroke-width="0.5"/><text x="24" y="13" font-size="10">不计入时限 Not counted</text>')
     for i, lane in enumerate(lanes):
         y = AXIS_H + i * LANE_H
         stage_lane = " / " not in lane
