@@ -87,7 +87,10 @@ def _header_logo_width(page) -> int | None:
     if logo.count() == 0:
         assert page.locator(".site-header .emblem").count() == 1
         return None
-    return logo.evaluate("img => img.complete && img.naturalWidth")
+    # once loaded (a click's navigation may return before the header's image has arrived)
+    return logo.evaluate("img => img.complete ? img.naturalWidth : new Promise(done => {"
+                         " img.addEventListener('load', () => done(img.naturalWidth));"
+                         " img.addEventListener('error', () => done(0)); })")
 
 
 def test_an_uploaded_logo_is_previewed_then_published_to_the_county_and_township_headers(live_server, page, db,

@@ -5,7 +5,17 @@ SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshot
 
 
 def screenshot(page, name: str) -> Path:
+    """A full-page screenshot. Chromium under a loaded CI machine sometimes fails to capture a long page
+    ("Unable to capture screenshot"): one more try after the page settles, then the viewport alone — the
+    picture is evidence for people, the assertions are the test."""
+    from playwright.sync_api import Error
+
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    for full_page in (True, True, False):
+        try:
+            page.screenshot(path=str(path), full_page=full_page)
+            return path
+        except Error:
+            page.wait_for_timeout(500)
     return path
