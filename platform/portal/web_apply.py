@@ -23,7 +23,6 @@ from tongban.platform.portal.web_common import (
     Ctx,
     PortalUser,
     call,
-    csrf_ok,
     finish,
     not_found,
     page,
@@ -33,10 +32,10 @@ from tongban.platform.portal.web_common import (
     require_user,
     theme_of,
     trail,
+    with_posted_files,
 )
 from tongban.tenants.isolation import TenantContext
 
-MAX_BODY = 120 * 1024 * 1024
 FLASH_COOKIE = "tb_portal_flash"
 
 
@@ -105,15 +104,8 @@ def _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, mes
 @page
 async def apply_post(request: Request, ctx: Ctx):
     user = require_user(ctx)
-    if int(request.headers.get("content-length") or 0) > MAX_BODY:
-        return finish(ctx, Response("请求过大 / request too large", status_code=413))
-    form = await request.form(max_files=60, max_fields=2000, max_part_size=256 * 1024)
-    if not await csrf_ok(request, form):
-        return finish(ctx, Response("表单已过期，请刷新后重试 / the form expired; reload it", status_code=403))
-    try:
-        return await call(_apply_post, request, ctx, user, request.path_params["code"], form)
-    finally:
-        await form.close()
+    return await with_posted_files(request, ctx, _apply_post, user, request.path_params["code"], max_files=60,
+                                   max_fields=2000)
 
 
 def _apply_post(request: Request, ctx: Ctx, user: PortalUser, code: str, form) -> Response:

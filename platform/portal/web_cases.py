@@ -11,7 +11,7 @@ from starlette.routing import Route
 from tongban.platform.db import utcnow
 from tongban.platform.portal import cases, supplying, throttle
 from tongban.platform.portal.models import ApplicationDraft
-from tongban.platform.portal.web_apply import FLASH_COOKIE, MAX_BODY, flash_serializer
+from tongban.platform.portal.web_apply import FLASH_COOKIE, flash_serializer
 from tongban.platform.portal.web_common import (
     Ctx,
     PortalUser,
@@ -28,6 +28,7 @@ from tongban.platform.portal.web_common import (
     require_user,
     theme_of,
     trail,
+    with_posted_files,
 )
 from tongban.tenants.isolation import TenantContext
 
@@ -165,15 +166,7 @@ def _back_with(request: Request, ctx: Ctx, number: str, done: str) -> Response:
 async def hand_in(request: Request, ctx: Ctx):
     """补正 (the supplement form) or one awaited 容缺 material (``/rongque/<material>``)."""
     user = require_user(ctx)
-    if int(request.headers.get("content-length") or 0) > MAX_BODY:
-        return finish(ctx, Response("请求过大 / request too large", status_code=413))
-    form = await request.form(max_files=40, max_fields=200, max_part_size=256 * 1024)
-    try:
-        if not await csrf_ok(request, form):
-            return finish(ctx, Response("表单已过期，请刷新后重试 / the form expired; reload it", status_code=403))
-        return await call(_hand_in, request, ctx, user, request.path_params, form)
-    finally:
-        await form.close()
+    return await with_posted_files(request, ctx, _hand_in, user, request.path_params, max_files=40, max_fields=200)
 
 
 def _hand_in(request: Request, ctx: Ctx, user: PortalUser, params: dict, form) -> Response:

@@ -266,3 +266,20 @@ def page(handler):
             return redirect(ctx, needed.url)
     endpoint.__name__ = handler.__name__
     return endpoint
+
+
+MAX_BODY = 120 * 1024 * 1024  # a form with its files: every material at its largest, and then some
+
+
+async def with_posted_files(request: Request, ctx: Ctx, handle, *args, max_files: int, max_fields: int) -> Response:
+    """A form that carries files: refused before reading when too large (413) or when its CSRF token fails (403);
+    else ``handle(request, ctx, *args, form)`` in a worker thread; the spooled files are closed either way."""
+    if int(request.headers.get("content-length") or 0) > MAX_BODY:
+        return finish(ctx, Response("请求过大 / request too large", status_code=413))
+    form = await request.form(max_files=max_files, max_fields=max_fields, max_part_size=256 * 1024)
+    try:
+        if not await csrf_ok(request, form):
+            return finish(ctx, Response("表单已过期，请刷新后重试 / the form expired; reload it", status_code=403))
+        return await call(handle, request, ctx, *args, form)
+    finally:
+        await form.close()
