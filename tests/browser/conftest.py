@@ -5,9 +5,6 @@ Screenshots land in tests/artifacts/screenshots/ (kept by the CI run). Chromium 
 """
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -16,30 +13,16 @@ CHROMIUM = "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live_server(db, settings):
     """The platform on http://localhost:PORT (a uvicorn server in a thread, the test database behind it)."""
-    import uvicorn
+    from tests_support import serving
 
     from tongban.platform.app import create_app
 
-    port = _free_port()
     app = create_app(settings, database=db, request_logs=False)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://localhost:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as port:
+        yield f"http://localhost:{port}"
 
 
 @pytest.fixture(scope="session")

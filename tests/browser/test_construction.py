@@ -6,10 +6,9 @@ impact item of 立项 in the workbench (my tasks → case → 审查 → 决定)
 decide theirs through the engine. The dashboard shows the timeline and the speed-up. Screenshots of each page."""
 import re
 
-import pyotp
-from browser_support import screenshot
+from browser_support import screenshot, staff_signs_in
 from construction_support import decide_all, ready
-from workbench_support import PDF, STAFF_SECRETS, set_department
+from workbench_support import PDF, set_department
 
 from tongban.configurator.forms import FormSchema
 from tongban.configurator.forms.sample import sample_values
@@ -35,24 +34,12 @@ def _investor_signs_in(page, site, enterprise_sub):
 
 
 def _clerk_signs_in(page, site):
-    page.goto(site + "/workbench/construction")
-    page.fill("#username", "haikou.clerk")
-    page.fill("#password", DEMO_PASSWORD)
-    page.get_by_role("button", name="登录 Sign in").click()
-    page.fill("#code", pyotp.TOTP(STAFF_SECRETS["haikou.clerk"]).now())
-    page.get_by_role("button", name="确认 Continue").click()
-    page.wait_for_url(site + "/workbench/construction")
+    staff_signs_in(page, site + "/workbench/construction", "haikou.clerk")
 
 
 def _department_decides_in_the_workbench(page, site, item_name):
     """海口水务局's approver: my tasks → the item's case → 审查 → 决定, as for any other case."""
-    page.goto(site + "/workbench/")
-    page.fill("#username", "haikou.approver")
-    page.fill("#password", DEMO_PASSWORD)
-    page.get_by_role("button", name="登录 Sign in").click()
-    page.fill("#code", pyotp.TOTP(STAFF_SECRETS["haikou.approver"]).now())
-    page.get_by_role("button", name="确认 Continue").click()
-    page.wait_for_url(site + "/workbench/")
+    staff_signs_in(page, site + "/workbench/", "haikou.approver")
     row = page.locator("tbody tr", has_text=item_name)
     assert row.count() == 1 and "海南椰风科技有限公司" in row.inner_text()
     screenshot(page, "construction-department-my-tasks")

@@ -3,7 +3,7 @@ case; the page says the application was submitted, with its number, and leads to
 import re
 
 import pytest
-from browser_support import screenshot
+from browser_support import screenshot, staff_signs_in
 from portal_support import PDF, publish_items
 from sqlalchemy import func, select
 
@@ -72,9 +72,8 @@ def test_back_and_submit_again_leads_to_the_first_case(applying, page, tmp_path,
 
 
 def test_window_intake_back_and_submit_again_shows_the_first_receipt(live_server, db, settings, page, tmp_path):
-    import pyotp
     from approval_fixtures import publish_all
-    from workbench_support import STAFF_SECRETS, VALID_ID
+    from workbench_support import VALID_ID
 
     from tongban.platform.approval import flowcache
 
@@ -82,13 +81,7 @@ def test_window_intake_back_and_submit_again_shows_the_first_receipt(live_server
     seed_identity(db, secret_key=settings.secret_key, base_url=live_server, passwords=Passwords(fast_hasher()))
     publish_all(db)
     site = "http://haikou.localhost:" + live_server.rsplit(":", 1)[1]
-    page.goto(site + "/workbench/intake/PROMISED")
-    page.fill("#username", "haikou.clerk")
-    page.fill("#password", DEMO_PASSWORD)
-    page.get_by_role("button", name="登录 Sign in").click()
-    page.fill("#code", pyotp.TOTP(STAFF_SECRETS["haikou.clerk"]).now())
-    page.get_by_role("button", name="确认 Continue").click()
-    page.wait_for_url(site + "/workbench/intake/PROMISED")
+    staff_signs_in(page, site + "/workbench/intake/PROMISED", "haikou.clerk")
 
     def fill():
         page.fill("#a-name", "赵六")

@@ -4,25 +4,18 @@ report and its attachment; the supervisor accepts it and the card closes; the da
 cities and counties with on-time rates and charts. Screenshots of each step."""
 import re
 
-import pyotp
-from browser_support import screenshot
+from browser_support import screenshot, staff_signs_in
 from supervision_console_support import MARKET, TOWNSHIP, department_staff, red_carded_township_case
 from workbench_support import STAFF_SECRETS
 
 from tongban.platform.identity.passwords import Passwords, fast_hasher
-from tongban.platform.identity.seed import DEMO_PASSWORD, seed_identity
+from tongban.platform.identity.seed import seed_identity
 
 PDF = b"%PDF-1.4\n% rectification report\n%%EOF\n"
 
 
 def _sign_in(page, url: str, username: str, secret: str) -> None:
-    page.goto(url)
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.get_by_role("button", name="登录 Sign in").click()
-    page.fill("#code", pyotp.TOTP(secret).now())
-    page.get_by_role("button", name="确认 Continue").click()
-    page.wait_for_url(url)
+    staff_signs_in(page, url, username, secret)
 
 
 def _decide(page, summary: str, button: str, text: str | None = None, days: str | None = None) -> None:

@@ -3,13 +3,12 @@ applicant, accepts it, and an approver takes it through review, decision and cer
 and the certificate PDF downloads. Screenshots of my tasks, the case, intake and the receipt (desktop and phone)."""
 import re
 
-import pyotp
 from approval_fixtures import publish_all
-from browser_support import screenshot
-from workbench_support import PDF, STAFF_SECRETS, VALID_ID, grant
+from browser_support import screenshot, staff_signs_in
+from workbench_support import PDF, VALID_ID, grant
 
 from tongban.platform.identity.passwords import Passwords, fast_hasher
-from tongban.platform.identity.seed import DEMO_PASSWORD, seed_identity
+from tongban.platform.identity.seed import seed_identity
 
 FETCH = """async (url) => {
   const answer = await fetch(url);
@@ -23,13 +22,7 @@ def _site(live_server: str) -> str:
 
 
 def _sign_in(page, site: str, username: str) -> None:
-    page.goto(site + "/workbench/")
-    page.fill("#username", username)
-    page.fill("#password", DEMO_PASSWORD)
-    page.get_by_role("button", name="登录 Sign in").click()
-    page.fill("#code", pyotp.TOTP(STAFF_SECRETS[username]).now())
-    page.get_by_role("button", name="确认 Continue").click()
-    page.wait_for_url(site + "/workbench/")
+    staff_signs_in(page, site + "/workbench/", username)
 
 
 def _older_cases(db, settings) -> None:

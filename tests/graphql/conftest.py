@@ -37,23 +37,12 @@ def published(db):
     return db
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def live_api(db, settings):
     """The platform on http://localhost:PORT (uvicorn in a thread, as tests/browser's live_server), with a fast
     password hasher, seeded clients and accounts, and the test items published. Yields (base url, identity)."""
-    import threading
-    import time
-
-    import uvicorn
     from approval_fixtures import publish_all
+    from tests_support import serving
 
     from tongban.platform.app import create_app
     from tongban.platform.identity.config import config_from_settings
@@ -67,13 +56,5 @@ def live_api(db, settings):
     app.state.identity = IdentityService(db, config)
     seed_identity(db, secret_key=config.secret_key, base_url="http://localhost", passwords=config.passwords)
     publish_all(db)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://localhost:{port}", app.state.identity
-    server.should_exit = True
-    thread.join(10)
+    with serving(app) as port:
+        yield f"http://localhost:{port}", app.state.identity

@@ -10,13 +10,11 @@ endpoint answer 503 that many times first, as a relying party that is down would
 
 from __future__ import annotations
 
-import socket
 import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-import uvicorn
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import KeySet
@@ -24,6 +22,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
+from tests_support import serving
 
 EVENT = "http://schemas.openid.net/event/backchannel-logout"
 SKEW = 60
@@ -105,17 +104,6 @@ class Receiver:
 def serve(receiver: Receiver):
     """Start the receiver on 127.0.0.1 (a generator: yields it running, stops it after)."""
     app = Starlette(routes=[Route("/backchannel/{name}", receiver.endpoint, methods=["POST"])])
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "the receiver did not start"
-    receiver.base_url = f"http://127.0.0.1:{port}"
-    yield receiver
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as port:
+        receiver.base_url = f"http://127.0.0.1:{port}"
+        yield receiver

@@ -3,15 +3,12 @@ discovery, authorisation code + PKCE, id_token validation, refresh, userinfo."""
 
 import html
 import re
-import socket
-import threading
-import time
 from urllib.parse import urljoin, urlsplit
 
 import pytest
 import requests
-import uvicorn
 from identity_helpers import register
+from tests_support import serving
 from oic import rndstr
 from oic.oic import Client
 from oic.oic.message import AccessTokenResponse, AuthorizationResponse, OpenIDSchema, RegistrationResponse
@@ -23,21 +20,8 @@ HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
 
 @pytest.fixture
 def provider_url(app, seeded):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert server.started, "uvicorn did not start"
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(app) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 def _rp(provider_url, seeded, *, public: bool):

@@ -19,3 +19,20 @@ def screenshot(page, name: str) -> Path:
         except Error:
             page.wait_for_timeout(500)
     return path
+
+
+def staff_signs_in(page, url: str, username: str, secret: str | None = None, *, lands_on: str | None = None) -> None:
+    """Open ``url`` and sign in at the provider as a staff member: password, then the authenticator's code (a
+    demo account's secret unless ``secret`` is given); waits until the browser is back on ``lands_on`` (``url``)."""
+    import pyotp
+
+    from tongban.platform.identity.seed import DEMO_PASSWORD, DEMO_STAFF
+
+    secret = secret or {name: s for name, *_rest, s in DEMO_STAFF}[username]
+    page.goto(url)
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.get_by_role("button", name="登录 Sign in").click()
+    page.fill("#code", pyotp.TOTP(secret).now())
+    page.get_by_role("button", name="确认 Continue").click()
+    page.wait_for_url(lands_on or url)
