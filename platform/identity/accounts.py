@@ -77,13 +77,38 @@ def validate_uscc(code: str) -> str:
         ) from None
 
 
-def _contact(contact: Contact) -> Contact:
+def require_free_username(session: Session, username: str) -> str:
+    """The normalised username, well formed and not taken (else InvalidInput on ``username``)."""
+    username = normalise_username(username)
+    if not USERNAME.match(username):
+        raise InvalidInput(
+            "用户名须为 3–80 位小写字母、数字或 . _ @ -",
+            "A username has 3–80 lower-case letters, digits or . _ @ -",
+            field="username",
+        )
+    if session.scalar(select(func.count()).select_from(Account).where(Account.username == username)):
+        raise InvalidInput("该用户名已被使用", "This username is taken", field="username")
+    return username
+
+
+def require_unregistered_id(session: Session, id_number: str) -> str:
+    """The compact resident ID, valid and not yet held by an account (else InvalidInput on ``id_number``)."""
+    id_number = validate_resident_id(id_number)
+    if session.scalar(select(func.count()).select_from(Person).where(Person.id_number == id_number)):
+        raise InvalidInput("该身份证号码已注册，请直接登录或找回密码",
+                           "This resident ID is already registered: sign in, or reset the password", field="id_number")
+    return id_number
+
+
+def checked_contact(contact: Contact) -> Contact:
+    """The contact normalised, or InvalidInput on ``email`` / ``phone``."""
     email = (contact.email or "").strip().lower() or None
     phone = (contact.phone or "").strip().replace(" ", "") or None
     if email and not EMAIL.match(email):
         raise InvalidInput("电子邮箱格式不正确", "Invalid email address", field="email")
     if phone and not PHONE.match(phone):
-        raise InvalidInput("手机号码格式不正确", "Invalid mobile phone number", field="phone")
+        raise InvalidInput("手机号码格式不正确，请填写 11 位手机号码", "Invalid mobile phone number: enter its 11 digits",
+                           field="phone")
     return Contact(email, phone)
 
 
@@ -97,17 +122,9 @@ def _new_account(
     display_name: str,
     contact: Contact,
 ) -> Account:
-    username = normalise_username(username)
-    if not USERNAME.match(username):
-        raise InvalidInput(
-            "用户名须为 3–80 位小写字母、数字或 . _ @ -",
-            "A username has 3–80 lower-case letters, digits or . _ @ -",
-            field="username",
-        )
-    if session.scalar(select(func.count()).select_from(Account).where(Account.username == username)):
-        raise InvalidInput("该用户名已被使用", "This username is taken", field="username")
+    username = require_free_username(session, username)
     check_policy(password, username=username)
-    contact = _contact(contact)
+    contact = checked_contact(contact)
     account = Account(
         subject=new_subject(),
         kind=kind.value,
@@ -136,9 +153,7 @@ def register_person(
     name = (name or "").strip()
     if not name:
         raise InvalidInput("请填写姓名", "Enter a name", field="name")
-    id_number = validate_resident_id(id_number)
-    if session.scalar(select(func.count()).select_from(Person).where(Person.id_number == id_number)):
-        raise InvalidInput("该身份证号码已注册", "This resident ID is already registered", field="id_number")
+    id_number = require_unregistered_id(session, id_number)
     account = _new_account(
         session,
         passwords,

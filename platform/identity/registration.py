@@ -11,14 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from tongban.platform.identity import throttle
-from tongban.platform.identity.accounts import (EMAIL, PHONE, USERNAME, AssuranceLevel, Contact, normalise_username,
-                                                register_person, validate_resident_id)
+from tongban.platform.identity.accounts import (AssuranceLevel, Contact, checked_contact, normalise_username,
+                                                register_person, require_free_username, require_unregistered_id)
 from tongban.platform.identity.common import IdentityError, InvalidInput, audit
-from tongban.platform.identity.models import Account, Person
+from tongban.platform.identity.models import Account
 from tongban.platform.identity.passwords import Passwords, check_policy
 
 POLICY = throttle.ThrottlePolicy(address_failures=10, window=timedelta(hours=1), lockout=timedelta(hours=1))
@@ -77,12 +76,14 @@ def problems_of(session: Session, form: Registration) -> list[InvalidInput]:
             problems.append(problem)
 
     username = normalise_username(form.username)
-    check(lambda: _username(session, username))
+    check(lambda: require_free_username(session, username))
     check(lambda: _name(form.name))
-    check(lambda: _id_number(session, form.id_number))
-    check(lambda: _phone(form.phone))
-    if form.email.strip() and not EMAIL.match(form.email.strip().lower()):
-        problems.append(InvalidInput("电子邮箱格式不正确", "Invalid email address", field="email"))
+    check(lambda: require_unregistered_id(session, form.id_number.strip()))
+    if not form.phone.strip():
+        problems.append(InvalidInput("请填写 11 位手机号码", "Enter an 11-digit mobile number", field="phone"))
+    else:
+        check(lambda: checked_contact(Contact(None, form.phone)))
+    check(lambda: checked_contact(Contact(form.email or None, None)))
     check(lambda: check_policy(form.password, username=username))
     if form.password != form.confirm:
         problems.append(InvalidInput("两次输入的密码不一致", "The passwords do not match", field="confirm"))
@@ -92,29 +93,8 @@ def problems_of(session: Session, form: Registration) -> list[InvalidInput]:
     return problems
 
 
-def _username(session: Session, username: str) -> None:
-    if not USERNAME.match(username):
-        raise InvalidInput("用户名须为 3–80 位小写字母、数字或 . _ @ -",
-                           "A username has 3–80 lower-case letters, digits or . _ @ -", field="username")
-    if session.scalar(select(func.count()).select_from(Account).where(Account.username == username)):
-        raise InvalidInput("该用户名已被使用", "This username is taken", field="username")
-
-
 def _name(name: str) -> None:
     if not name.strip():
         raise InvalidInput("请填写姓名", "Enter your name", field="name")
     if len(name.strip()) > 50:
         raise InvalidInput("姓名不能超过 50 个字", "A name has at most 50 characters", field="name")
-
-
-def _id_number(session: Session, raw: str) -> None:
-    number = validate_resident_id(raw.strip())
-    if session.scalar(select(func.count()).select_from(Person).where(Person.id_number == number)):
-        raise InvalidInput("该身份证号码已注册，请直接登录或找回密码",
-                           "This resident ID is already registered: sign in, or reset the password", field="id_number")
-
-
-def _phone(raw: str) -> None:
-    phone = raw.strip().replace(" ", "")
-    if not PHONE.match(phone):
-        raise InvalidInput("请填写 11 位手机号码", "Enter an 11-digit mobile number", field="phone")
