@@ -144,10 +144,11 @@ def _key_named(errors: list[UserError]) -> list[UserError]:
     return errors
 
 
-def act(context, case_id, action: str, **arguments) -> CasePayload:
-    """Not visible → not found; otherwise the engine decides, and the payload shows the case as it is now."""
+def act(context, case_id, action: str, *, found=None, **arguments) -> CasePayload:
+    """Not visible → not found; otherwise the engine decides, and the payload shows the case as it is now.
+    ``found``: the (home, viewer) the caller already looked up."""
     actor = context.actor
-    found = reads.visible_home(context.database, actor, case_id, context.snapshot)
+    found = found or reads.visible_home(context.database, actor, case_id, context.snapshot)
     if found is None:
         return CasePayload(case=None, errors=[not_found("办件", "case", "caseId")])
     home, viewer = found
@@ -206,8 +207,8 @@ class ApprovalMutations:
             files = applying.uploaded_files(context.database, context.actor.subject, found[0].item_code, requested)
         except DOMAIN_REFUSALS as refusal:
             return CasePayload(case=None, errors=from_domain(refusal))
-        return act(context, input.case_id, "supply", files=files, form_data=input.form_data, comment=input.comment,
-                   upload_ids=tuple(t for tokens in requested.values() for t in tokens))
+        return act(context, input.case_id, "supply", found=found, files=files, form_data=input.form_data,
+                   comment=input.comment, upload_ids=tuple(t for tokens in requested.values() for t in tokens))
 
     @strawberry.mutation(extensions=requires(CASES_WRITE, account=True), description="撤回: the applicant withdraws")
     def withdraw_case(self, info: strawberry.Info, input: WithdrawInput) -> CasePayload:

@@ -25,6 +25,7 @@ from tongban.platform.approval.flowcache import version_parts
 from tongban.platform.files.store import UploadRefused
 from tongban.platform.identity.tokens import TokenRefused
 from tongban.platform.portal import applying
+from tongban.platform.portal.web_common import portal_state
 
 MAX_REQUEST_BYTES = (MAX_SIZE_MB + 1) * 1024 * 1024  # the largest material a catalogue allows, and the form around it
 
@@ -71,7 +72,7 @@ def _keep(app, principal, request_tenant, limits, fields: dict, file: UploadFile
         place = tenant_of(context, fields["tenant"])
     except ApiError as error:
         return _errors(404 if error.code == "NOT_FOUND" else 400, [error])
-    portal = _portal(app)
+    portal = portal_state(app)
     with app.state.database.unit_of_work(place.context()) as session:
         guide = portal.guides.guide(session, place, fields["itemCode"] or "")
         if guide is None or not guide.online:
@@ -87,15 +88,6 @@ def _keep(app, principal, request_tenant, limits, fields: dict, file: UploadFile
         body = {**kept.descriptor(), "materialId": fields["materialId"], "field": fields["field"]}
     body["contentType"] = body.pop("content_type")
     return _json(201, body, headers)
-
-
-def _portal(app):
-    from tongban.platform.portal.web_common import PortalState
-
-    state = getattr(app.state, "portal", None)
-    if state is None:
-        state = app.state.portal = PortalState(app)
-    return state
 
 
 def _refused(refused: UploadRefused, field: str, headers: dict | None = None) -> Response:

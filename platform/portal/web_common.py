@@ -57,9 +57,14 @@ class PortalState:
 
 
 def portal_of(request: Request) -> PortalState:
-    state = getattr(request.app.state, "portal", None)
+    return portal_state(request.app)
+
+
+def portal_state(app) -> PortalState:
+    """The app's portal state, built on first use (also for the API's upload endpoint)."""
+    state = getattr(app.state, "portal", None)
     if state is None:
-        state = request.app.state.portal = PortalState(request.app)
+        state = app.state.portal = PortalState(app)
     return state
 
 

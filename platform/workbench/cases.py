@@ -42,7 +42,7 @@ def load_view(request: Request, staff: Staff, case_id: int) -> dict:
             "received_at": names[detail.case.received_tenant_id].name if detail.case.received_tenant_id in names
             else detail.case.received_tenant_id,
             "handled_by": names[detail.case.tenant_id].name if detail.case.tenant_id in names else detail.case.tenant_id,
-            "applicant": formview.masked_applicant(_with_form_id(detail.case.applicant or {}, detail.case.form_data)),
+            "applicant": formview.masked_applicant(detail.case.applicant or {}, detail.case.form_data),
             "case_forms": actionforms.case_forms(detail.case, detail.permissions) if detail.handled_here else []}
     if detail.handled_here:
         view["fields"] = formview.read_only(schema, detail.case.form_data)
@@ -54,15 +54,6 @@ def load_view(request: Request, staff: Staff, case_id: int) -> dict:
         view["departments"] = sorted({n.assignment.department for n in detail.flow.nodes
                                       if n.assignment and n.assignment.department})
     return view
-
-
-def _with_form_id(applicant: dict, form_data: dict | None) -> dict:
-    """The applicant's ID number, from the form when the applicant record has none (a window intake of an
-    older kind, the demo's cases): the page should not show an empty 证件号码 above a form that has it."""
-    if applicant.get("id_number") or applicant.get("uscc"):
-        return applicant
-    number = (form_data or {}).get("id_number") or (form_data or {}).get("uscc")
-    return {**applicant, "id_number": number} if isinstance(number, str) else applicant
 
 
 def render_case(request: Request, staff: Staff, view: dict, *, done: str | None = None,

@@ -49,7 +49,13 @@ def display(field: dict) -> str:
     return str(value)
 
 
-def masked_applicant(applicant: dict) -> dict:
+def masked_applicant(applicant: dict, form_data: dict | None = None) -> dict:
+    """The applicant with ID numbers masked. Without an ID number on record (a window intake of an older kind,
+    the demo's cases) the form's is shown: not an empty 证件号码 above a form that has it."""
+    if not (applicant.get("id_number") or applicant.get("uscc")):
+        number = (form_data or {}).get("id_number") or (form_data or {}).get("uscc")
+        if isinstance(number, str):
+            applicant = {**applicant, "id_number": number}
     return {**applicant, "id_number": masked_number(applicant.get("id_number")),
             "resident_id": masked_number(applicant.get("resident_id"))}
 
