@@ -43,6 +43,14 @@ def flash_serializer(request: Request) -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(portal_of(request).secret_key, salt="tongban.portal.flash")
 
 
+def to_case_with_flash(request: Request, ctx: Ctx, number: str, message: dict) -> Response:
+    """To the case page, carrying a one-time message for it (signed, ten minutes: the query code, an answer done)."""
+    response = redirect(ctx, f"{ctx.base}/cases/{number}")
+    response.set_cookie(FLASH_COOKIE, flash_serializer(request).dumps({"number": number, **message}),
+                        max_age=600, httponly=True, samesite="lax", path="/")
+    return response
+
+
 @page
 async def apply_page(request: Request, ctx: Ctx):
     user = require_user(ctx)
@@ -201,10 +209,7 @@ def _submit(request, ctx, theme, user, guide, schema, attempt, uploads, key: str
         applying.delete_draft(session, user.subject, guide.code)
     if result.get("repeated"):  # Back and submit again: the first submission's case, no new one
         return redirect(ctx, f"{ctx.base}/items/{quote(guide.code)}/submitted/{quote(result['number'])}")
-    response = redirect(ctx, f"{ctx.base}/cases/{result['number']}")
-    response.set_cookie(FLASH_COOKIE, flash_serializer(request).dumps({"number": result["number"],
-                                                                        "query_code": result["query_code"]}),
-                        max_age=600, httponly=True, samesite="lax", path="/")
+    response = to_case_with_flash(request, ctx, result["number"], {"query_code": result["query_code"]})
     if key:  # Back fetches the apply page again: it shows this application, not a new one
         submitted_forms.remember(request, response, portal.secret_key, user.subject, _form_id(ctx, guide.code),
                                  submitted_forms.Submitted(key, result["number"]))

@@ -11,7 +11,7 @@ from starlette.routing import Route
 from tongban.platform.db import utcnow
 from tongban.platform.portal import cases, supplying, throttle
 from tongban.platform.portal.models import ApplicationDraft
-from tongban.platform.portal.web_apply import FLASH_COOKIE, flash_serializer
+from tongban.platform.portal.web_apply import FLASH_COOKIE, flash_serializer, to_case_with_flash
 from tongban.platform.portal.web_common import (
     Ctx,
     PortalUser,
@@ -23,7 +23,6 @@ from tongban.platform.portal.web_common import (
     page_number,
     paginate,
     portal_of,
-    redirect,
     render,
     require_user,
     theme_of,
@@ -155,13 +154,6 @@ def _flash(request: Request, number: str) -> dict:
     return flash if isinstance(flash, dict) and flash.get("number") == number else {}
 
 
-def _back_with(request: Request, ctx: Ctx, number: str, done: str) -> Response:
-    response = redirect(ctx, f"{ctx.base}/cases/{number}")
-    response.set_cookie(FLASH_COOKIE, flash_serializer(request).dumps({"number": number, "done": done}),
-                        max_age=600, httponly=True, samesite="lax", path="/")
-    return response
-
-
 @page
 async def hand_in(request: Request, ctx: Ctx):
     """补正 (the supplement form) or one awaited 容缺 material (``/rongque/<material>``)."""
@@ -181,7 +173,7 @@ def _hand_in(request: Request, ctx: Ctx, user: PortalUser, params: dict, form) -
     errors = supplying.hand_in(portal.database, portal.store, portal.approval, place, waits, user.actor, answer)
     if errors:
         return show_case(request, ctx, user, number, errors=errors, values={"note": note}, status=422)
-    return _back_with(request, ctx, number, kind)
+    return to_case_with_flash(request, ctx, number, {"done": kind})
 
 
 def _awaiting(portal, ctx: Ctx, number: str, user: PortalUser) -> supplying.Awaiting:
@@ -224,7 +216,7 @@ def _withdraw(request: Request, ctx: Ctx, user: PortalUser, number: str, form) -
     errors = errors or supplying.withdraw(portal.approval, waits, user.actor, reason, revision)
     if errors:
         return show_case(request, ctx, user, number, errors=errors, values=values, status=422)
-    return _back_with(request, ctx, number, supplying.WITHDRAW)
+    return to_case_with_flash(request, ctx, number, {"done": supplying.WITHDRAW})
 
 
 def _confirm_withdraw(request: Request, ctx: Ctx, user: PortalUser, number: str, reason: str,
