@@ -3,8 +3,10 @@
 Run: .venv/bin/python bench/approval.py [--cases 200] [--postgres postgresql+psycopg://postgres@127.0.0.1:5432/postgres]
 A case of the promised flow goes submit → accept → review → decide → certificate (four actions after intake).
 Statements are counted apart for the engine and for the supervision hook it runs in the same transaction
-(timers and figures exact at commit); on PostgreSQL the engine's count includes the one
-``set_config(..., true)`` that gives each transaction its tenant. CPU per case is this process's (Python) time.
+(timers and figures exact at commit, queued by the hook and sent with the engine's batch); on PostgreSQL the
+engine's count includes the one ``set_config(..., true)`` that gives each transaction its tenant. Round trips
+count each time the client waits on the database: the case unit sends a batch of statements (and on PostgreSQL
+the COMMIT) in one. CPU per case is this process's (Python) time.
 """
 from __future__ import annotations
 
@@ -28,7 +30,7 @@ from tongban.platform import migrate  # noqa: E402
 from tongban.platform.db import Database  # noqa: E402
 from tongban.platform.seed import seed_calendar_data, seed_tenants  # noqa: E402
 from tongban.platform.settings import load_settings  # noqa: E402
-from tongban.platform.approval import oversight  # noqa: E402
+from tongban.platform.approval import oversight, unit as case_unit  # noqa: E402
 from tongban.platform.approval.service import ApprovalService  # noqa: E402
 
 STEPS = [("accept", fx.CLERK), ("approve", fx.REVIEWER), ("approve", fx.APPROVER), ("approve", fx.CERT)]
@@ -99,8 +101,9 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 4, proc
     engine = ApprovalService(db, secret_key="bench-secret")
     applicant = fx.citizen(phone=None, email=None)  # measure the engine, not the relay
     statements: dict[str, list[int]] = defaultdict(list)
+    round_trips: dict[str, list[int]] = defaultdict(list)
     hooked: dict[str, list[int]] = defaultdict(list)
-    counter, in_hook = [], []
+    counter, in_hook, trips = [], [], []
     real_hook = oversight.after_action
 
     def counted_hook(env, changed):
@@ -110,15 +113,24 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 4, proc
         finally:
             in_hook.pop()
 
-    def listener(*_args):
+    def listener(*_args):  # a statement through SQLAlchemy: one round trip each
         counter.append(bool(in_hook))
+        trips.append(1)
+
+    def unit_observer(sql, kind):  # the case unit's own: reads, and batches of statements sent at once
+        if kind == "round_trip":
+            trips.append(1)
+        else:
+            counter.append(kind == "added" or bool(in_hook))  # "added": queued by the supervision hook
 
     oversight.after_action = counted_hook
     event.listen(db.engine, "before_cursor_execute", listener)
+    case_unit.OBSERVERS.append(unit_observer)
 
     def record(name):
         statements[name].append(counter.count(False))
         hooked[name].append(counter.count(True))
+        round_trips[name].append(len(trips))
 
     def quiet_lifecycle():
         result = engine.submit("4601", "4601", applicant, fx.application(applicant=applicant))
@@ -128,11 +140,13 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 4, proc
 
     def lifecycle():
         counter.clear()
+        trips.clear()
         result = engine.submit("4601", "4601", applicant, fx.application(applicant=applicant))
         record("submit")
         for action, actor in STEPS:
             (task,) = result["opened"]
             counter.clear()
+            trips.clear()
             result = engine.act(result["id"], action, actor, task_id=task["id"])
             record(f"{action}@{task['node_id']}")
 
@@ -142,6 +156,7 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 4, proc
         _analyze(admin_url)
     statements.clear()
     hooked.clear()
+    round_trips.clear()
     server = server_cpu_seconds() if db.is_postgres else None
     started, cpu = time.perf_counter(), time.process_time()
     for _ in range(n):
@@ -150,6 +165,7 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 4, proc
     cpu_ms = (time.process_time() - cpu) * 1000 / n
     server_ms = (server_cpu_seconds() - server) * 1000 / n if server is not None else None
     event.remove(db.engine, "before_cursor_execute", listener)
+    case_unit.OBSERVERS.remove(unit_observer)
     oversight.after_action = lambda env, changed: 0  # the same, without the supervision hook (for the ratio)
     started, cpu = time.perf_counter(), time.process_time()
     for _ in range(n // 2):
@@ -182,6 +198,8 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 4, proc
     print(f"[{label}] SQL statements per call, engine (+ supervision hook): "
           + ", ".join(f"{k} {v:.0f} (+{per_hook[k]:.0f})" for k, v in per_action.items())
           + " (target ≤ 5 per action)")
+    print(f"[{label}] round trips to the database per call (COMMIT included where it goes with the batch): "
+          + ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in round_trips.items()))
 
 
 def main() -> None:

@@ -128,11 +128,13 @@ class Database:
         self.engine = build_engine(url, pool_size=pool_size)
         self.is_postgres = self.engine.dialect.name == "postgresql"
         self.sessionmaker = sessionmaker(self.engine, expire_on_commit=False)
+        from tongban.platform.approval.unit import install_session_hooks as install_case_units
         from tongban.platform.identity.logout_delivery import install_dispatch as install_logout_dispatch
         from tongban.platform.notify.outbox import install_dispatch
         from tongban.tenants.isolation import install_session_hooks
 
         install_session_hooks(self.sessionmaker)
+        install_case_units(self.sessionmaker)
         install_dispatch(self.sessionmaker)
         install_logout_dispatch(self.sessionmaker)
 

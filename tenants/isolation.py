@@ -132,19 +132,30 @@ def install_session_hooks(factory) -> None:
     event.listen(factory, "before_flush", _check_tenant_of_new_rows)
 
 
+TENANT_SQL = ("SELECT set_config('app.tenant_id', %(code)s, true), set_config('app.scope', %(scope)s, true),"
+              " set_config('app.subtree_path', %(path)s, true), set_config('app.tenant_path', %(own_path)s, true)")
+_TENANT_TEXT = text(TENANT_SQL.replace("%(", ":").replace(")s", ""))
+DEFER_TENANT = "tenant_sent_by_caller"  # session.info flag: see tenant_settings
+
+
+def tenant_settings(context: TenantContext) -> dict:
+    """The transaction-local settings row-level security reads (``TENANT_SQL``'s parameters)."""
+    return {"code": context.code or "", "scope": context.scope if context.code else "",
+            "path": context.path if context.scope == "subtree" and context.path else "",
+            "own_path": context.path if context.code and context.path else ""}
+
+
 def _set_postgres_tenant(session: Session, _transaction, connection) -> None:
+    """Every transaction gets its tenant first. A caller that begins the transaction itself and sends its first
+    statement at once (the approval engine's case unit) may take the settings and send them with that statement,
+    in the same round trip: it sets ``session.info[DEFER_TENANT] = True`` and finds the settings there."""
     if connection.dialect.name != "postgresql":
         return
-    context = _tenant_of(session)
-    connection.execute(
-        text(
-            "SELECT set_config('app.tenant_id', :code, true), set_config('app.scope', :scope, true),"
-            " set_config('app.subtree_path', :path, true), set_config('app.tenant_path', :own_path, true)"
-        ),
-        {"code": context.code or "", "scope": context.scope if context.code else "",
-         "path": context.path if context.scope == "subtree" and context.path else "",
-         "own_path": context.path if context.code and context.path else ""},
-    )
+    settings = tenant_settings(_tenant_of(session))
+    if session.info.get(DEFER_TENANT) is True:
+        session.info[DEFER_TENANT] = settings
+        return
+    connection.execute(_TENANT_TEXT, settings)
 
 
 def _add_tenant_criteria(state: ORMExecuteState) -> None:

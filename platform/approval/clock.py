@@ -41,9 +41,14 @@ def set_case_dues(calendar: WorkCalendar, case: Case, pauses, now: datetime) -> 
 
 def refresh_dues(session: Session, calendar: WorkCalendar, case: Case, now: datetime) -> None:
     """After a pause ends: every open task and the case itself move by the working time paused."""
+    from tongban.platform.approval.records import CaseRecord
+    from tongban.platform.approval.unit import open_tasks_of
+
     pauses = pauses_of(session, case)
     set_case_dues(calendar, case, pauses, now)
-    for task in session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "open")):
+    tasks = (open_tasks_of(session, case) if isinstance(case, CaseRecord)  # a model: supervision's vertical intake
+             else session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "open")))
+    for task in tasks:
         task.due_at = due(calendar, task.started_at, task.limit_days, pauses, now)
 
 

@@ -6,11 +6,13 @@ import json
 from dataclasses import dataclass
 from datetime import timezone
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.models import Case, CaseEvent
+from tongban.platform.approval.records import CaseRecord, EventRecord
+from tongban.platform.approval.unit import KEY as UNIT_KEY, CaseUnit
 from tongban.platform.db import utcnow
 
 
@@ -28,17 +30,19 @@ def event_hash(prev_hash: str, case_number: str, event: CaseEvent) -> str:
     return hashlib.sha256(prev_hash.encode() + b"|" + _canonical(case_number, event)).hexdigest()
 
 
-def append(session: Session, case: Case, actor: Actor, action: str, *, to_state: str | None = None,
+def append(session: Session, case, actor: Actor, action: str, *, to_state: str | None = None,
            from_state: str | None = None, node_id: str | None = None, comment: str = "", details: dict | None = None,
-           public: bool = True, role: str | None = None, tenant: str | None = None, add: bool = True) -> CaseEvent:
+           public: bool = True, role: str | None = None, tenant: str | None = None, add: bool = True):
     """Chain the next event onto ``case`` (its last hash is kept on the case row: no read of the previous event).
-    ``add=False`` leaves adding to the caller (a new case whose id is not known yet)."""
-    event = CaseEvent(tenant_id=case.tenant_id, case_id=case.id, seq=case.event_count + 1,
-                      at=session.info.get(AT_KEY) or utcnow(),
-                      actor=actor.subject, actor_name=actor.name, actor_role=role, actor_tenant=tenant,
-                      action=action, from_state=from_state if from_state is not None else case.state,
-                      to_state=to_state if to_state is not None else case.state, node_id=node_id,
-                      comment=comment or "", details=details or {}, public=public, prev_hash=case.last_event_hash)
+    A case record's event goes with the session's case unit, a model's (supervision's vertical intake) with the
+    session. ``add=False`` leaves adding to the caller (a new case whose id is not known yet: ``keep``)."""
+    record = isinstance(case, CaseRecord)
+    event = (EventRecord if record else CaseEvent)(
+        tenant_id=case.tenant_id, case_id=case.id, seq=case.event_count + 1, at=session.info.get(AT_KEY) or utcnow(),
+        actor=actor.subject, actor_name=actor.name, actor_role=role, actor_tenant=tenant, action=action,
+        from_state=from_state if from_state is not None else case.state,
+        to_state=to_state if to_state is not None else case.state, node_id=node_id, comment=comment or "",
+        details=details or {}, public=public, prev_hash=case.last_event_hash)
     event.hash = event_hash(event.prev_hash, case.number, event)
     case.event_count = event.seq
     case.last_event_hash = event.hash
@@ -47,46 +51,30 @@ def append(session: Session, case: Case, actor: Actor, action: str, *, to_state:
     return event
 
 
-def keep(session: Session, event: CaseEvent) -> None:
-    """Write ``event`` with this unit of work: in the call's batch if one was started, else through the ORM."""
-    batch = session.info.get(BATCH_KEY)
-    if batch is None:
-        session.add(event)
+def keep(session: Session, event) -> None:
+    """Write ``event`` with this unit of work: a record with the session's case unit, a model through the ORM."""
+    if isinstance(event, EventRecord):
+        if event.case_id is None or event.tenant_id is None:
+            raise AssertionError("an event must belong to a written case")
+        CaseUnit.of(session).add_event(event)
     else:
-        batch.append(event)
+        session.add(event)
 
 
-BATCH_KEY = "case_event_batch"
 AT_KEY = "case_event_time"
-COLUMNS = ("tenant_id", "case_id", "seq", "at", "actor", "actor_name", "actor_role", "actor_tenant", "action",
-           "from_state", "to_state", "node_id", "comment", "details", "public", "prev_hash", "hash")
 
 
 def start_batch(session: Session, at=None) -> None:
-    """Collect this unit of work's events and write them with one statement (``write_batch``) instead of one
-    ORM insert each; the engine's service does this around every call. ``at``: the call's time, which its
-    events carry (the moment the engine acts on; now, except for the demo's and simulations' past cases)."""
-    session.info[BATCH_KEY] = []
+    """The call's time, which its events carry (the moment the engine acts on; now, except for the demo's and
+    simulations' past cases)."""
     if at is not None:
         session.info[AT_KEY] = at
 
 
-def pending(session: Session) -> list[CaseEvent]:
-    """The events collected since ``start_batch`` and not written yet (what the current action did)."""
-    return session.info.get(BATCH_KEY) or []
-
-
-def write_batch(session: Session) -> list[CaseEvent]:
-    """Write the events collected since ``start_batch`` (one statement); returns them."""
-    batch = session.info.get(BATCH_KEY) or []
-    session.info[BATCH_KEY] = []
-    if not batch:
-        return []
-    for event in batch:
-        if event.case_id is None or event.tenant_id is None:
-            raise AssertionError("an event must belong to a written case")
-    session.execute(insert(CaseEvent.__table__), [{c: getattr(e, c) for c in COLUMNS} for e in batch])
-    return batch
+def pending(session: Session) -> list:
+    """The events appended with the session's case unit (what the current call did, written or not)."""
+    unit = session.info.get(UNIT_KEY)
+    return list(unit.appended) if unit is not None else []
 
 
 @dataclass(frozen=True)

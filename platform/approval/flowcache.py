@@ -37,20 +37,6 @@ def flow_of(session: Session, version_id: int) -> Flow:
     return version_parts(session, version_id)[0]
 
 
-def tasks_all_held(session: Session, case) -> bool:
-    """Whether every open task of ``case`` is in this unit of work: true when its flow has no parallel section
-    (so at most one task is open at a time) and the call loaded the case's task or created the case."""
-    from tongban.configurator.flows import NodeKind
-
-    if not case.version_id:
-        return False
-    flow = version_parts(session, case.version_id)[0]
-    if any(n.kind is NodeKind.PARALLEL_SPLIT for n in flow.nodes):
-        return False
-    return any(t.case_id == case.id for t in session.info.get("acted_tasks", ())) or case.id in session.info.get(
-        "new_cases", ())
-
-
 _SERVED: OrderedDict[tuple[str, str], tuple[int, object, int | None]] = OrderedDict()
 
 

@@ -5,8 +5,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.platform.approval.actors import Actor
-from tongban.platform.approval.errors import CaseNotFound, Conflict, Forbidden, NotAllowed
+from tongban.platform.approval.errors import Conflict, Forbidden, NotAllowed
 from tongban.platform.approval.models import Case, Task
+from tongban.platform.approval.unit import CaseUnit
 from tongban.tenants.models import Tenant
 
 STATE_LABELS = {
@@ -16,15 +17,10 @@ STATE_LABELS = {
 }
 
 
-def load_case(session: Session, case_id: int, *, lock: bool = True, expected_revision: int | None = None) -> Case:
-    """The case (locked on PostgreSQL). ``expected_revision`` is the case revision the caller saw (the
-    optimistic-concurrency token of actions on the case as a whole); a newer one is a Conflict."""
-    stmt = select(Case).where(Case.id == case_id)
-    if lock and session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update()
-    case = session.scalar(stmt)
-    if case is None:
-        raise CaseNotFound(str(case_id))
+def load_case(session: Session, case_id: int, *, lock: bool = True, expected_revision: int | None = None):
+    """The case (locked on PostgreSQL), through the session's case unit. ``expected_revision`` is the case revision
+    the caller saw (the optimistic-concurrency token of actions on the case as a whole); a newer one is a Conflict."""
+    case = CaseUnit.of(session).load_case(case_id, lock=lock)
     if expected_revision is not None and case.revision != expected_revision:
         raise Conflict("case_changed", "办件已被他人修改，请刷新后重试", "this case changed meanwhile; reload it",
                        details={"expected_revision": expected_revision, "revision": case.revision})
@@ -50,25 +46,21 @@ def require_state(case: Case, *states: str, action_zh: str, action_en: str) -> N
                          f"the case is {en}; it cannot be {action_en} now")
 
 
-def load_case_and_task(session: Session, case_id: int, task_id: int,
-                       expected_revision: int | None = None) -> tuple[Case, Task]:
-    """The case (locked on PostgreSQL) and its open task in one statement."""
-    stmt = select(Case, Task).join(Task, Task.case_id == Case.id).where(Case.id == case_id, Task.id == task_id)
-    if session.get_bind().dialect.name == "postgresql":
-        stmt = stmt.with_for_update(of=Case)
-    row = session.execute(stmt).first()
-    if row is None:
-        case = load_case(session, case_id)
-        raise NotAllowed("task_not_found", "找不到该环节任务", f"no such task on case {case.number}")
-    case, task = row
-    session.info.setdefault("acted_tasks", []).append(task)  # held for the unit of work (see oversight)
-    return case, open_task(session, case, task.id, expected_revision)
+def load_case_and_task(session: Session, case_id: int, task_id: int, expected_revision: int | None = None):
+    """The case (locked on PostgreSQL) and its open task, read together by the session's case unit."""
+    case, task = CaseUnit.of(session).load_case_and_task(case_id, task_id)
+    return case, require_open(task, case, expected_revision)
 
 
 def open_task(session: Session, case: Case, task_id: int, expected_revision: int | None = None) -> Task:
-    task = session.get(Task, task_id)
+    """The open task ``task_id`` of a case read through the ORM (the workbench's case page)."""
+    return require_open(session.get(Task, task_id), case, expected_revision)
+
+
+def require_open(task, case, expected_revision: int | None = None):
+    """``task`` is the case's, still open, and at the revision the caller saw."""
     if task is None or task.case_id != case.id:
-        raise NotAllowed("task_not_found", "找不到该环节任务", "no such task on this case")
+        raise NotAllowed("task_not_found", "找不到该环节任务", f"no such task on case {case.number}")
     if task.state != "open":
         raise Conflict("task_done", "该环节已处理，请刷新", "this step was already handled; reload the case",
                        details={"completed_by": task.completed_by})

@@ -3,8 +3,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import insert
-
 from tongban.configurator.forms import validate_submission
 from tongban.configurator.forms.values import to_cel
 from tongban.platform.approval import events, materials as material_rules, submission_keys
@@ -13,6 +11,8 @@ from tongban.platform.approval.errors import Forbidden, NotAllowed, SubmissionIn
 from tongban.platform.approval.flowcache import served_item, version_parts
 from tongban.platform.approval.guards import tenant_path
 from tongban.platform.approval.models import Case, CaseMaterial
+from tongban.platform.approval.records import CaseRecord
+from tongban.platform.approval.unit import CaseUnit
 from tongban.platform.approval.numbers import hash_query_code, new_query_code, next_case_number
 from tongban.platform.approval.routing import Env, enter
 from tongban.platform.files.store import attach_to_case
@@ -48,7 +48,7 @@ def earlier_submission(env: Env, handling, received, actor: Actor, application: 
                                         application.item_code)
 
 
-def submit(env: Env, handling, received, actor: Actor, application: Application) -> tuple[Case, str]:
+def submit(env: Env, handling, received, actor: Actor, application: Application) -> tuple[CaseRecord, str]:
     """Validate and create the case; returns it with the query code shown once to the applicant."""
     _check_channel_and_actor(env, received, actor, application)
     served, item_id = served_item(env.session, handling, application.item_code)
@@ -80,12 +80,10 @@ def submit(env: Env, handling, received, actor: Actor, application: Application)
     first = events.append(env.session, case, actor, "submit", from_state="", to_state="submitted",
                           tenant=received.code, details={"channel": application.channel, "received_at": received.code},
                           add=False)
-    env.session.add(case)
-    env.session.flush()
+    CaseUnit.of(env.session).add_case(case)
     first.case_id = case.id
     if application.submission_key:
         submission_keys.record(env.session, case, application.submission_key)
-    env.session.info.setdefault("new_cases", set()).add(case.id)  # all its tasks are this call's (see flowcache)
     events.keep(env.session, first)
     _add_materials(env, case, materials, statuses)
     if application.upload_ids:
@@ -107,27 +105,27 @@ def _check_channel_and_actor(env: Env, received, actor: Actor, application: Appl
         raise Forbidden("not_applicant", "只能以本人（或所代理企业）名义申请", "you can only apply for yourself or your enterprise")
 
 
-def _new_case(env: Env, handling, received, served, application: Application, form_json: dict, item_id: int) -> Case:
+def _new_case(env: Env, handling, received, served, application: Application, form_json: dict,
+              item_id: int) -> CaseRecord:
     elements = served.content["elements"]
     fees = sum(float(f.get("amount") or 0) for f in elements.get("fees") or [])
     assignments = {n["id"]: n["assignment"] for n in served.content["flow"].get("nodes", []) if n.get("assignment")}
-    return Case(tenant_id=handling.code, received_tenant_id=received.code, number=next_case_number(
-                    env.session, handling.code, env.now), query_code_hash="", item_id=item_id,
-                item_code=application.item_code, item_name=elements["name"], version_id=served.version_id,
-                case_type=elements.get("case_type", "promised"), channel=application.channel,
-                applicant_subject=application.applicant["subject"], applicant=dict(application.applicant),
-                form_data=form_json, assignments=assignments, state="submitted", submitted_at=env.now,
-                promised_limit_days=elements.get("promised_limit_days"),
-                legal_limit_days=elements.get("legal_limit_days"), fee_due=f"{fees:.2f}" if fees else None,
-                event_count=0, last_event_hash="")
+    return CaseRecord(tenant_id=handling.code, received_tenant_id=received.code, number=next_case_number(
+                          env.session, handling.code, env.now), query_code_hash="", item_id=item_id,
+                      item_code=application.item_code, item_name=elements["name"], version_id=served.version_id,
+                      case_type=elements.get("case_type", "promised"), channel=application.channel,
+                      applicant_subject=application.applicant["subject"], applicant=dict(application.applicant),
+                      form_data=form_json, assignments=assignments, state="submitted", submitted_at=env.now,
+                      promised_limit_days=elements.get("promised_limit_days"),
+                      legal_limit_days=elements.get("legal_limit_days"), fee_due=f"{fees:.2f}" if fees else None,
+                      event_count=0, last_event_hash="")
 
 
 def _add_materials(env: Env, case: Case, specs: list[dict], statuses: dict) -> None:
-    """All the case's material rows in one statement (the case row is written already)."""
+    """All the case's material rows, written with the case unit's batch (the case row is written already)."""
     rows = []
     for spec in specs:
         status, files, license_ref = statuses.get(spec["id"], ("missing", [], None))
         rows.append({"tenant_id": case.tenant_id, "case_id": case.id, "material_id": spec["id"], "name": spec["name"],
                      "status": status, "files": files, "license_ref": license_ref, "supply_due_at": None})
-    if rows:
-        env.session.execute(insert(CaseMaterial.__table__), rows)
+    CaseUnit.of(env.session).add_rows(CaseMaterial.__table__, rows)

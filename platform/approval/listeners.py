@@ -35,12 +35,12 @@ def fire(env, actor) -> None:
 
 def _follow(env, actor) -> None:
     from tongban.platform.approval.events import pending
-    from tongban.platform.approval.models import Case
+    from tongban.platform.approval.unit import CaseUnit
 
     steps: dict[int, list] = {}
     for event in list(pending(env.session)):  # what the action wrote (a listener's own events are not re-fired)
         steps.setdefault(event.case_id, []).append(event)
     for case_id, written in steps.items():
-        case = env.session.get(Case, case_id)
+        case = CaseUnit.of(env.session).held_case(case_id)
         for listener in list(FOLLOWING):
             listener(env, case, actor, written)

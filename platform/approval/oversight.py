@@ -1,11 +1,12 @@
 """The supervision room's hook (电子监察), run by the service inside each unit of work after an action, so a
 case's timers and figures are exact at commit without waiting for the tick.
 
-It does what ``supervision.sync.case_changed`` does, cheaply, from what the unit of work already holds:
-- the case rows are in the session; open tasks are known without a query when the flow has no parallel
-  section and the action loaded the case's task (or created the case); pauses are read only if any exist;
+It does what ``supervision.sync.case_changed`` does, cheaply, from what the engine's case unit already holds:
+- the case records are in the unit (on PostgreSQL with their stored figures, read and locked with the case);
+  open tasks are known without a query when the flow has no parallel section and the action loaded the case's
+  task (or created the case); pauses are read only if any exist;
 - timers: one upsert of the wanted set plus one delete of the armed timers no longer wanted (on PostgreSQL
-  both in one statement) instead of reading the existing timers first;
+  both in one statement, sent with the unit's batch) instead of reading the existing timers first;
 - figures (facts and rollups) only when a case changed state (submit, accept, conclude, ...);
 - nothing at all after actions that move no clock and no figure (forward, charge, pay, deliver).
 
@@ -21,8 +22,8 @@ import time
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
 
-from tongban.platform.approval.flowcache import tasks_all_held
-from tongban.platform.approval.models import Case, CasePause, Task
+from tongban.platform.approval.models import CasePause
+from tongban.platform.approval.unit import CaseUnit, open_tasks_of
 from tongban.platform.db import UTCDateTime
 
 QUIET_ACTIONS = frozenset({"forward", "charge", "pay", "deliver", "supply_rongque"})  # no clock, no figure moves
@@ -41,16 +42,17 @@ def after_action(env, changed: list) -> int:
     from tongban.platform.supervision.timing import CaseView
 
     session = env.session
+    unit = CaseUnit.of(session)
     rules = current_rules(session)
     by_case: dict[int, list] = {}
     for event in changed:
         by_case.setdefault(event.case_id, []).append(event)
     views = {}
     for case_id in by_case:
-        case = session.get(Case, case_id)
+        case = unit.held_case(case_id)
         if case is None:
             continue
-        view = CaseView(case, _open_tasks(session, case), _pauses(session, case))
+        view = CaseView(case, open_tasks_of(session, case), _pauses(session, case))
         casedata._describe(session, view, None)
         views[case_id] = view
         arm(session, view, rules, env.calendar, env.now)
@@ -59,11 +61,10 @@ def after_action(env, changed: list) -> int:
     context = session.info.get("tenant")
     counted = {cid: v for cid, v in moved.items()
                if getattr(context, "path", None) == "/" or v.case.received_tenant_id == v.case.tenant_id}
-    created = session.info.get("new_cases", ())
-    first = {cid: v for cid, v in counted.items() if cid in created}
+    first = {cid: v for cid, v in counted.items() if cid in unit.created}
     if first:
         _first_facts(session, first, env.calendar)
-    later = {cid: v for cid, v in counted.items() if cid not in created}
+    later = {cid: v for cid, v in counted.items() if cid not in unit.created}
     if later:
         _later_facts(session, later, env.calendar)
     return len(views)
@@ -82,35 +83,32 @@ def _fact_statements():
 
 
 _READ_FACT, _WRITE_FACT = _fact_statements()
-# PostgreSQL: read the stored contributions and write the new ones in one statement. The row is locked first
-# (the case row is too: a concurrent writer of the same facts waits), so no revision check is needed; the
-# write is skipped when nothing changed. No row back: the case has no stored facts.
-_SWAP_FACT = text(
-    "WITH old AS (SELECT contributions, revision FROM supervision_case_facts WHERE case_id = :fact_case FOR UPDATE),"
-    " written AS (UPDATE supervision_case_facts f SET contributions = CAST(:new_contributions AS JSON),"
-    " revision = f.revision + 1 FROM old WHERE f.case_id = :fact_case"
-    " AND CAST(old.contributions AS JSONB) IS DISTINCT FROM CAST(:new_contributions AS JSONB) RETURNING 1)"
-    " SELECT old.contributions, EXISTS (SELECT 1 FROM written) AS written FROM old")
+_UPDATE_FACT = ("UPDATE supervision_case_facts SET contributions = CAST(%(contributions)s AS JSON),"
+                " revision = revision + 1 WHERE case_id = %(case)s")
 
 
 def _later_facts(session: Session, views: dict, calendar) -> None:
-    """What ``facts.refresh_facts`` does for cases whose facts are stored, with one statement per case on PostgreSQL
-    and two on SQLite; a case without stored facts (older than the hook) goes the general way."""
+    """What ``facts.refresh_facts`` does, for cases whose facts are stored. PostgreSQL: the case unit read them
+    with the case, locked (``CaseRecord.stored_facts``), and the new ones go with its batch; SQLite: a read and a
+    write checked against the revision read. A case without stored facts (older than the hook) goes the general way."""
     from collections import Counter
 
     from tongban.platform.supervision.stats import facts, rollup
     from tongban.platform.supervision.stats.facts import case_contributions
 
     delta, unstored = Counter(), {}
-    swap = session.get_bind().dialect.name == "postgresql"
+    unit = CaseUnit.of(session)
     for case_id, view in views.items():
-        if swap:
-            new = case_contributions(view, calendar)
-            swapped = session.execute(_SWAP_FACT, {"fact_case": case_id, "new_contributions": json.dumps(new)}).first()
-            if swapped is None:
+        if unit.postgres:
+            if view.case.stored_facts is None:
                 unstored[case_id] = view
-            elif swapped.written:
-                delta.update(rollup.difference(swapped.contributions or {}, new))
+                continue
+            old, revision = view.case.stored_facts
+            new = case_contributions(view, calendar)
+            if new != (old or {}):
+                unit.add_statement(_UPDATE_FACT, {"case": case_id, "contributions": json.dumps(new)})
+                view.case.stored_facts = (new, revision + 1)
+                delta.update(rollup.difference(old or {}, new))
             continue
         stored = session.execute(_READ_FACT, {"fact_case": case_id}).first()
         if stored is None:
@@ -127,7 +125,7 @@ def _later_facts(session: Session, views: dict, calendar) -> None:
         facts.refresh_facts(session, unstored, calendar)
     delta = {k: v for k, v in delta.items() if v}
     if delta:
-        rollup.apply(session, delta)
+        rollup.apply(session, delta, run=unit.add_text if unit.postgres else None)
 
 
 def _first_facts(session: Session, views: dict, calendar) -> None:
@@ -147,9 +145,19 @@ def _first_facts(session: Session, views: dict, calendar) -> None:
         if new:
             rows.append({"tenant_id": view.case.tenant_id, "case_id": case_id, "contributions": new, "revision": 1})
             delta.update(new)
-    if rows:
+    if not rows:
+        return
+    unit = CaseUnit.of(session)
+    if unit.postgres:
+        for row in rows:
+            unit.add_statement(_INSERT_FACT, {**row, "contributions": json.dumps(row["contributions"])})
+    else:
         session.execute(insert(CaseFact.__table__), rows)
-        rollup.apply(session, {k: v for k, v in delta.items() if v})
+    rollup.apply(session, {k: v for k, v in delta.items() if v}, run=unit.add_text if unit.postgres else None)
+
+
+_INSERT_FACT = ("INSERT INTO supervision_case_facts (tenant_id, case_id, contributions, revision)"
+                " VALUES (%(tenant_id)s, %(case_id)s, CAST(%(contributions)s AS JSON), %(revision)s)")
 
 
 def current_rules(session: Session) -> dict:
@@ -186,15 +194,7 @@ def _watch_rule_edits() -> None:
 _watch_rule_edits()
 
 
-def _open_tasks(session: Session, case: Case) -> list[Task]:
-    """The case's open tasks: from memory when they are all there, else one query."""
-    if tasks_all_held(session, case):
-        held = [t for t in [*session.new, *session.identity_map.values()] if isinstance(t, Task) and t.case_id == case.id]
-        return sorted((t for t in held if t.state == "open"), key=lambda t: t.id)
-    return list(session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "open").order_by(Task.id)))
-
-
-def _pauses(session: Session, case: Case) -> list[CasePause]:
+def _pauses(session: Session, case) -> list[CasePause]:
     if not case.pause_count:
         return []
     return list(session.scalars(select(CasePause).where(CasePause.case_id == case.id).order_by(CasePause.started_at)))
@@ -205,10 +205,11 @@ _ON_CONFLICT = (" ON CONFLICT (rule_code, subject_key) DO UPDATE SET fire_at = e
                 " WHERE supervision_timers.state = 'armed' AND supervision_timers.fire_at <> excluded.fire_at")
 _GONE = ("DELETE FROM supervision_timers WHERE case_id = :case_id AND state = 'armed'"
          " AND rule_code || ' ' || subject_key NOT IN :keys")
-_ALL_GONE = text("DELETE FROM supervision_timers WHERE case_id = :case_id AND state = 'armed'")
-# SQLite: the delete, then one executemany; PostgreSQL: one statement, the delete as a data-modifying CTE and the
-# rows as one JSON parameter (the row-level security policy is planned once). Built once: no compiling per call.
+_ALL_GONE = "DELETE FROM supervision_timers WHERE case_id = %(case_id)s AND state = 'armed'"
+# SQLite: the delete, then one executemany; PostgreSQL: one statement with the case unit's batch, the delete as a
+# data-modifying CTE and the rows as one JSON parameter (the row-level security policy is planned once).
 _SQLITE_GONE = text(_GONE).bindparams(bindparam("keys", expanding=True))
+_SQLITE_ALL_GONE = text("DELETE FROM supervision_timers WHERE case_id = :case_id AND state = 'armed'")
 # a timer that fired is gone and its alert stands for it: no subject with an alert is armed again
 _NOT_RAISED = ("NOT EXISTS (SELECT 1 FROM supervision_alerts a WHERE a.rule_code = {0}rule_code"
                " AND a.subject_key = {0}subject_key)")
@@ -216,27 +217,33 @@ _SQLITE_UPSERT = text(f"INSERT INTO supervision_timers ({_COLUMNS}) SELECT :tena
                       f" :case_id, :task_id, :petition_id, :fire_at, 'armed'"
                       f" WHERE {_NOT_RAISED.format(':')}{_ON_CONFLICT}"
                       ).bindparams(bindparam("fire_at", type_=UTCDateTime()))
-_POSTGRES_UPSERT = text(f"WITH gone AS ({_GONE} RETURNING id) INSERT INTO supervision_timers ({_COLUMNS})"
-                        f" SELECT {_COLUMNS} FROM json_populate_recordset(NULL::supervision_timers, CAST(:rows AS JSON)) x"
-                        f" WHERE {_NOT_RAISED.format('x.')}{_ON_CONFLICT}").bindparams(bindparam("keys", expanding=True))
+_POSTGRES_UPSERT = (f"WITH gone AS (DELETE FROM supervision_timers WHERE case_id = %(case_id)s AND state = 'armed'"
+                    f" AND NOT (rule_code || ' ' || subject_key = ANY(%(keys)s)) RETURNING id)"
+                    f" INSERT INTO supervision_timers ({_COLUMNS}) SELECT {_COLUMNS}"
+                    f" FROM json_populate_recordset(NULL::supervision_timers, CAST(%(rows)s AS JSON)) x"
+                    f" WHERE {_NOT_RAISED.format('x.')}{_ON_CONFLICT}")
 
 
 def arm(session: Session, view, rules: dict, calendar, now) -> None:
     """Set the case's armed timers to what the rules give now (a subject whose alert was raised stays without
-    one): an upsert and a delete."""
+    one): an upsert and a delete, written with the case unit's batch on PostgreSQL."""
     from tongban.platform.supervision.timing import case_timers
 
     case = view.case
     planned = case_timers(view, rules, calendar, now)
+    unit = CaseUnit.of(session)
     if not planned:
-        session.execute(_ALL_GONE, {"case_id": case.id})
+        if unit.postgres:
+            unit.add_statement(_ALL_GONE, {"case_id": case.id})
+        else:
+            session.execute(_SQLITE_ALL_GONE, {"case_id": case.id})
         return
     keys = [f"{p.rule_code} {p.subject_key}" for p in planned]
-    if session.get_bind().dialect.name == "postgresql":
+    if unit.postgres:
         rows = [{"tenant_id": case.tenant_id, "rule_code": p.rule_code, "subject_key": p.subject_key,
                  "case_id": p.case_id, "task_id": p.task_id, "petition_id": p.petition_id,
                  "fire_at": p.fire_at.isoformat(), "state": "armed"} for p in planned]
-        session.execute(_POSTGRES_UPSERT, {"case_id": case.id, "keys": keys, "rows": json.dumps(rows)})
+        unit.add_statement(_POSTGRES_UPSERT, {"case_id": case.id, "keys": keys, "rows": json.dumps(rows)})
         return
     session.execute(_SQLITE_GONE, {"case_id": case.id, "keys": keys})
     session.execute(_SQLITE_UPSERT, [{"tenant_id": case.tenant_id, "rule_code": p.rule_code,

@@ -11,6 +11,8 @@ from tongban.platform.approval.flowcache import version_parts
 from tongban.platform.approval.guards import (load_case, load_case_and_task, require_clock_running,
                                               require_node_action, require_staff, require_state)
 from tongban.platform.approval.models import Case, CasePause
+from tongban.platform.approval.records import CaseRecord
+from tongban.platform.approval.unit import CaseUnit
 from tongban.platform.approval.numbers import next_case_number
 from tongban.platform.approval.routing import Env, conclude, enter
 from tongban.tenants.models import Tenant
@@ -30,18 +32,16 @@ def report_up(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: st
     task.state, task.completed_at, task.completed_by, task.outcome = "done", env.now, actor.subject, "reported"
     clock.open_pause(env.session, case, "report_up", env.now, comment)
     case.state = "reported"
-    upper_case = Case(tenant_id=upper.code, received_tenant_id=case.tenant_id, parent_case_id=case.id,
-                      number=next_case_number(env.session, upper.code, env.now), query_code_hash=case.query_code_hash,
-                      item_id=case.item_id, item_code=case.item_code, item_name=case.item_name,
-                      version_id=case.version_id, case_type=case.case_type, channel=case.channel,
-                      applicant_subject=case.applicant_subject, applicant=case.applicant, form_data=case.form_data,
-                      assignments={}, state="in_progress", submitted_at=env.now, accepted_at=env.now,
-                      promised_limit_days=case.promised_limit_days, legal_limit_days=case.legal_limit_days,
-                      fee_due=case.fee_due)
+    upper_case = CaseRecord(
+        tenant_id=upper.code, received_tenant_id=case.tenant_id, parent_case_id=case.id,
+        number=next_case_number(env.session, upper.code, env.now), query_code_hash=case.query_code_hash,
+        item_id=case.item_id, item_code=case.item_code, item_name=case.item_name, version_id=case.version_id,
+        case_type=case.case_type, channel=case.channel, applicant_subject=case.applicant_subject,
+        applicant=case.applicant, form_data=case.form_data, assignments={}, state="in_progress", submitted_at=env.now,
+        accepted_at=env.now, promised_limit_days=case.promised_limit_days, legal_limit_days=case.legal_limit_days,
+        fee_due=case.fee_due)
     clock.set_case_dues(env.calendar, upper_case, [], env.now)
-    env.session.add(upper_case)
-    env.session.flush()
-    env.session.info.setdefault("new_cases", set()).add(upper_case.id)
+    CaseUnit.of(env.session).add_case(upper_case)
     events.append(env.session, case, actor, "report_up", from_state="in_progress", to_state="reported",
                   node_id=task.node_id, comment=comment, role=role, tenant=case.tenant_id,
                   details={"to": upper.code, "upper_case": upper_case.number})

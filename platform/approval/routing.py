@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.configurator.flows import Flow, NodeKind
@@ -16,8 +16,10 @@ from tongban.configurator.forms import validate_submission
 from tongban.configurator.forms.values import to_cel
 from tongban.platform.approval import clock, events
 from tongban.platform.approval.actors import Actor
-from tongban.platform.approval.flowcache import tasks_all_held, version_parts
+from tongban.platform.approval.flowcache import version_parts
 from tongban.platform.approval.models import Case, Task
+from tongban.platform.approval.records import CaseRecord, TaskRecord
+from tongban.platform.approval.unit import CaseUnit, open_tasks_of
 from tongban.platform.calendar.working_days import WorkCalendar
 
 WORK_KINDS = {NodeKind.START, NodeKind.REVIEW, NodeKind.DECIDE, NodeKind.DEPT_TASK, NodeKind.REPORT_UP,
@@ -70,12 +72,12 @@ def open_task(env: Env, case: Case, flow: Flow, node_id: str, branch: str | None
     node = flow.node(node_id)
     assignment = (case.assignments or {}).get(node_id) or (node.assignment.to_dict() if node.assignment else {})
     pauses = clock.pauses_of(env.session, case)
-    task = Task(tenant_id=case.tenant_id, case_id=case.id, node_id=node_id, node_kind=node.kind.value,
-                point=node.point.value, round=case.round, branch=branch, state="open",
-                role=assignment.get("role"), department=assignment.get("department"),
-                started_at=env.now, limit_days=node.time_limit_days,
-                due_at=clock.due(env.calendar, env.now, node.time_limit_days, pauses, env.now))
-    env.session.add(task)
+    task = TaskRecord(tenant_id=case.tenant_id, case_id=case.id, node_id=node_id, node_kind=node.kind.value,
+                      point=node.point.value, round=case.round, branch=branch, state="open",
+                      role=assignment.get("role"), department=assignment.get("department"),
+                      started_at=env.now, limit_days=node.time_limit_days,
+                      due_at=clock.due(env.calendar, env.now, node.time_limit_days, pauses, env.now))
+    CaseUnit.of(env.session).add_task(task)
     env.opened.append(task)
     env.notices.append((case, "task_opened", {"role": task.role, "department": task.department, "node": node_id}))
     return task
@@ -87,7 +89,6 @@ def advance(env: Env, case: Case, task: Task, actor: Actor) -> None:
     for nxt in flow.next_nodes(task.node_id, _values_for(env.session, case, flow, task.node_id)):
         if nxt.kind is NodeKind.JOIN:
             task.reached_join = nxt.id
-            env.session.flush()
             arrive(env, case, flow, nxt.id, task.branch, actor)
         else:
             enter(env, case, flow, nxt.id, task.branch, actor)
@@ -96,13 +97,13 @@ def advance(env: Env, case: Case, task: Task, actor: Actor) -> None:
 def arrive(env: Env, case: Case, flow: Flow, join_id: str, branch: str | None, actor: Actor) -> None:
     split = flow.split_of(join_id)
     prefix = _parent(branch, split.id)
-    arrived = env.session.scalars(select(Task.branch).where(
-        Task.case_id == case.id, Task.round == case.round, Task.reached_join == join_id, Task.state == "done")).all()
+    tasks = CaseUnit.of(env.session).all_tasks(case)
+    arrived = [t.branch for t in tasks if t.round == case.round and t.reached_join == join_id and t.state == "done"]
     heads = {b.rsplit("/", 1)[-1] for b in arrived if b and _parent(b, split.id) == prefix}
     if not flow.is_join_satisfied(join_id, len(heads)):
         return
     marker = f"{split.id}:"
-    for open_task_ in env.session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "open")):
+    for open_task_ in (t for t in tasks if t.state == "open"):
         if open_task_.branch and marker in open_task_.branch:  # "any"/"n of": the others are no longer needed
             open_task_.state, open_task_.completed_at, open_task_.outcome = "cancelled", env.now, "join_satisfied"
     events.append(env.session, case, actor, "join", node_id=join_id, public=False,
@@ -116,32 +117,20 @@ def arrive(env: Env, case: Case, flow: Flow, join_id: str, branch: str | None, a
 
 def arrive_parent(env, case, flow, inner_join: str, outer_join: str, branch, actor) -> None:
     """A join that leads straight into an outer join counts as that branch's arrival."""
-    marker = Task(tenant_id=case.tenant_id, case_id=case.id, node_id=inner_join, node_kind="join", point="handling",
-                  round=case.round, branch=branch, state="done", reached_join=outer_join, started_at=env.now,
-                  completed_at=env.now, outcome="joined")
-    env.session.add(marker)
-    env.session.flush()
+    marker = TaskRecord(tenant_id=case.tenant_id, case_id=case.id, node_id=inner_join, node_kind="join",
+                        point="handling", round=case.round, branch=branch, state="done", reached_join=outer_join,
+                        started_at=env.now, completed_at=env.now, outcome="joined")
+    CaseUnit.of(env.session).add_task(marker)
     arrive(env, case, flow, outer_join, branch, actor)
 
 
-def cancel_open_tasks(session: Session, case: Case, now: datetime, reason: str) -> None:
-    """Cancel the case's open tasks. Tasks this unit of work already holds are changed in memory (their
-    version check stays with the flush); the rest in one statement, without flushing first."""
-    held = []
-    for obj in [*session.new, *session.identity_map.values()]:
-        if isinstance(obj, Task) and obj.case_id == case.id:
-            if obj.state == "open":
-                obj.state, obj.completed_at, obj.outcome = "cancelled", now, reason
-            if obj.id is not None:
-                held.append(obj.id)
-    if tasks_all_held(session, case):
-        return
-    statement = update(Task).where(Task.case_id == case.id, Task.state == "open")
-    if held:
-        statement = statement.where(Task.id.not_in(held))
-    with session.no_autoflush:
-        session.execute(statement.values(state="cancelled", completed_at=now, outcome=reason,
-                                         revision=Task.revision + 1).execution_options(synchronize_session=False))
+def cancel_open_tasks(session: Session, case, now: datetime, reason: str) -> None:
+    """Cancel the case's open tasks (a record's through the session's case unit; supervision's vertical intake
+    passes a model, whose tasks are the ORM's)."""
+    tasks = (open_tasks_of(session, case) if isinstance(case, CaseRecord) else
+             session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "open")).all())
+    for task in tasks:
+        task.state, task.completed_at, task.outcome = "cancelled", now, reason
 
 
 def conclude(env: Env, case: Case, actor: Actor, *, node_id: str | None = None, result: str | None = None) -> None:

@@ -22,6 +22,7 @@ from tongban.platform.approval.intake import Application, earlier_submission, su
 from tongban.platform.approval.models import Case
 from tongban.platform.approval.reporting import report_up
 from tongban.platform.approval.routing import Env
+from tongban.platform.approval.unit import CaseUnit
 from tongban.platform.calendar.store import CalendarProvider
 from tongban.platform.db import utcnow
 from tongban.tenants.isolation import TenantContext
@@ -143,12 +144,14 @@ class ApprovalService:
 
 
 def _finish(env: Env) -> None:
-    """After the action, in its unit of work: notices to the outbox, the rows written (tasks get their ids),
-    the call's events in one statement, then supervision's timers and figures (exact at commit)."""
+    """After the action, in its unit of work: notices to the outbox, supervision's timers and figures (exact at
+    commit), then the case unit's batch — the changed rows, the call's events, the hook's statements — with the
+    transaction's COMMIT on PostgreSQL (the session's own commit then only runs its after-commit work)."""
     notices.write(env.session, env.notices)
-    env.session.flush()
-    changed = events.write_batch(env.session)
-    oversight.after_action(env, changed)
+    unit = CaseUnit.of(env.session)
+    oversight.after_action(env, list(unit.appended))
+    env.session.flush()  # the ORM's rows first (outbox, pauses, materials); they never wait on the unit's
+    unit.write(commit=True)
 
 
 def _tasks(env: Env) -> list[dict]:

@@ -30,11 +30,13 @@ def insert(session: Session, table: Table, rows: list[dict], *, conflict: tuple[
     return _sqlite(session, table, columns, rows, tail, bool(returning))
 
 
-def insert_all(session: Session, writes: list[tuple[Table, list[dict], tuple[str, ...], tuple[str, ...]]]) -> None:
+def insert_all(session: Session, writes: list[tuple[Table, list[dict], tuple[str, ...], tuple[str, ...]]], *,
+               run=None) -> None:
     """Several ``insert`` calls (table, rows, conflict, add) into different tables. PostgreSQL runs them as one
-    statement, each insert a data-modifying CTE (all run to completion whether read or not); SQLite one by one."""
+    statement, each insert a data-modifying CTE (all run to completion whether read or not), through
+    ``run(sql, params)`` when given (``:name`` parameters); SQLite one by one."""
     writes = [w for w in writes if w[1]]
-    if session.get_bind().dialect.name != "postgresql" or len(writes) < 2:
+    if session.get_bind().dialect.name != "postgresql" or len(writes) < 2 and run is None:
         for table, rows, conflict, add in writes:
             insert(session, table, rows, conflict=conflict, add=add)
         return
@@ -44,7 +46,11 @@ def insert_all(session: Session, writes: list[tuple[Table, list[dict], tuple[str
         parts.append(_postgres_insert(table, columns, f"rows{n}", _conflict_clause(table, conflict, add)))
         params[f"rows{n}"] = _payload(columns, rows)
     head = ", ".join(f"w{n} AS ({part})" for n, part in enumerate(parts[:-1]))
-    session.execute(text(f"WITH {head} {parts[-1]}"), params)
+    sql = f"WITH {head} {parts[-1]}" if head else parts[-1]
+    if run is not None:
+        run(sql, params)
+    else:
+        session.execute(text(sql), params)
 
 
 def among(session: Session, column, ids):

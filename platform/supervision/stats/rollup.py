@@ -33,9 +33,10 @@ def difference(before: dict | None, after: dict | None) -> dict[str, int]:
     return {k: v for k, v in out.items() if v}
 
 
-def apply(session: Session, delta: dict[str, int]) -> int:
+def apply(session: Session, delta: dict[str, int], *, run=None) -> int:
     """Add ``delta`` to both rollups (rows created on first use): one statement on PostgreSQL, one per table on
-    SQLite."""
+    SQLite. ``run(sql, params)``: who executes the PostgreSQL statement instead of the session (the approval
+    engine's case unit, which writes it with its batch)."""
     from tongban.platform.supervision.casedata import tenant_info
     from tongban.platform.supervision.event_rules import ONLINE_CHANNELS
 
@@ -56,5 +57,5 @@ def apply(session: Session, delta: dict[str, int]) -> int:
                             for dims, m in sorted(fine.items())], DIMENSIONS, MEASURES),
         (TenantRollup.__table__, [{"tenant_id": t, "month": month, "tenant_path": paths[t], **m}
                                   for (t, month), m in sorted(coarse.items()) if any(m.values())],
-         ("tenant_id", "month"), (*MEASURES, "online_received"))])
+         ("tenant_id", "month"), (*MEASURES, "online_received"))], run=run)
     return len(fine)

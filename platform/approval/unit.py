@@ -1,0 +1,537 @@
+"""The engine's unit of work on cases, tasks and their events: loaded once, changed in memory, written as one batch.
+
+An action reads its case and task with one statement (on PostgreSQL: locked, with the id its next task will
+take and supervision's stored figures of the case), the rules change the records (``records.py``), and the unit
+writes what changed in one batch at the end: updates carry the revision that was read (a row changed meanwhile
+refuses the whole batch as a conflict), new tasks and the call's events are inserted, and the statements
+supervision's hook adds (timers, figures) go with them. On PostgreSQL the batch is one pipeline with the
+transaction's COMMIT — one round trip — and statements are prepared by the driver after a few uses; SQLite runs
+the same statements one by one (they cost no round trip there).
+
+It shares the session's connection and transaction: whatever the session executes (a look-up of materials,
+pauses, licenses or projects, an ORM flush) first writes what the unit holds, so reads through the ORM always
+see the engine's changes. Cases and tasks themselves are read and written only here while a unit is open.
+"""
+from __future__ import annotations
+
+import json
+import re
+import threading
+from datetime import timezone
+
+from sqlalchemy import JSON, event
+from sqlalchemy.exc import DBAPIError
+
+from tongban.platform.approval.errors import CaseNotFound, Conflict
+from tongban.platform.approval.records import CaseRecord, EventRecord, TaskRecord
+from tongban.platform.db import UTCDateTime
+from tongban.tenants.isolation import DEFER_TENANT, TENANT_SQL
+
+KEY = "case_unit"
+_PARAM = re.compile(r"%\((\w+)\)s")
+_COLON_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
+
+
+class CaseUnit:
+    def __init__(self, session) -> None:
+        self.session = session
+        dialect = session.get_bind().dialect
+        self.postgres = dialect.name == "postgresql"
+        self.dialect = dialect
+        self.codecs = {cls: _codec(cls.TABLE, dialect) for cls in (CaseRecord, TaskRecord, EventRecord)}
+        self.cases: dict[int, CaseRecord] = {}
+        self.tasks: dict[int, TaskRecord] = {}
+        self.acted: set[int] = set()  # cases whose task this unit loaded
+        self.created: set[int] = set()  # cases this unit created (every task of theirs is here)
+        self.complete: set[int] = set()  # cases all of whose tasks are held
+        self.events: list[EventRecord] = []  # appended, not written yet
+        self.appended: list[EventRecord] = []  # every event appended in this unit (written or not)
+        self.later: list[tuple[str, dict]] = []  # statements written with the batch (supervision's hook)
+        self.spare_task_ids: list[int] = []
+        self.writing = False
+        self._driver = None
+        self._tenant = None  # settings the unit still has to send (it began the transaction)
+        self._driver_error = dialect.dbapi.Error
+        session.info[KEY] = self
+
+    @classmethod
+    def of(cls, session) -> CaseUnit:
+        return session.info.get(KEY) or cls(session)
+
+    # -- the connection ------------------------------------------------------------------------------------------
+
+    @property
+    def driver(self):
+        """The driver's connection of the session's transaction (psycopg or sqlite3). When the unit begins the
+        transaction, the tenant's settings are sent with its first statement (``isolation.DEFER_TENANT``)."""
+        if self._driver is None:
+            self.session.info[DEFER_TENANT] = True
+            try:
+                self._driver = self.session.connection().connection.driver_connection
+            finally:
+                deferred = self.session.info.pop(DEFER_TENANT, None)
+            if isinstance(deferred, dict):
+                self._tenant = deferred
+        return self._driver
+
+    def _run(self, sql: str, params: dict | None = None):
+        connection = self.driver
+        sql = sql if self.postgres else _sqlite_sql(sql)
+        _observe(None, "round_trip")
+        _observe(sql, "engine")
+        try:
+            if self._tenant is not None:
+                with connection.pipeline():
+                    self._send_tenant(connection)
+                    cursor = connection.cursor()
+                    cursor.execute(sql, params or {})
+            else:
+                cursor = connection.cursor()
+                cursor.execute(sql, params or {})
+        except self._driver_error as error:
+            raise DBAPIError.instance(sql, params, error, self._driver_error) from error
+        return cursor
+
+    def _send_tenant(self, connection) -> None:
+        _observe(TENANT_SQL, "engine")
+        connection.execute(TENANT_SQL, self._tenant)
+        self._tenant = None
+
+    def require_visible(self, case: CaseRecord) -> CaseRecord:
+        """What the ORM's tenant criteria (and row-level security on PostgreSQL) let the unit's tenant see: the case
+        of its own, received at its window, or below it in a subtree scope; otherwise CaseNotFound."""
+        from tongban.platform.approval.guards import tenant_path
+
+        context = self.session.info.get("tenant")
+        codes = (case.tenant_id, case.received_tenant_id)
+        if context is None or context.code is None:
+            visible = False
+        elif context.scope == "subtree":
+            visible = context.path == "/" or any(
+                (tenant_path(self.session, code) or "").startswith(context.path) for code in codes if code)
+        else:
+            visible = context.code in codes
+        if not visible:
+            self.cases.pop(case.id, None)
+            raise CaseNotFound(str(case.id))
+        return case
+
+    # -- reading ---------------------------------------------------------------------------------------------------
+
+    def load_case(self, case_id: int, *, lock: bool = True) -> CaseRecord:
+        """The case (held, or read and locked on PostgreSQL), or CaseNotFound."""
+        held = self.cases.get(case_id)
+        if held is not None:
+            return held
+        row = self._run(_case_sql(self.postgres, with_task=False, lock=lock), {"case": case_id}).fetchone()
+        if row is None:
+            raise CaseNotFound(str(case_id))
+        return self.require_visible(self._hold_case(row, 0))
+
+    def load_case_and_task(self, case_id: int, task_id: int) -> tuple[CaseRecord, TaskRecord | None]:
+        """The case and one of its tasks in one statement (both locked on PostgreSQL, so a task finished by a
+        concurrent action is seen finished); the task is None when the case has no such task."""
+        if case_id in self.cases and task_id in self.tasks:
+            return self.cases[case_id], self.tasks[task_id]
+        if case_id in self.cases:
+            return self.cases[case_id], self.task(task_id)
+        row = self._run(_case_sql(self.postgres, with_task=True, lock=True),
+                        {"case": case_id, "task": task_id}).fetchone()
+        if row is None:  # no such task on the case (or no such case)
+            return self.load_case(case_id), None
+        case = self.require_visible(self._hold_case(row, 0))
+        task = self._hold_task(row, len(self.codecs[CaseRecord].names) + (2 if self.postgres else 0))
+        if self.postgres and row[-1] is not None:
+            self.spare_task_ids.append(row[-1])
+        if task is not None and task.case_id == case.id:
+            self.acted.add(case.id)
+        return case, task
+
+    def task(self, task_id: int) -> TaskRecord | None:
+        held = self.tasks.get(task_id)
+        if held is not None:
+            return held
+        codec = self.codecs[TaskRecord]
+        row = self._run(f"SELECT {codec.select('t')} FROM tasks t WHERE t.id = %(task)s", {"task": task_id}).fetchone()
+        return None if row is None else self._hold_task(row, 0)
+
+    def held_case(self, case_id: int) -> CaseRecord | None:
+        return self.cases.get(case_id)
+
+    def all_tasks(self, case: CaseRecord) -> list[TaskRecord]:
+        """Every task of the case (read once per unit; the ones held stay as they are here), oldest first."""
+        if case.id not in self.complete and case.id not in self.created:
+            codec = self.codecs[TaskRecord]
+            for row in self._run(f"SELECT {codec.select('t')} FROM tasks t WHERE t.case_id = %(case)s ORDER BY t.id",
+                                 {"case": case.id}).fetchall():
+                self._hold_task(row, 0)
+            self.complete.add(case.id)
+        return sorted((t for t in self.tasks.values() if t.case_id == case.id), key=_task_order)
+
+    def open_tasks(self, case: CaseRecord, *, single_path: bool) -> list[TaskRecord]:
+        """The case's open tasks. ``single_path``: its flow has no parallel section, so at most one task is open at
+        a time and, when this unit loaded the case's task (or created the case), it holds them all: no query."""
+        if single_path and (case.id in self.acted or case.id in self.created):
+            held = (t for t in self.tasks.values() if t.case_id == case.id and t.state == "open")
+            return sorted(held, key=_task_order)
+        return [t for t in self.all_tasks(case) if t.state == "open"]
+
+    def _hold_case(self, row, start: int) -> CaseRecord:
+        codec = self.codecs[CaseRecord]
+        values = codec.decode(row, start)
+        if self.postgres:
+            at = start + len(codec.names)
+            values["stored_facts"] = None if row[at + 1] is None else (row[at], row[at + 1])
+        case = CaseRecord.stored(values)
+        self.cases[case.id] = case
+        return case
+
+    def _hold_task(self, row, start: int) -> TaskRecord | None:
+        if row[start] is None:
+            return None
+        values = self.codecs[TaskRecord].decode(row, start)
+        held = self.tasks.get(values["id"])
+        if held is not None:
+            return held
+        task = TaskRecord.stored(values)
+        self.tasks[task.id] = task
+        return task
+
+    # -- creating --------------------------------------------------------------------------------------------------
+
+    def add_case(self, case: CaseRecord) -> CaseRecord:
+        """Insert a new case now (its id is needed by everything written with it)."""
+        codec = self.codecs[CaseRecord]
+        values = {k: v for k, v in case.values().items() if k != "id" or v is not None}
+        names = list(values)
+        sql = (f"INSERT INTO cases ({', '.join(names)}) VALUES ({', '.join(f'%({n})s' for n in names)})")
+        params = codec.encode(values)
+        if self.postgres:
+            case.id, spare = self._run(sql + " RETURNING id, nextval('tasks_id_seq')", params).fetchone()
+            self.spare_task_ids.append(spare)
+        else:
+            case.id = self._run(sql, params).lastrowid
+        case.mark_stored()
+        self.cases[case.id] = case
+        self.created.add(case.id)
+        return case
+
+    def add_task(self, task: TaskRecord) -> TaskRecord:
+        """A new task: written with the batch on PostgreSQL (its id taken from the sequence beforehand), at once on
+        SQLite (the row id is the id)."""
+        if self.postgres:
+            if not self.spare_task_ids:
+                self.spare_task_ids = [r[0] for r in self._run(
+                    "SELECT nextval('tasks_id_seq') FROM generate_series(1, 4)").fetchall()]
+            task.id = self.spare_task_ids.pop(0)
+        else:
+            values = {k: v for k, v in task.values().items() if k != "id"}
+            names = list(values)
+            task.id = self._run(f"INSERT INTO tasks ({', '.join(names)}) VALUES "
+                                f"({', '.join(f'%({n})s' for n in names)})",
+                                self.codecs[TaskRecord].encode(values)).lastrowid
+            task.mark_stored()
+        self.tasks[task.id] = task
+        return task
+
+    def add_event(self, record: EventRecord) -> None:
+        self.events.append(record)
+        self.appended.append(record)
+
+    def add_statement(self, sql: str, params) -> None:
+        """A statement written with the batch, after the unit's own rows (``%(name)s`` parameters; a list of them
+        runs it once per row)."""
+        self.later.append((sql, params))
+
+    def add_rows(self, table, rows: list[dict]) -> None:
+        """Rows of another table of the case (its materials) inserted with the batch, stored as the ORM stores them."""
+        if not rows:
+            return
+        codec = _codec(table, self.dialect)
+        names = tuple(rows[0])
+        self.later.append((_insert_sql(table.name, names), [codec.encode(row) for row in rows]))
+
+    def add_text(self, sql: str, params: dict) -> None:
+        """``add_statement`` for SQL written with ``:name`` parameters (as for SQLAlchemy's ``text``)."""
+        self.add_statement(_cached(("text", sql), lambda: _COLON_PARAM.sub(r"%(\1)s", sql)), params)
+
+    # -- writing ---------------------------------------------------------------------------------------------------
+
+    @property
+    def has_pending(self) -> bool:
+        if self.events or self.later:
+            return True
+        return any(t.is_new or t.changes() for t in self.tasks.values()) or any(c.changes() for c in self.cases.values())
+
+    def write(self, *, commit: bool = False) -> None:
+        """Write what changed (and COMMIT with it on PostgreSQL when ``commit``); a row changed by someone else
+        since it was read refuses everything (Conflict) and the transaction is rolled back by its owner."""
+        statements = self._statements()
+        if not statements and not commit:
+            return
+        self.writing = True
+        try:
+            if self.postgres:
+                self._write_postgres(statements, commit)
+            else:
+                self._write_sqlite(statements)
+        finally:
+            self.writing = False
+
+    def _statements(self) -> list[tuple[str, object, str | None]]:
+        """(sql, params or a list of them, what a checked update changes — or None, or "added": a statement
+        given with ``add_statement``)."""
+        out = []
+        for kind, table, held in (("case", "cases", self.cases), ("task", "tasks", self.tasks)):
+            codec = self.codecs[CaseRecord if kind == "case" else TaskRecord]
+            for record in held.values():
+                if record.is_new:
+                    values = record.values()
+                    out.append((_insert_sql(table, tuple(values)), codec.encode(values), None))
+                    continue
+                changed = record.changes()
+                if not changed:
+                    continue
+                changed.pop("revision", None)
+                params = codec.encode(changed)
+                params["_id"], params["_revision"] = record.id, record.revision
+                out.append((_update_sql(table, tuple(changed), self.postgres), params, f"{kind} {record.id}"))
+        if self.events:
+            codec = self.codecs[EventRecord]
+            names = tuple(n for n in EventRecord.COLUMNS if n != "id")
+            out.append((_insert_sql("case_events", names),
+                        [codec.encode({n: getattr(e, n) for n in names}) for e in self.events], None))
+        out += [(sql, params, "added") for sql, params in self.later]
+        return out
+
+    def _written(self) -> None:
+        for held in (self.cases, self.tasks):
+            for record in held.values():
+                if record.is_new or record.changes():
+                    if not record.is_new:
+                        record.revision += 1
+                    record.mark_stored()
+        self.events = []
+        self.later = []
+
+    def _write_postgres(self, statements, commit: bool) -> None:
+        import psycopg
+
+        connection = self.driver
+        try:
+            with connection.pipeline():
+                if self._tenant is not None:
+                    self._send_tenant(connection)
+                cursor = connection.cursor()
+                for sql, params, checked in statements:
+                    _observe(sql, "added" if checked == "added" else "engine")
+                    if isinstance(params, list):
+                        cursor.executemany(sql, params)
+                    else:
+                        cursor.execute(sql, params)
+                if commit:
+                    cursor.execute("COMMIT")
+            _observe(None, "round_trip")
+        except psycopg.errors.DivisionByZero as error:  # a checked update found the row changed: see _update_sql
+            raise _conflict() from error
+        except psycopg.Error as error:
+            raise DBAPIError.instance("(the case unit's batch)", None, error, psycopg.Error) from error
+        self._written()
+
+    def _write_sqlite(self, statements) -> None:
+        import sqlite3
+
+        cursor = self.driver.cursor()
+        try:
+            for sql, params, checked in statements:
+                sql = _sqlite_sql(sql)
+                _observe(sql, "added" if checked == "added" else "engine")
+                if isinstance(params, list):
+                    cursor.executemany(sql, params)
+                    continue
+                cursor.execute(sql, params)
+                if checked not in (None, "added") and cursor.rowcount != 1:
+                    raise _conflict()
+        except sqlite3.Error as error:
+            raise DBAPIError.instance("(the case unit's batch)", None, error, sqlite3.Error) from error
+        self._written()
+
+
+OBSERVERS: list = []  # callables given (sql, "engine" | "added") for each statement the unit sends and (None,
+# "round_trip") for each time it waits on the database (the benchmark counts them)
+
+
+def _observe(sql: str | None, kind: str) -> None:
+    for observer in OBSERVERS:
+        observer(sql, kind)
+
+
+def _conflict() -> Conflict:
+    return Conflict("concurrent_change", "办件已被他人处理，请刷新后重试", "someone else changed this case first; reload it")
+
+
+def _task_order(task: TaskRecord):
+    return task.id or 0
+
+
+# -- SQL ------------------------------------------------------------------------------------------------------------
+
+_SQL_CACHE: dict = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached(key, build):
+    sql = _SQL_CACHE.get(key)
+    if sql is None:
+        sql = build()
+        with _CACHE_LOCK:
+            _SQL_CACHE[key] = sql
+    return sql
+
+
+def _sqlite_sql(sql: str) -> str:
+    return _cached(("sqlite", sql), lambda: _PARAM.sub(r":\1", sql))
+
+
+def _case_sql(postgres: bool, *, with_task: bool, lock: bool) -> str:
+    def build():
+        parts = [", ".join(f"c.{n}" for n in CaseRecord.COLUMNS)]
+        head, joins = "", ""
+        if postgres:  # supervision's stored figures of the case, locked with it (its hook rewrites them)
+            head = ("WITH f AS MATERIALIZED (SELECT contributions, revision FROM supervision_case_facts"
+                    " WHERE case_id = %(case)s" + (" FOR UPDATE" if lock else "") + ") ")
+            parts.append("f.contributions, f.revision")
+            joins = " LEFT JOIN f ON true"
+        if with_task:
+            parts.append(", ".join(f"t.{n}" for n in TaskRecord.COLUMNS))
+            joins = " JOIN tasks t ON t.case_id = c.id AND t.id = %(task)s" + joins
+            if postgres:
+                parts.append("nextval('tasks_id_seq')")  # the id the action's next task will take, if it opens one
+        sql = f"{head}SELECT {', '.join(parts)} FROM cases c{joins} WHERE c.id = %(case)s"
+        if postgres and lock:
+            sql += " FOR UPDATE OF c" + (", t" if with_task else "")
+        return sql
+
+    return _cached(("case", postgres, with_task, lock), build)
+
+
+def _insert_sql(table: str, names: tuple[str, ...]) -> str:
+    return _cached(("insert", table, names), lambda: (
+        f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(f'%({n})s' for n in names)})"))
+
+
+def _update_sql(table: str, names: tuple[str, ...], postgres: bool) -> str:
+    """An update checked against the revision read. PostgreSQL runs it in the pipeline, where its row count comes
+    back only after COMMIT: the statement itself fails (division by zero) when no row matched, which aborts the
+    transaction, and the unit reports the conflict."""
+    def build():
+        assignments = ", ".join(f"{n} = %({n})s" for n in names)
+        update = (f"UPDATE {table} SET {assignments}, revision = revision + 1"
+                  f" WHERE id = %(_id)s AND revision = %(_revision)s")
+        if not postgres:
+            return update
+        return f"WITH changed AS ({update} RETURNING 1) SELECT 1 / count(*) FROM changed"
+
+    return _cached(("update", table, names, postgres), build)
+
+
+_CODECS: dict = {}
+
+
+def _codec(table, dialect) -> _Codec:
+    key = (table.name, dialect.name)
+    codec = _CODECS.get(key)
+    if codec is None:
+        codec = _CODECS[key] = _Codec(table, dialect)
+    return codec
+
+
+class _Codec:
+    """Values between records and one driver: timestamps, JSON and booleans stored exactly as the ORM stores them
+    (SQLite through the column types' own processors; psycopg adapts timestamps and booleans itself)."""
+
+    def __init__(self, table, dialect) -> None:
+        self.names = tuple(c.key for c in table.columns)
+        self.postgres = dialect.name == "postgresql"
+        self.writers, self.readers = {}, {}
+        for column in table.columns:
+            if self.postgres:  # psycopg reads JSON into Python and adapts timestamps; JSON is sent as its text
+                if isinstance(column.type, JSON):
+                    self.writers[column.key] = _json_text
+                elif isinstance(column.type, UTCDateTime):
+                    self.readers[column.key] = _utc
+                continue
+            own = column.type.dialect_impl(dialect)
+            bind = own.bind_processor(dialect)
+            result = own.result_processor(dialect, None)
+            if bind is not None:
+                self.writers[column.key] = bind
+            if result is not None:
+                self.readers[column.key] = result
+        self._select = {}
+
+    def select(self, alias: str) -> str:
+        if alias not in self._select:
+            self._select[alias] = ", ".join(f"{alias}.{n}" for n in self.names)
+        return self._select[alias]
+
+    def decode(self, row, start: int) -> dict:
+        values = dict(zip(self.names, row[start:start + len(self.names)]))
+        for name, reader in self.readers.items():
+            value = values[name]
+            if value is not None:
+                values[name] = reader(value)
+        return values
+
+    def encode(self, values: dict) -> dict:
+        out = dict(values)
+        for name, writer in self.writers.items():
+            if name in out and out[name] is not None:
+                out[name] = writer(out[name])
+        return out
+
+
+def _json_text(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _utc(value):
+    return value.astimezone(timezone.utc) if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
+
+
+def open_tasks_of(session, case: CaseRecord) -> list[TaskRecord]:
+    """The open tasks of a case record, through the session's case unit."""
+    from tongban.configurator.flows import NodeKind
+    from tongban.platform.approval.flowcache import version_parts
+
+    single = bool(case.version_id) and not any(
+        n.kind is NodeKind.PARALLEL_SPLIT for n in version_parts(session, case.version_id)[0].nodes)
+    return CaseUnit.of(session).open_tasks(case, single_path=single)
+
+
+# -- the session's side ---------------------------------------------------------------------------------------------
+
+def install_session_hooks(factory) -> None:
+    """Whatever the session executes or flushes sees the unit's changes first; a unit ends with its transaction."""
+    event.listen(factory, "do_orm_execute", _write_first)
+    event.listen(factory, "before_flush", lambda session, _context, _instances: _write_pending(session))
+    event.listen(factory, "before_commit", _write_pending)
+    event.listen(factory, "after_transaction_end", _forget)
+
+
+def _write_first(state) -> None:
+    _write_pending(state.session)
+
+
+def _write_pending(session) -> None:
+    unit = session.info.get(KEY)
+    if unit is not None and not unit.writing and unit.has_pending:
+        unit.write()
+
+
+def _forget(session, transaction) -> None:
+    if transaction.parent is None:
+        session.info.pop(KEY, None)
+
+
+__all__ = ["CaseUnit", "KEY", "install_session_hooks", "open_tasks_of"]
