@@ -25,6 +25,19 @@ def csrf_of(client, path: str) -> str:
     return match.group(1)
 
 
+def register_app(browser, *, scopes=("openid", "profile", "catalog:read"), **fields):
+    """Post the /developers/apps form (椰城停车, confidential, http://localhost/cb) with ``fields`` changed."""
+    data = {
+        "csrf_token": csrf_of(browser, "/developers/apps"),
+        "name": "椰城停车",
+        "client_type": "confidential",
+        "redirect_uris": "http://localhost/cb",
+        "scopes": list(scopes),
+        **fields,
+    }
+    return browser.post("/developers/apps", data=data)
+
+
 def sign_in(client, username: str, password: str = DEMO_PASSWORD, *, clock=None, next_url: str = "/account"):
     """Password form, then the TOTP form for staff; returns the last response (not followed)."""
     token = csrf_of(client, f"/login?next={next_url}")

@@ -6,7 +6,7 @@ verifies each token against the provider's published JWKS."""
 from datetime import timedelta
 
 import pytest
-from identity_helpers import claims_of, code_for, csrf_of, exchange, pkce, register, sign_in
+from identity_helpers import claims_of, code_for, csrf_of, exchange, pkce, register, register_app, sign_in
 from logout_receiver import Receiver, serve
 from sqlalchemy import func, select
 from starlette.testclient import TestClient
@@ -173,30 +173,18 @@ def test_a_bad_uri_is_refused_on_its_field(seeded, uri):
     assert "退出通知地址无效" in refused.value.zh and "Invalid back-channel logout URI" in refused.value.en
 
 
-def _register_app(browser, **fields):
-    data = {
-        "csrf_token": csrf_of(browser, "/developers/apps"),
-        "name": "椰城停车",
-        "client_type": "confidential",
-        "redirect_uris": "http://localhost/cb",
-        "scopes": ["openid", "profile"],
-        **fields,
-    }
-    return browser.post("/developers/apps", data=data)
-
-
 def test_developers_set_the_uri_and_see_field_errors_in_chinese_and_english(browser, seeded):
     sign_in(browser, "citizen")
-    refused = _register_app(browser, backchannel_logout_uri="http://rp.example.com/backchannel")
+    refused = register_app(browser, scopes=("openid", "profile"),
+                           backchannel_logout_uri="http://rp.example.com/backchannel")
     assert refused.status_code == 400
     assert 'id="backchannel_logout_uri-error"' in refused.text and 'aria-invalid="true"' in refused.text
     assert "退出通知地址无效" in refused.text and "Invalid back-channel logout URI" in refused.text
     assert "椰城停车" in refused.text and "还没有应用" in refused.text, "the form kept, nothing registered"
 
-    page = _register_app(
-        browser, backchannel_logout_uri="http://127.0.0.1:8080/backchannel",
-        backchannel_logout_session_required="on",
-    )
+    page = register_app(browser, scopes=("openid", "profile"),
+                        backchannel_logout_uri="http://127.0.0.1:8080/backchannel",
+                        backchannel_logout_session_required="on")
     assert page.status_code == 200 and "只显示这一次" in page.text
     client_id = seeded_client_id(seeded)
     detail = browser.get(f"/developers/apps/{client_id}").text

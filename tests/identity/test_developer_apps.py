@@ -2,21 +2,10 @@
 
 import re
 
-from identity_helpers import authorize, code_for, csrf_of, exchange, give_consent, pkce, query_of, sign_in
+from identity_helpers import (authorize, code_for, csrf_of, exchange, give_consent, pkce, query_of, register_app,
+                              sign_in)
 
 SECRET = re.compile(r'<code class="secret">([^<]+)</code>')
-
-
-def _register(browser, **fields):
-    data = {
-        "csrf_token": csrf_of(browser, "/developers/apps"),
-        "name": "椰城停车",
-        "client_type": "confidential",
-        "redirect_uris": "http://localhost/cb",
-        "scopes": ["openid", "profile", "catalog:read"],
-        **fields,
-    }
-    return browser.post("/developers/apps", data=data)
 
 
 def test_the_developer_page_needs_a_sign_in(browser):
@@ -26,7 +15,7 @@ def test_the_developer_page_needs_a_sign_in(browser):
 
 def test_register_an_app_and_see_its_secret_once(browser, seeded):
     sign_in(browser, "citizen")
-    page = _register(browser)
+    page = register_app(browser)
     assert page.status_code == 200 and "只显示这一次" in page.text
     client_id, secret = SECRET.findall(page.text)
     listing = browser.get("/developers/apps")
@@ -39,7 +28,7 @@ def test_register_an_app_and_see_its_secret_once(browser, seeded):
 
 def test_rotating_the_secret_retires_the_old_one(browser, seeded):
     sign_in(browser, "citizen")
-    client_id, old = SECRET.findall(_register(browser).text)
+    client_id, old = SECRET.findall(register_app(browser).text)
     rotated = browser.post(
         f"/developers/apps/{client_id}", data={"csrf_token": csrf_of(browser, "/developers/apps")}
     )
@@ -57,11 +46,11 @@ def test_rotating_the_secret_retires_the_old_one(browser, seeded):
 
 def test_bad_registrations_are_refused_and_the_form_kept(browser):
     sign_in(browser, "citizen")
-    page = _register(browser, redirect_uris="http://example.com/cb")
+    page = register_app(browser, redirect_uris="http://example.com/cb")
     assert page.status_code == 400 and "回调地址无效" in page.text and "椰城停车" in page.text
-    templated = _register(browser, redirect_uris="https://{slug}.example.com/cb")
+    templated = register_app(browser, redirect_uris="https://{slug}.example.com/cb")
     assert templated.status_code == 400
-    public_without_uri = _register(browser, client_type="public", redirect_uris="")
+    public_without_uri = register_app(browser, client_type="public", redirect_uris="")
     assert (
         public_without_uri.status_code == 400 and "公开客户端至少需要一个回调地址" in public_without_uri.text
     )
@@ -69,7 +58,7 @@ def test_bad_registrations_are_refused_and_the_form_kept(browser):
 
 def test_someone_elses_app_looks_like_no_app(browser, seeded):
     sign_in(browser, "citizen")
-    client_id, _ = SECRET.findall(_register(browser).text)
+    client_id, _ = SECRET.findall(register_app(browser).text)
     browser.cookies.clear()
     sign_in(browser, "agent")
     assert browser.get(f"/developers/apps/{client_id}").status_code == 404
@@ -82,7 +71,7 @@ def test_someone_elses_app_looks_like_no_app(browser, seeded):
 
 def test_a_third_party_app_asks_for_consent_once(browser, seeded):
     sign_in(browser, "citizen")
-    client_id, secret = SECRET.findall(_register(browser).text)
+    client_id, secret = SECRET.findall(register_app(browser).text)
     verifier, challenge = pkce()
     page = authorize(browser, client_id, challenge=challenge, scope="openid catalog:read")
     assert page.status_code == 200 and "授权「椰城停车」" in page.text and "读取办事指南" in page.text
