@@ -64,7 +64,7 @@ def keep(session: Session, event) -> None:
 AT_KEY = "case_event_time"
 
 
-def start_batch(session: Session, at=None) -> None:
+def set_call_time(session: Session, at=None) -> None:
     """The call's time, which its events carry (the moment the engine acts on; now, except for the demo's and
     simulations' past cases)."""
     if at is not None:

@@ -60,7 +60,7 @@ class ApprovalService:
                 earlier = earlier_submission(env, handling, received, actor, application)
                 if earlier is not None:  # submitted before with this key: that case, nothing new
                     return submission_keys.repeated(earlier)
-                events.start_batch(session, env.now)
+                events.set_call_time(session, env.now)
                 case, query_code = submit(env, handling, received, actor, application)
                 _finish(env)
                 result = {"id": case.id, "number": case.number, "query_code": query_code, "state": case.state,
@@ -90,7 +90,7 @@ class ApprovalService:
         try:
             with self.database.unit_of_work(context) as session:
                 env = Env(session, self.calendars.calendar(session), now or utcnow(), self.secret_key)
-                events.start_batch(session, env.now)
+                events.set_call_time(session, env.now)
                 if action in CASE_ACTIONS:
                     result = handler(env, case_id, actor, **arguments)
                 else:

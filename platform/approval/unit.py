@@ -201,11 +201,8 @@ class CaseUnit:
 
     def add_case(self, case: CaseRecord) -> CaseRecord:
         """Insert a new case now (its id is needed by everything written with it)."""
-        codec = self.codecs[CaseRecord]
-        values = {k: v for k, v in case.values().items() if k != "id" or v is not None}
-        names = list(values)
-        sql = (f"INSERT INTO cases ({', '.join(names)}) VALUES ({', '.join(f'%({n})s' for n in names)})")
-        params = codec.encode(values)
+        values = {k: v for k, v in case.values().items() if k != "id"}
+        sql, params = _insert_sql("cases", tuple(values)), self.codecs[CaseRecord].encode(values)
         if self.postgres:
             case.id, spare = self._run(sql + " RETURNING id, nextval('tasks_id_seq')", params).fetchone()
             self.spare_task_ids.append(spare)
@@ -226,10 +223,7 @@ class CaseUnit:
             task.id = self.spare_task_ids.pop(0)
         else:
             values = {k: v for k, v in task.values().items() if k != "id"}
-            names = list(values)
-            task.id = self._run(f"INSERT INTO tasks ({', '.join(names)}) VALUES "
-                                f"({', '.join(f'%({n})s' for n in names)})",
-                                self.codecs[TaskRecord].encode(values)).lastrowid
+            task.id = self._run(_insert_sql("tasks", tuple(values)), self.codecs[TaskRecord].encode(values)).lastrowid
             task.mark_stored()
         self.tasks[task.id] = task
         return task
@@ -512,11 +506,19 @@ def open_tasks_of(session, case: CaseRecord) -> list[TaskRecord]:
 # -- the session's side ---------------------------------------------------------------------------------------------
 
 def install_session_hooks(factory) -> None:
-    """Whatever the session executes or flushes sees the unit's changes first; a unit ends with its transaction."""
+    """Whatever the session executes, flushes or commits sees the unit's changes first (and a savepoint begins after
+    them); a unit ends with its transaction."""
     event.listen(factory, "do_orm_execute", _write_first)
     event.listen(factory, "before_flush", lambda session, _context, _instances: _write_pending(session))
     event.listen(factory, "before_commit", _write_pending)
+    event.listen(factory, "after_transaction_create", _before_savepoint)
     event.listen(factory, "after_transaction_end", _forget)
+
+
+def _before_savepoint(session, transaction) -> None:
+    """A savepoint begins: what the unit already holds is written before it, so rolling it back cannot undo it."""
+    if transaction.nested:
+        _write_pending(session)
 
 
 def _write_first(state) -> None:
