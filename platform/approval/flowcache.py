@@ -40,16 +40,18 @@ def flow_of(session: Session, version_id: int) -> Flow:
 _SERVED: OrderedDict[tuple[str, str], tuple[int, object, int | None]] = OrderedDict()
 
 
-def served_item(session: Session, tenant, item_code: str):
+def served_item(session: Session, tenant, item_code: str, *, generation: int | None = None):
     """What ``tenant`` serves for ``item_code`` and the item's id, cached while the catalogue generation stands
-    still (any publish, enable, pin, override or retire moves it): one primary-key read on a hit."""
+    still (any publish, enable, pin, override or retire moves it): one primary-key read on a hit, none when the
+    caller read the ``generation`` in this transaction already."""
     from sqlalchemy import select
 
     from tongban.configurator.publishing.clock import current_generation
     from tongban.configurator.publishing.effective import effective_item
     from tongban.configurator.publishing.models import Item
 
-    generation = current_generation(session)  # read first: a later change can only make us recompute
+    if generation is None:
+        generation = current_generation(session)  # read first: a later change can only make us recompute
     key = (tenant.code, item_code)
     with _LOCK:
         hit = _SERVED.get(key)

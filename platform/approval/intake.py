@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from tongban.configurator.forms import validate_submission
 from tongban.configurator.forms.values import to_cel
-from tongban.platform.approval import events, materials as material_rules, submission_keys
+from tongban.platform.approval import events, materials as material_rules, opening, submission_keys
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import Forbidden, NotAllowed, SubmissionInvalid
 from tongban.platform.approval.flowcache import served_item, version_parts
@@ -51,7 +51,8 @@ def earlier_submission(env: Env, handling, received, actor: Actor, application: 
 def submit(env: Env, handling, received, actor: Actor, application: Application) -> tuple[CaseRecord, str]:
     """Validate and create the case; returns it with the query code shown once to the applicant."""
     _check_channel_and_actor(env, received, actor, application)
-    served, item_id = served_item(env.session, handling, application.item_code)
+    first_read = opening.read(env.session, handling.code, application.item_code, env.now)
+    served, item_id = served_item(env.session, handling, application.item_code, generation=first_read.generation)
     if served is None or not served.enabled or handling.level not in served.content["elements"].get("levels", []):
         raise NotAllowed("item_not_served", "该事项不在此地办理", "this item is not handled here")
     if application.channel in ("online", "mobile", "api") and "online" not in served.content["elements"].get("channels", []):
@@ -66,12 +67,13 @@ def submit(env: Env, handling, received, actor: Actor, application: Application)
     statuses.update(license_statuses)
     chain = check_chain(env.session, application.applicant["subject"], application.item_code,
                         holder_ids=tuple(v for v in (application.applicant.get("id_number"),
-                                                     application.applicant.get("uscc")) if v))
+                                                     application.applicant.get("uscc")) if v),
+                        has_prerequisites=first_read.has_prerequisites)
     errors = [{"path": e.path, "code": e.code, "zh": e.message_zh, "en": e.message_en} for e in result.errors]
     errors += material_errors + license_errors + chain.errors()
     if errors:
         raise SubmissionInvalid(errors)
-    case = _new_case(env, handling, received, served, application, result.as_json(), item_id)
+    case = _new_case(env, handling, received, served, application, result.as_json(), item_id, first_read)
     case.gaps_at_intake = sum(1 for status, _files, _ref in statuses.values() if status == "rongque")
     code = new_query_code()
     case.query_code_hash = hash_query_code(env.secret_key, case.number, code)
@@ -106,12 +108,13 @@ def _check_channel_and_actor(env: Env, received, actor: Actor, application: Appl
 
 
 def _new_case(env: Env, handling, received, served, application: Application, form_json: dict,
-              item_id: int) -> CaseRecord:
+              item_id: int, first_read: opening.Opening) -> CaseRecord:
     elements = served.content["elements"]
     fees = sum(float(f.get("amount") or 0) for f in elements.get("fees") or [])
     assignments = {n["id"]: n["assignment"] for n in served.content["flow"].get("nodes", []) if n.get("assignment")}
-    return CaseRecord(tenant_id=handling.code, received_tenant_id=received.code, number=next_case_number(
-                          env.session, handling.code, env.now), query_code_hash="", item_id=item_id,
+    return CaseRecord(id=first_read.case_id, tenant_id=handling.code, received_tenant_id=received.code,
+                      number=next_case_number(env.session, handling.code, env.now, taken=first_read.counter),
+                      query_code_hash="", item_id=item_id,
                       item_code=application.item_code, item_name=elements["name"], version_id=served.version_id,
                       case_type=elements.get("case_type", "promised"), channel=application.channel,
                       applicant_subject=application.applicant["subject"], applicant=dict(application.applicant),

@@ -15,9 +15,15 @@ from tongban.platform.approval.models import CaseCounter
 BEIJING = ZoneInfo("Asia/Shanghai")
 
 
-def next_case_number(session: Session, tenant_code: str, at: datetime) -> str:
-    day = at.astimezone(BEIJING).date()
-    value = session.execute(_bump(tenant_code, day)).scalar()
+def case_day(at: datetime):
+    """The day (Beijing time) whose counter numbers a case received at ``at``."""
+    return at.astimezone(BEIJING).date()
+
+
+def next_case_number(session: Session, tenant_code: str, at: datetime, *, taken: int | None = None) -> str:
+    """``taken``: today's counter, already advanced for this case (intake's opening statement), when known."""
+    day = case_day(at)
+    value = taken if taken is not None else session.execute(_bump(tenant_code, day)).scalar()
     if value is None:
         try:
             with session.begin_nested():

@@ -106,7 +106,8 @@ def _later_facts(session: Session, views: dict, calendar) -> None:
             old, revision = view.case.stored_facts
             new = case_contributions(view, calendar)
             if new != (old or {}):
-                unit.add_statement(_UPDATE_FACT, {"case": case_id, "contributions": json.dumps(new)})
+                unit.add_statement(_UPDATE_FACT, {"case": case_id, "contributions": json.dumps(new)},
+                                   rows_key=("facts", case_id))
                 view.case.stored_facts = (new, revision + 1)
                 delta.update(rollup.difference(old or {}, new))
             continue
@@ -150,7 +151,7 @@ def _first_facts(session: Session, views: dict, calendar) -> None:
     unit = CaseUnit.of(session)
     if unit.postgres:
         for row in rows:
-            unit.add_statement(_INSERT_FACT, {**row, "contributions": json.dumps(row["contributions"])})
+            unit.add_statement(_INSERT_FACT, {**row, "contributions": json.dumps(row["contributions"])}, rows_key=None)
     else:
         session.execute(insert(CaseFact.__table__), rows)
     rollup.apply(session, {k: v for k, v in delta.items() if v}, run=unit.add_text if unit.postgres else None)
@@ -206,8 +207,8 @@ _ON_CONFLICT = (" ON CONFLICT (rule_code, subject_key) DO UPDATE SET fire_at = e
 _GONE = ("DELETE FROM supervision_timers WHERE case_id = :case_id AND state = 'armed'"
          " AND rule_code || ' ' || subject_key NOT IN :keys")
 _ALL_GONE = "DELETE FROM supervision_timers WHERE case_id = %(case_id)s AND state = 'armed'"
-# SQLite: the delete, then one executemany; PostgreSQL: one statement with the case unit's batch, the delete as a
-# data-modifying CTE and the rows as one JSON parameter (the row-level security policy is planned once).
+# SQLite: the delete, then one executemany; PostgreSQL: the delete and one upsert whose rows are one JSON parameter
+# (the row-level security policy is planned once), both parts of the case unit's batch statement.
 _SQLITE_GONE = text(_GONE).bindparams(bindparam("keys", expanding=True))
 _SQLITE_ALL_GONE = text("DELETE FROM supervision_timers WHERE case_id = :case_id AND state = 'armed'")
 # a timer that fired is gone and its alert stands for it: no subject with an alert is armed again
@@ -217,16 +218,16 @@ _SQLITE_UPSERT = text(f"INSERT INTO supervision_timers ({_COLUMNS}) SELECT :tena
                       f" :case_id, :task_id, :petition_id, :fire_at, 'armed'"
                       f" WHERE {_NOT_RAISED.format(':')}{_ON_CONFLICT}"
                       ).bindparams(bindparam("fire_at", type_=UTCDateTime()))
-_POSTGRES_UPSERT = (f"WITH gone AS (DELETE FROM supervision_timers WHERE case_id = %(case_id)s AND state = 'armed'"
-                    f" AND NOT (rule_code || ' ' || subject_key = ANY(%(keys)s)) RETURNING id)"
-                    f" INSERT INTO supervision_timers ({_COLUMNS}) SELECT {_COLUMNS}"
+_POSTGRES_GONE = ("DELETE FROM supervision_timers WHERE case_id = %(case_id)s AND state = 'armed'"
+                  " AND NOT (rule_code || ' ' || subject_key = ANY(%(keys)s))")
+_POSTGRES_UPSERT = (f"INSERT INTO supervision_timers ({_COLUMNS}) SELECT {_COLUMNS}"
                     f" FROM json_populate_recordset(NULL::supervision_timers, CAST(%(rows)s AS JSON)) x"
                     f" WHERE {_NOT_RAISED.format('x.')}{_ON_CONFLICT}")
 
 
 def arm(session: Session, view, rules: dict, calendar, now) -> None:
     """Set the case's armed timers to what the rules give now (a subject whose alert was raised stays without
-    one): an upsert and a delete, written with the case unit's batch on PostgreSQL."""
+    one): a delete and an upsert, written with the case unit's batch on PostgreSQL."""
     from tongban.platform.supervision.timing import case_timers
 
     case = view.case
@@ -234,7 +235,7 @@ def arm(session: Session, view, rules: dict, calendar, now) -> None:
     unit = CaseUnit.of(session)
     if not planned:
         if unit.postgres:
-            unit.add_statement(_ALL_GONE, {"case_id": case.id})
+            unit.add_statement(_ALL_GONE, {"case_id": case.id}, rows_key=("timers", case.id))
         else:
             session.execute(_SQLITE_ALL_GONE, {"case_id": case.id})
         return
@@ -243,7 +244,11 @@ def arm(session: Session, view, rules: dict, calendar, now) -> None:
         rows = [{"tenant_id": case.tenant_id, "rule_code": p.rule_code, "subject_key": p.subject_key,
                  "case_id": p.case_id, "task_id": p.task_id, "petition_id": p.petition_id,
                  "fire_at": p.fire_at.isoformat(), "state": "armed"} for p in planned]
-        unit.add_statement(_POSTGRES_UPSERT, {"case_id": case.id, "keys": keys, "rows": json.dumps(rows)})
+        # the delete and the upsert touch different timers (unwanted and wanted ones): they may go side by side;
+        # a case created in this unit has no timers to delete
+        if case.id not in unit.created:
+            unit.add_statement(_POSTGRES_GONE, {"case_id": case.id, "keys": keys}, rows_key=("timers", case.id))
+        unit.add_statement(_POSTGRES_UPSERT, {"rows": json.dumps(rows)}, rows_key=("armed timers", case.id))
         return
     session.execute(_SQLITE_GONE, {"case_id": case.id, "keys": keys})
     session.execute(_SQLITE_UPSERT, [{"tenant_id": case.tenant_id, "rule_code": p.rule_code,

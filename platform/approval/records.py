@@ -8,6 +8,8 @@ columns that changed are written, with the revision the unit saw.
 """
 from __future__ import annotations
 
+from operator import attrgetter
+
 from tongban.platform.approval.models import Case, CaseEvent, Task
 
 
@@ -26,6 +28,7 @@ class Record:
     __slots__ = ("_stored",)
     TABLE = None
     COLUMNS: tuple[str, ...] = ()
+    _columns = staticmethod(lambda record: ())  # the columns' values as one tuple (an ``attrgetter``)
     EXTRA: tuple[str, ...] = ()  # attributes kept beside the columns, never written
     DEFAULTS: dict = {}
 
@@ -56,21 +59,18 @@ class Record:
         return record
 
     def mark_stored(self) -> None:
-        self._stored = {name: getattr(self, name) for name in self.COLUMNS}
+        self._stored = self._columns(self)
 
     @property
     def is_new(self) -> bool:
         return self._stored is None
 
     def changes(self) -> dict:
-        stored = self._stored
-        out = {}
-        for name in self.COLUMNS:
-            value = getattr(self, name)
-            old = stored[name]
-            if value is not old and value != old:
-                out[name] = value
-        return out
+        """The columns whose value differs from the stored row's (a value replaced, not changed in place)."""
+        now, stored = self._columns(self), self._stored
+        if now == stored:
+            return {}
+        return {name: value for name, value, old in zip(self.COLUMNS, now, stored) if value is not old and value != old}
 
     def values(self) -> dict:
         return {name: getattr(self, name) for name in self.COLUMNS}
@@ -83,6 +83,7 @@ def _record_class(name: str, model, extra: tuple[str, ...] = (), doc: str = ""):
     table = model.__table__
     columns = tuple(c.key for c in table.columns)
     return type(name, (Record,), {"__slots__": columns + extra, "TABLE": table, "COLUMNS": columns,
+                                  "_columns": staticmethod(attrgetter(*columns)),
                                   "EXTRA": extra, "DEFAULTS": _defaults(table), "__doc__": doc, "__module__": __name__})
 
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 import secrets
 
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.platform.approval.errors import Conflict, SubmissionInvalid
@@ -46,10 +46,14 @@ def earlier_case(session: Session, tenant_code: str, applicant_subject: str, key
     return case
 
 
-def record(session: Session, case: Case, key: str) -> None:
-    """The key with its new case (one statement; a concurrent first use of the key fails the unique constraint)."""
-    session.execute(insert(SubmissionKey.__table__), {"tenant_id": case.tenant_id, "key": key, "case_id": case.id,
-                                                      "applicant_subject": case.applicant_subject})
+def record(session: Session, case, key: str) -> None:
+    """The key with its new case, a row of the case unit's batch (a concurrent first use of the key fails the unique
+    constraint at commit, and the whole submission with it)."""
+    from tongban.platform.approval.unit import CaseUnit
+
+    CaseUnit.of(session).add_rows(SubmissionKey.__table__, [{"tenant_id": case.tenant_id, "key": key,
+                                                            "case_id": case.id,
+                                                            "applicant_subject": case.applicant_subject}])
 
 
 def repeated(case: Case) -> dict:

@@ -18,6 +18,7 @@ import json
 import re
 import threading
 from datetime import timezone
+from typing import NamedTuple
 
 from sqlalchemy import JSON, event
 from sqlalchemy.exc import DBAPIError
@@ -28,6 +29,7 @@ from tongban.platform.db import UTCDateTime
 from tongban.tenants.isolation import DEFER_TENANT, TENANT_SQL
 
 KEY = "case_unit"
+_EVENT_NAMES = tuple(n for n in EventRecord.COLUMNS if n != "id")
 _PARAM = re.compile(r"%\((\w+)\)s")
 _COLON_PARAM = re.compile(r"(?<![:\w]):([A-Za-z_]\w*)")
 
@@ -46,7 +48,7 @@ class CaseUnit:
         self.complete: set[int] = set()  # cases all of whose tasks are held
         self.events: list[EventRecord] = []  # appended, not written yet
         self.appended: list[EventRecord] = []  # every event appended in this unit (written or not)
-        self.later: list[tuple[str, dict]] = []  # statements written with the batch (supervision's hook)
+        self.later: list[_Part] = []  # statements written with the batch (supervision's hook, materials)
         self.spare_task_ids: list[int] = []
         self.writing = False
         self._driver = None
@@ -200,7 +202,13 @@ class CaseUnit:
     # -- creating --------------------------------------------------------------------------------------------------
 
     def add_case(self, case: CaseRecord) -> CaseRecord:
-        """Insert a new case now (its id is needed by everything written with it)."""
+        """A new case. With its id taken beforehand from the sequence (PostgreSQL's intake reads one with its first
+        statement), it is written with the batch; otherwise it is inserted now (its id is needed by everything
+        written with it)."""
+        if case.id is not None:
+            self.cases[case.id] = case
+            self.created.add(case.id)
+            return case
         values = {k: v for k, v in case.values().items() if k != "id"}
         sql, params = _insert_sql("cases", tuple(values)), self.codecs[CaseRecord].encode(values)
         if self.postgres:
@@ -232,10 +240,13 @@ class CaseUnit:
         self.events.append(record)
         self.appended.append(record)
 
-    def add_statement(self, sql: str, params) -> None:
-        """A statement written with the batch, after the unit's own rows (``%(name)s`` parameters; a list of them
-        runs it once per row)."""
-        self.later.append((sql, params))
+    def add_statement(self, sql: str, params: dict, *, rows_key=...) -> None:
+        """One INSERT, UPDATE or DELETE (``%(name)s`` parameters, no WITH, no RETURNING) written with the batch, after
+        the unit's own rows. On PostgreSQL the batch is one statement whose parts run side by side on one snapshot
+        (see ``_compose``): ``rows_key`` names the rows the statement updates or deletes, and parts with the same
+        key go into statements of their own, one after the other. The default, the SQL itself, keeps a statement
+        given twice in one batch apart from itself; ``None`` says it only inserts new rows."""
+        self.later.append(_Part(sql, params, False, sql if rows_key is ... else rows_key, "added"))
 
     def add_rows(self, table, rows: list[dict]) -> None:
         """Rows of another table of the case (its materials) inserted with the batch, stored as the ORM stores them."""
@@ -243,11 +254,17 @@ class CaseUnit:
             return
         codec = _codec(table, self.dialect)
         names = tuple(rows[0])
-        self.later.append((_insert_sql(table.name, names), [codec.encode(row) for row in rows]))
+        self.later.append(_Part(_insert_sql(table.name, names), [codec.encode(row) for row in rows], False, None,
+                                "added"))
 
     def add_text(self, sql: str, params: dict) -> None:
         """``add_statement`` for SQL written with ``:name`` parameters (as for SQLAlchemy's ``text``)."""
         self.add_statement(_cached(("text", sql), lambda: _COLON_PARAM.sub(r"%(\1)s", sql)), params)
+
+    def read_first(self, sql: str, params: dict):
+        """One row of a statement that opens the call (``%(name)s`` parameters); when the unit begins the transaction
+        the tenant's settings go in the same round trip."""
+        return self._run(sql, params).fetchone()
 
     # -- writing ---------------------------------------------------------------------------------------------------
 
@@ -255,7 +272,7 @@ class CaseUnit:
     def has_pending(self) -> bool:
         if self.events or self.later:
             return True
-        return any(t.is_new or t.changes() for t in self.tasks.values()) or any(c.changes() for c in self.cases.values())
+        return any(r.is_new or r.changes() for held in (self.tasks, self.cases) for r in held.values())
 
     def write(self, *, commit: bool = False) -> None:
         """Write what changed (and COMMIT with it on PostgreSQL when ``commit``); a row changed by someone else
@@ -272,16 +289,16 @@ class CaseUnit:
         finally:
             self.writing = False
 
-    def _statements(self) -> list[tuple[str, object, str | None]]:
-        """(sql, params or a list of them, what a checked update changes — or None, or "added": a statement
-        given with ``add_statement``)."""
+    def _statements(self) -> list[_Part]:
+        """What the batch writes, in order: new and changed cases, then tasks, then the events, then the statements
+        given with ``add_statement``/``add_rows``."""
         out = []
         for kind, table, held in (("case", "cases", self.cases), ("task", "tasks", self.tasks)):
             codec = self.codecs[CaseRecord if kind == "case" else TaskRecord]
             for record in held.values():
                 if record.is_new:
                     values = record.values()
-                    out.append((_insert_sql(table, tuple(values)), codec.encode(values), None))
+                    out.append(_Part(_insert_sql(table, tuple(values)), codec.encode(values), False, None, "engine"))
                     continue
                 changed = record.changes()
                 if not changed:
@@ -289,14 +306,14 @@ class CaseUnit:
                 changed.pop("revision", None)
                 params = codec.encode(changed)
                 params["_id"], params["_revision"] = record.id, record.revision
-                out.append((_update_sql(table, tuple(changed), self.postgres), params, f"{kind} {record.id}"))
+                out.append(_Part(_update_sql(table, tuple(changed)), params, True, (table, record.id), "engine"))
         if self.events:
             codec = self.codecs[EventRecord]
-            names = tuple(n for n in EventRecord.COLUMNS if n != "id")
-            out.append((_insert_sql("case_events", names),
-                        [codec.encode({n: getattr(e, n) for n in names}) for e in self.events], None))
-        out += [(sql, params, "added") for sql, params in self.later]
-        return out
+            names = _EVENT_NAMES
+            out.append(_Part(_insert_sql("case_events", names),
+                             [codec.encode({n: getattr(e, n) for n in names}) for e in self.events], False, None,
+                             "engine"))
+        return out + self.later
 
     def _written(self) -> None:
         for held in (self.cases, self.tasks):
@@ -308,7 +325,7 @@ class CaseUnit:
         self.events = []
         self.later = []
 
-    def _write_postgres(self, statements, commit: bool) -> None:
+    def _write_postgres(self, parts: list[_Part], commit: bool) -> None:
         import psycopg
 
         connection = self.driver
@@ -316,43 +333,44 @@ class CaseUnit:
             with connection.pipeline():
                 if self._tenant is not None:
                     self._send_tenant(connection)
-                cursor = connection.cursor()
-                for sql, params, checked in statements:
-                    _observe(sql, "added" if checked == "added" else "engine")
-                    if isinstance(params, list):
-                        cursor.executemany(sql, params)
-                    else:
-                        cursor.execute(sql, params)
+                cursor = psycopg.RawCursor(connection)  # ``$n`` placeholders: see _composed_sql
+                for sql, params, group in _compose(parts):
+                    _observe(sql, "engine" if any(p.origin == "engine" for p in group) else "added")
+                    for part in group:
+                        _observe(part.sql, "part:" + part.origin)
+                    cursor.execute(sql, params)
                 if commit:
                     cursor.execute("COMMIT")
             _observe(None, "round_trip")
-        except psycopg.errors.DivisionByZero as error:  # a checked update found the row changed: see _update_sql
+        except psycopg.errors.DivisionByZero as error:  # a checked update found the row changed: see _compose
             raise _conflict() from error
         except psycopg.Error as error:
             raise DBAPIError.instance("(the case unit's batch)", None, error, psycopg.Error) from error
         self._written()
 
-    def _write_sqlite(self, statements) -> None:
+    def _write_sqlite(self, parts: list[_Part]) -> None:
         import sqlite3
 
         cursor = self.driver.cursor()
         try:
-            for sql, params, checked in statements:
-                sql = _sqlite_sql(sql)
-                _observe(sql, "added" if checked == "added" else "engine")
-                if isinstance(params, list):
-                    cursor.executemany(sql, params)
+            for part in parts:
+                sql = _sqlite_sql(part.sql)
+                _observe(sql, part.origin)
+                _observe(sql, "part:" + part.origin)
+                if isinstance(part.params, list):
+                    cursor.executemany(sql, part.params)
                     continue
-                cursor.execute(sql, params)
-                if checked not in (None, "added") and cursor.rowcount != 1:
+                cursor.execute(sql, part.params)
+                if part.checked and cursor.rowcount != 1:
                     raise _conflict()
         except sqlite3.Error as error:
             raise DBAPIError.instance("(the case unit's batch)", None, error, sqlite3.Error) from error
         self._written()
 
 
-OBSERVERS: list = []  # callables given (sql, "engine" | "added") for each statement the unit sends and (None,
-# "round_trip") for each time it waits on the database (the benchmark counts them)
+OBSERVERS: list = []  # callables given (sql, "engine" | "added") for each statement the unit sends, (sql,
+# "part:engine" | "part:added") for each row change a written statement is made of, and (None, "round_trip") for
+# each time it waits on the database (the benchmark counts them)
 
 
 def _observe(sql: str | None, kind: str) -> None:
@@ -414,19 +432,108 @@ def _insert_sql(table: str, names: tuple[str, ...]) -> str:
         f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join(f'%({n})s' for n in names)})"))
 
 
-def _update_sql(table: str, names: tuple[str, ...], postgres: bool) -> str:
-    """An update checked against the revision read. PostgreSQL runs it in the pipeline, where its row count comes
-    back only after COMMIT: the statement itself fails (division by zero) when no row matched, which aborts the
-    transaction, and the unit reports the conflict."""
-    def build():
-        assignments = ", ".join(f"{n} = %({n})s" for n in names)
-        update = (f"UPDATE {table} SET {assignments}, revision = revision + 1"
-                  f" WHERE id = %(_id)s AND revision = %(_revision)s")
-        if not postgres:
-            return update
-        return f"WITH changed AS ({update} RETURNING 1) SELECT 1 / count(*) FROM changed"
+def _update_sql(table: str, names: tuple[str, ...]) -> str:
+    """An update of the changed columns, matching only the revision that was read (a conflict otherwise)."""
+    return _cached(("update", table, names), lambda: (
+        f"UPDATE {table} SET {', '.join(f'{n} = %({n})s' for n in names)}, revision = revision + 1"
+        f" WHERE id = %(_id)s AND revision = %(_revision)s"))
 
-    return _cached(("update", table, names, postgres), build)
+
+class _Part(NamedTuple):
+    """One INSERT, UPDATE or DELETE of a batch (``%(name)s`` parameters)."""
+    sql: str
+    params: dict | list  # a list: rows of an ``_insert_sql`` insert
+    checked: bool  # an update that must match its row (the revision read): none matched is a conflict
+    rows_key: object  # what it updates or deletes (parts with one key never share a statement); None: inserts only
+    origin: str  # "engine" (cases, tasks, events) or "added"
+
+
+_MAX_PARAMETERS = 30_000  # a statement carries at most 65,535
+
+
+def _compose(parts: list[_Part]) -> list[tuple[str, list, list[_Part]]]:
+    """PostgreSQL: the batch as few statements as it can be, each part a data-modifying CTE of one statement
+    (they all run to completion, on the statement's snapshot, and foreign keys are checked at its end, so a task
+    and the events naming it may go together). Parts that touch the same rows (``rows_key``) go into the next
+    statement instead: side by side, one would not see the other's change. Checked updates return their row and
+    the statement divides by the smallest count, so a row changed since it was read fails the statement — and the
+    transaction — with a division by zero, which the unit reports as a conflict. Returns (sql, positional
+    parameters, parts) per statement."""
+    groups, current, keys, size = [], [], set(), 0
+    for part in _chunked(parts):
+        count = _parameter_count(part)
+        if current and (part.rows_key is not None and part.rows_key in keys or size + count > _MAX_PARAMETERS):
+            groups.append(current)
+            current, keys, size = [], set(), 0
+        current.append(part)
+        size += count
+        if part.rows_key is not None:
+            keys.add(part.rows_key)
+    if current:
+        groups.append(current)
+    return [_statement(group) for group in groups]
+
+
+def _chunked(parts: list[_Part]):
+    """Parts, a part of rows too many for one statement cut into parts that fit."""
+    for part in parts:
+        if not isinstance(part.params, list) or _parameter_count(part) <= _MAX_PARAMETERS:
+            yield part
+            continue
+        step = max(1, _MAX_PARAMETERS // len(part.params[0]))
+        for start in range(0, len(part.params), step):
+            yield part._replace(params=part.params[start:start + step])
+
+
+def _parameter_count(part: _Part) -> int:
+    if isinstance(part.params, list):
+        return len(part.params) * len(part.params[0]) if part.params else 0
+    return len(part.params)
+
+
+def _statement(group: list[_Part]) -> tuple[str, list, list[_Part]]:
+    shape = tuple((p.sql, len(p.params) if isinstance(p.params, list) else -1, p.checked) for p in group)
+    sql = _cached(("composed", shape), lambda: _composed_sql(shape))
+    params = []
+    for part in group:
+        names = _parameter_names(part.sql)
+        if isinstance(part.params, list):
+            for row in part.params:
+                params += [row[n] for n in names]
+        else:
+            params += [part.params[n] for n in names]
+    return sql, params, group
+
+
+def _composed_sql(shape) -> str:
+    """The statement of one group's shape, with PostgreSQL's own ``$n`` placeholders: it is sent through a raw
+    cursor, so the driver does not parse it for parameters on every call (it caches that parse only for short
+    statements with few parameters, and a batch is neither)."""
+    pieces, checks, numbers = [], [], iter(range(1, 1 << 16))
+    for n, (sql, rows, checked) in enumerate(shape):
+        if rows >= 0:  # one row's VALUES (…) repeated for each row
+            head, _, values = sql.partition(" VALUES ")
+            sql = f"{head} VALUES {', '.join([values] * rows)}"
+        if "%%" in sql:
+            raise ValueError("a part of the batch cannot carry a literal % (it is sent without the driver's parsing)")
+        piece = _PARAM.sub(lambda _match: f"${next(numbers)}", sql)
+        if checked:
+            piece += " RETURNING 1"
+            checks.append(f"(SELECT count(*) FROM p{n})")
+        pieces.append(piece)
+    if checks:
+        check = checks[0] if len(checks) == 1 else f"least({', '.join(checks)})"
+        ctes, main = pieces, f"SELECT 1 / {check}"
+    else:
+        ctes, main = pieces[:-1], pieces[-1]
+    if not ctes:
+        return main
+    return "WITH " + ", ".join(f"p{n} AS ({sql})" for n, sql in enumerate(ctes)) + " " + main
+
+
+def _parameter_names(sql: str) -> tuple[str, ...]:
+    """The ``%(name)s`` parameters of a part, in order."""
+    return _cached(("names", sql), lambda: tuple(_PARAM.findall(sql)))
 
 
 _CODECS: dict = {}

@@ -144,10 +144,13 @@ def prerequisites(session: Session, item_code: str) -> list[ItemRelation]:
 
 
 def check_chain(session: Session, applicant_subject: str, item_code: str, *, holder_ids: tuple[str, ...] = (),
-                on: date | None = None) -> ChainResult:
+                on: date | None = None, has_prerequisites: bool | None = None) -> ChainResult:
     """What ``item_code`` needs first and whether the applicant has it. Concluded cases count as far as the
-    session sees them (a province-wide look needs a system-scoped unit of work); licenses count anywhere."""
+    session sees them (a province-wide look needs a system-scoped unit of work); licenses count anywhere.
+    ``has_prerequisites=False``: the caller read in this transaction that the item has none (nothing to walk)."""
     satisfied, missing, path = [], [], []
+    if has_prerequisites is False:
+        return ChainResult(item_code, satisfied, missing, path)
     _walk(session, applicant_subject, holder_ids, item_code, on, satisfied, missing, path, set(), top=True)
     return ChainResult(item_code, satisfied, missing, path)
 

@@ -32,9 +32,10 @@ def insert(session: Session, table: Table, rows: list[dict], *, conflict: tuple[
 
 def insert_all(session: Session, writes: list[tuple[Table, list[dict], tuple[str, ...], tuple[str, ...]]], *,
                run=None) -> None:
-    """Several ``insert`` calls (table, rows, conflict, add) into different tables. PostgreSQL runs them as one
-    statement, each insert a data-modifying CTE (all run to completion whether read or not), through
-    ``run(sql, params)`` when given (``:name`` parameters); SQLite one by one."""
+    """Several ``insert`` calls (table, rows, conflict, add) into different tables. PostgreSQL: given ``run(sql,
+    params)`` (``:name`` parameters), each insert is handed to it (the approval engine's case unit, which sends
+    them as parts of its batch statement); otherwise they run as one statement, each insert a data-modifying CTE
+    (all run to completion whether read or not). SQLite: one by one."""
     writes = [w for w in writes if w[1]]
     if session.get_bind().dialect.name != "postgresql" or len(writes) < 2 and run is None:
         for table, rows, conflict, add in writes:
@@ -43,14 +44,17 @@ def insert_all(session: Session, writes: list[tuple[Table, list[dict], tuple[str
     parts, params = [], {}
     for n, (table, rows, conflict, add) in enumerate(writes):
         columns = list(rows[0])
-        parts.append(_postgres_insert(table, columns, f"rows{n}", _conflict_clause(table, conflict, add)))
+        part = _postgres_insert(table, columns, f"rows{n}", _conflict_clause(table, conflict, add))
+        if run is not None:
+            run(part, {f"rows{n}": _payload(columns, rows)})
+            continue
+        parts.append(part)
         params[f"rows{n}"] = _payload(columns, rows)
+    if run is not None:
+        return
     head = ", ".join(f"w{n} AS ({part})" for n, part in enumerate(parts[:-1]))
     sql = f"WITH {head} {parts[-1]}" if head else parts[-1]
-    if run is not None:
-        run(sql, params)
-    else:
-        session.execute(text(sql), params)
+    session.execute(text(sql), params)
 
 
 def among(session: Session, column, ids):

@@ -1,11 +1,11 @@
 """The engine's case unit shares the session's transaction: the ORM sees its changes, a savepoint begun after
 them cannot take them away, and a row changed by someone else since it was read refuses the whole batch."""
 import pytest
-from sqlalchemy import text, update
+from sqlalchemy import func, select, text, update
 
 from approval_fixtures import application, case_events, citizen, the_case
 from tongban.platform.approval.errors import Conflict
-from tongban.platform.approval.models import Case
+from tongban.platform.approval.models import Case, CaseMaterial, Task
 from tongban.platform.approval.unit import CaseUnit
 from tongban.tenants.isolation import TenantContext
 
@@ -46,3 +46,50 @@ def test_a_row_changed_since_it_was_read_refuses_the_batch_and_nothing_is_writte
     assert refused.value.code == "concurrent_change"
     assert the_case(db, case_id).result_note is None
     assert case_events(db, case_id) == ["submit"]
+
+
+def test_a_conflict_on_one_row_refuses_every_other_row_of_the_batch(engine, db):
+    """The case, its task and a new event go in one batch (on PostgreSQL one statement); the task was changed by
+    someone else since it was read, so none of it is written."""
+    submitted = engine.submit("4601", "4601", citizen(), application())
+    case_id, task_id = submitted["id"], submitted["opened"][0]["id"]
+    with pytest.raises(Conflict):
+        with db.unit_of_work(TenantContext.system("test")) as session:
+            unit = CaseUnit.of(session)
+            case, task = unit.load_case(case_id, lock=False), unit.task(task_id)  # read without locks
+            case.result_note, task.assignee = "stale", "someone"
+            with db.unit_of_work(TenantContext.system("other")) as other:
+                other.execute(update(Task).where(Task.id == task_id).values(revision=Task.revision + 1))
+            unit.write()
+    assert the_case(db, case_id).result_note is None
+    with db.unit_of_work(TenantContext.system("test")) as session:
+        assert session.get(Task, task_id).assignee is None
+
+
+def test_two_changes_to_the_same_row_in_one_batch_both_count(engine, db):
+    """Statements given to the batch that touch the same row are not run side by side (one would not see the
+    other's change): both increments land."""
+    case_id = _submitted(engine)
+    before = the_case(db, case_id).event_count
+    bump = "UPDATE cases SET event_count = event_count + 1 WHERE id = %(case)s"
+    with db.unit_of_work(TenantContext.system("test")) as session:
+        unit = CaseUnit.of(session)
+        unit.add_statement(bump, {"case": case_id})
+        unit.add_statement(bump, {"case": case_id})
+        unit.write()
+    assert the_case(db, case_id).event_count == before + 2
+
+
+def test_more_rows_than_one_statement_can_carry_are_all_written(engine, db):
+    """9,000 rows of eight columns are 72,000 parameters, more than one PostgreSQL statement takes (65,535)."""
+    case_id = _submitted(engine)
+    rows = [{"tenant_id": "4601", "case_id": case_id, "material_id": f"extra-{n}", "name": f"附件{n}",
+             "status": "missing", "files": [], "license_ref": None, "supply_due_at": None} for n in range(9000)]
+    with db.unit_of_work(TenantContext.system("test")) as session:
+        unit = CaseUnit.of(session)
+        unit.add_rows(CaseMaterial.__table__, rows)
+        unit.write()
+    with db.unit_of_work(TenantContext.system("test")) as session:
+        extra = session.scalar(select(func.count()).select_from(CaseMaterial).where(
+            CaseMaterial.case_id == case_id, CaseMaterial.material_id.like("extra-%")))
+    assert extra == 9000
