@@ -4,6 +4,7 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from tongban.platform.approval.models import Case
+from tongban.platform.approval.unit import CaseUnit
 from tongban.platform.notify import outbox
 
 APPLICANT_TEXT = {
@@ -24,12 +25,14 @@ HANDLER_RESOLVERS: list = []  # identity registers: (session, tenant_code, role,
 
 
 def write(session: Session, notices: list) -> int:
+    """The call's notices as outbox messages, rows of the session's case unit (written with its batch)."""
+    rows = CaseUnit.of(session).add_rows if notices else None
     written = 0
     for case, kind, info in notices:
         if kind == "task_opened":
-            written += _to_handlers(session, case, info)
+            written += _to_handlers(session, case, info, rows)
         elif kind in APPLICANT_TEXT:
-            written += _to_applicant(session, case, kind, info)
+            written += _to_applicant(session, case, kind, info, rows)
     return written
 
 
@@ -43,7 +46,7 @@ def _text(case: Case, kind: str, info: dict) -> tuple[str, str]:
     return zh.format(**values), en.format(**values)
 
 
-def _to_applicant(session: Session, case: Case, kind: str, info: dict) -> int:
+def _to_applicant(session: Session, case: Case, kind: str, info: dict, rows) -> int:
     zh, en = _text(case, kind, info)
     body = f"{zh}\n{en}"
     count = 0
@@ -51,16 +54,17 @@ def _to_applicant(session: Session, case: Case, kind: str, info: dict) -> int:
     reference = {"case": case.number, "kind": kind}
     if contact.get("phone"):
         outbox.add(session, tenant_id=case.tenant_id, channel="sms", recipient=contact["phone"], body=zh, topic=kind,
-                   reference=reference)
+                   reference=reference, rows=rows)
         count += 1
     if contact.get("email"):
         outbox.add(session, tenant_id=case.tenant_id, channel="email", recipient=contact["email"],
-                   subject=f"【通办】{case.item_name} {case.number}", body=body, topic=kind, reference=reference)
+                   subject=f"【通办】{case.item_name} {case.number}", body=body, topic=kind, reference=reference,
+                   rows=rows)
         count += 1
     return count
 
 
-def _to_handlers(session: Session, case: Case, info: dict) -> int:
+def _to_handlers(session: Session, case: Case, info: dict, rows) -> int:
     count = 0
     for resolve in HANDLER_RESOLVERS:
         for contact in resolve(session, case.tenant_id, info.get("role"), info.get("department")):
@@ -68,6 +72,7 @@ def _to_handlers(session: Session, case: Case, info: dict) -> int:
                 outbox.add(session, tenant_id=case.tenant_id, channel="email", recipient=contact["email"],
                            subject=f"【待办】{case.item_name} {case.number}",
                            body=f"您有新的待办：{case.item_name}（{case.number}）。\nNew task: {case.number}.",
-                           topic="task_opened", reference={"case": case.number, "node": info.get("node")})
+                           topic="task_opened", reference={"case": case.number, "node": info.get("node")},
+                           rows=rows)
                 count += 1
     return count

@@ -248,14 +248,16 @@ class CaseUnit:
         given twice in one batch apart from itself; ``None`` says it only inserts new rows."""
         self.later.append(_Part(sql, params, False, sql if rows_key is ... else rows_key, "added"))
 
-    def add_rows(self, table, rows: list[dict]) -> None:
-        """Rows of another table of the case (its materials) inserted with the batch, stored as the ORM stores them."""
+    def add_rows(self, table, rows: list[dict], *, on_ids=None) -> None:
+        """Rows of another table (the case's materials, its submission key, messages to the outbox) inserted with
+        the batch, stored as the ORM stores them. ``on_ids(ids)`` is given the new rows' ids (in no particular
+        order) once they are written."""
         if not rows:
             return
         codec = _codec(table, self.dialect)
         names = tuple(rows[0])
         self.later.append(_Part(_insert_sql(table.name, names), [codec.encode(row) for row in rows], False, None,
-                                "added"))
+                                "added", on_ids))
 
     def add_text(self, sql: str, params: dict) -> None:
         """``add_statement`` for SQL written with ``:name`` parameters (as for SQLAlchemy's ``text``)."""
@@ -333,15 +335,21 @@ class CaseUnit:
             with connection.pipeline():
                 if self._tenant is not None:
                     self._send_tenant(connection)
-                cursor = psycopg.RawCursor(connection)  # ``$n`` placeholders: see _composed_sql
+                returning = []
                 for sql, params, group in _compose(parts):
                     _observe(sql, "engine" if any(p.origin == "engine" for p in group) else "added")
                     for part in group:
                         _observe(part.sql, "part:" + part.origin)
+                    cursor = psycopg.RawCursor(connection)  # ``$n`` placeholders: see _composed_sql
                     cursor.execute(sql, params)
+                    if any(p.on_ids for p in group):
+                        returning.append((cursor, [p for p in group if p.on_ids]))
                 if commit:
-                    cursor.execute("COMMIT")
+                    connection.cursor().execute("COMMIT")
             _observe(None, "round_trip")
+            for cursor, wanting in returning:  # the pipeline has ended: every result is in
+                for part, ids in zip(wanting, cursor.fetchone()[1:]):
+                    part.on_ids(list(ids))
         except psycopg.errors.DivisionByZero as error:  # a checked update found the row changed: see _compose
             raise _conflict() from error
         except psycopg.Error as error:
@@ -357,6 +365,13 @@ class CaseUnit:
                 sql = _sqlite_sql(part.sql)
                 _observe(sql, part.origin)
                 _observe(sql, "part:" + part.origin)
+                if isinstance(part.params, list) and part.on_ids:
+                    ids = []
+                    for row in part.params:
+                        cursor.execute(sql, row)
+                        ids.append(cursor.lastrowid)
+                    part.on_ids(ids)
+                    continue
                 if isinstance(part.params, list):
                     cursor.executemany(sql, part.params)
                     continue
@@ -446,6 +461,7 @@ class _Part(NamedTuple):
     checked: bool  # an update that must match its row (the revision read): none matched is a conflict
     rows_key: object  # what it updates or deletes (parts with one key never share a statement); None: inserts only
     origin: str  # "engine" (cases, tasks, events) or "added"
+    on_ids: object = None  # given the ids of the rows an insert wrote
 
 
 _MAX_PARAMETERS = 30_000  # a statement carries at most 65,535
@@ -457,8 +473,8 @@ def _compose(parts: list[_Part]) -> list[tuple[str, list, list[_Part]]]:
     and the events naming it may go together). Parts that touch the same rows (``rows_key``) go into the next
     statement instead: side by side, one would not see the other's change. Checked updates return their row and
     the statement divides by the smallest count, so a row changed since it was read fails the statement — and the
-    transaction — with a division by zero, which the unit reports as a conflict. Returns (sql, positional
-    parameters, parts) per statement."""
+    transaction — with a division by zero, which the unit reports as a conflict; inserts whose ids are asked for
+    return them as arrays after the check. Returns (sql, positional parameters, parts) per statement."""
     groups, current, keys, size = [], [], set(), 0
     for part in _chunked(parts):
         count = _parameter_count(part)
@@ -492,7 +508,8 @@ def _parameter_count(part: _Part) -> int:
 
 
 def _statement(group: list[_Part]) -> tuple[str, list, list[_Part]]:
-    shape = tuple((p.sql, len(p.params) if isinstance(p.params, list) else -1, p.checked) for p in group)
+    shape = tuple((p.sql, len(p.params) if isinstance(p.params, list) else -1, p.checked, p.on_ids is not None)
+                  for p in group)
     sql = _cached(("composed", shape), lambda: _composed_sql(shape))
     params = []
     for part in group:
@@ -509,8 +526,8 @@ def _composed_sql(shape) -> str:
     """The statement of one group's shape, with PostgreSQL's own ``$n`` placeholders: it is sent through a raw
     cursor, so the driver does not parse it for parameters on every call (it caches that parse only for short
     statements with few parameters, and a batch is neither)."""
-    pieces, checks, numbers = [], [], iter(range(1, 1 << 16))
-    for n, (sql, rows, checked) in enumerate(shape):
+    pieces, checks, wanted, numbers = [], [], [], iter(range(1, 1 << 16))
+    for n, (sql, rows, checked, returns_ids) in enumerate(shape):
         if rows >= 0:  # one row's VALUES (…) repeated for each row
             head, _, values = sql.partition(" VALUES ")
             sql = f"{head} VALUES {', '.join([values] * rows)}"
@@ -520,10 +537,14 @@ def _composed_sql(shape) -> str:
         if checked:
             piece += " RETURNING 1"
             checks.append(f"(SELECT count(*) FROM p{n})")
+        elif returns_ids:
+            piece += " RETURNING id"
+            wanted.append(f"ARRAY(SELECT id FROM p{n})")
         pieces.append(piece)
-    if checks:
-        check = checks[0] if len(checks) == 1 else f"least({', '.join(checks)})"
-        ctes, main = pieces, f"SELECT 1 / {check}"
+    if checks or wanted:  # a SELECT over the parts: the check first, then the ids asked for
+        smallest = checks[0] if len(checks) == 1 else "least(" + ", ".join(checks) + ")"
+        check = f"1 / {smallest}" if checks else "1"
+        ctes, main = pieces, f"SELECT {', '.join([check, *wanted])}"
     else:
         ctes, main = pieces[:-1], pieces[-1]
     if not ctes:

@@ -4,6 +4,7 @@ and sent by huey only after commit — a rolled-back action sends nothing, a cra
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from types import SimpleNamespace
 
 from sqlalchemy import JSON, Index, Integer, String, Text, event, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
@@ -36,11 +37,21 @@ class OutboxMessage(TenantOwned, Base):
 
 
 def add(session: Session, *, tenant_id: str, channel: str, recipient: str, body: str, topic: str,
-        subject: str = "", reference: dict | None = None) -> OutboxMessage:
-    message = OutboxMessage(tenant_id=tenant_id, channel=channel, recipient=recipient, body=body, topic=topic,
-                            subject=subject, reference=reference or {})
-    session.add(message)
+        subject: str = "", reference: dict | None = None, rows=None) -> OutboxMessage | None:
+    """A message to send once the transaction commits. ``rows(table, [row], on_ids=...)``: who writes the row
+    instead of the session — the approval engine's case unit, which sends it with its batch and hands the new id
+    back for the relay (no message object is returned then)."""
     pending = session.info.setdefault("outbox_pending", [])
+    values = {"tenant_id": tenant_id, "channel": channel, "recipient": recipient, "body": body, "topic": topic,
+              "subject": subject, "reference": reference or {}}
+    if rows is not None:
+        now = utcnow()
+        rows(OutboxMessage.__table__, [{**values, "created_at": now, "next_attempt_at": now, "attempts": 0,
+                                        "claimed_until": None, "sent_at": None, "last_error": None}],
+             on_ids=lambda ids: pending.extend(SimpleNamespace(id=i) for i in ids))
+        return None
+    message = OutboxMessage(**values)
+    session.add(message)
     pending.append(message)
     return message
 
