@@ -405,6 +405,7 @@ def _task_order(task: TaskRecord):
 
 _SQL_CACHE: dict = {}
 _CACHE_LOCK = threading.Lock()
+_CACHE_MAX = 5_000  # statements of every shape a batch takes (row counts vary by item): emptied when this full
 
 
 def _cached(key, build):
@@ -412,6 +413,8 @@ def _cached(key, build):
     if sql is None:
         sql = build()
         with _CACHE_LOCK:
+            if len(_SQL_CACHE) >= _CACHE_MAX:
+                _SQL_CACHE.clear()
             _SQL_CACHE[key] = sql
     return sql
 

@@ -116,9 +116,16 @@ def csrf_ok(request: Request, form) -> bool:
     return hmac.compare_digest(str(form.get("csrf_token", "")), csrf_token(request))
 
 
-def render(request: Request, template: str, context: dict, status: int = 200) -> Response:
+def render(request: Request, template: str, context: dict, status: int = 200, *, history: bool = False) -> Response:
+    """A workbench page. Never stored by the browser or a proxy: it shows applicants' personal data, and a window's
+    shared computer must not show it again from its cache (Back) after the clerk has signed out. ``history``: the
+    intake form, which this browser alone may keep for Back (private): Back must bring back the same form with its
+    one-time submission key, so that submitting it again shows the first receipt instead of a second case."""
     context = {"bj": bj, "due_day": due_day, "state_label": state_label, **GLOBALS, **context}
-    return request.app.state.templates.TemplateResponse(request, f"workbench/{template}", context, status_code=status)
+    response = request.app.state.templates.TemplateResponse(request, f"workbench/{template}", context,
+                                                            status_code=status)
+    response.headers["Cache-Control"] = "private" if history else "no-store"
+    return response
 
 
 def refusal(request: Request, tenant, base: str, status: int, zh: str, en: str, *, link: str | None = None,

@@ -156,7 +156,8 @@ def _form_page(request: Request, staff: Staff, item_code: str, handling, handler
         "handling": handling, "handlers": others, "applicant": applicant, "errors": errors, "by_path": by_path,
         "kept": kept, "kept_files": posted.files if posted else {}, "licenses": posted.licenses if posted else {},
         "kinds": intakeform.KINDS,
-        "submission_key": key or (posted.submission_key if posted else None) or submission_keys.new_key()}, status)
+        "submission_key": key or (posted.submission_key if posted else None) or submission_keys.new_key()}, status,
+        history=True)
 
 
 def _receipts(request: Request) -> URLSafeTimedSerializer:

@@ -14,6 +14,7 @@ def test_the_case_page_shows_everything_staff_need(app, db, web, clock):
     sign_in(web, "haikou.clerk", clock)
     page = web.get(f"{HAIKOU}/workbench/cases/{case_id}")
     assert page.status_code == 200
+    assert page.headers["cache-control"] == "no-store"  # personal data: not kept by the shared window computer
     text = page.text
     assert "个体工商户设立登记" in text and the_case(db, case_id).number in text
     assert "460100********1230" in text and VALID_ID not in text  # masked everywhere, the form too
