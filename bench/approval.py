@@ -82,6 +82,7 @@ def _analyze(admin_url: str) -> None:
     engine.dispose()
 
 
+SCALED_RUNS = 3
 WARM_UP = 20  # lifecycles each process runs before the measured ones (caches, prepared statements, pool)
 
 
@@ -218,10 +219,12 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 2, proc
         list(pool.map(lambda _: quiet_lifecycle(), range(n)))
     threaded = n / (time.perf_counter() - started)
     db.dispose()
-    multi = _scaled_out(app_url, n, processes, workers)
+    # the machine's speed varies from minute to minute (a shared host): three runs, the best and the median
+    multi = sorted(_scaled_out(app_url, n, processes, workers) for _ in range(SCALED_RUNS))
     print(f"[{label}] full lifecycle (submit + 4 actions, 5 commits): {sequential:.0f} cases/s one after another; "
-          f"{threaded:.0f}/s with {workers} threads in one process; {multi:.0f}/s with {processes} processes × "
-          f"{workers} threads, warmed up (as workers scale out; target ≥ 200/s on PostgreSQL)")
+          f"{threaded:.0f}/s with {workers} threads in one process; with {processes} processes × {workers} threads, "
+          f"warmed up (as workers scale out), best of {SCALED_RUNS} runs {multi[-1]:.0f}/s, median "
+          f"{statistics.median(multi):.0f}/s (target ≥ 200/s on PostgreSQL)")
     print(f"[{label}] client CPU {cpu_ms:.1f} ms per case one after another ({cpu_ms / 5:.1f} ms per call); without "
           f"the supervision hook {unhooked:.0f} cases/s, CPU {unhooked_cpu_ms:.1f} ms per case "
           f"(the hook costs {100 * (1 - unhooked_cpu_ms / cpu_ms):.0f}% of the CPU)")

@@ -87,10 +87,15 @@ def _header_logo_width(page) -> int | None:
     if logo.count() == 0:
         assert page.locator(".site-header .emblem").count() == 1
         return None
-    # once loaded (a click's navigation may return before the header's image has arrived)
-    return logo.evaluate("img => img.complete ? img.naturalWidth : new Promise(done => {"
-                         " img.addEventListener('load', () => done(img.naturalWidth));"
-                         " img.addEventListener('error', () => done(0)); })")
+    return _loaded_width(logo)
+
+
+def _loaded_width(image) -> int:
+    """An image's natural width once it has loaded (0 when it fails): a click's navigation may return before the
+    page's images have arrived."""
+    return image.evaluate("img => img.complete ? img.naturalWidth : new Promise(done => {"
+                          " img.addEventListener('load', () => done(img.naturalWidth));"
+                          " img.addEventListener('error', () => done(0)); })")
 
 
 def test_an_uploaded_logo_is_previewed_then_published_to_the_county_and_township_headers(live_server, page, db,
@@ -106,7 +111,7 @@ def test_an_uploaded_logo_is_previewed_then_published_to_the_county_and_township
     page.set_input_files("#logo-file", files=[{"name": "emblem.png", "mimeType": "image/png", "buffer": _png()}])
     page.get_by_role("button", name="上传标志", exact=True).click()
     assert "新标志已存入主题草稿" in page.locator(".notice").inner_text()
-    assert page.locator("#logo-draft img.logo-preview").evaluate("img => img.complete && img.naturalWidth") == 512
+    assert _loaded_width(page.locator("#logo-draft img.logo-preview")) == 512
     screenshot(page, "portal-theme-logo-admin")
     for path in ("/", "/t/460105100/"):
         page.goto(haikou + path)
