@@ -249,6 +249,13 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 2, proc
           + ", ".join(f"{k} {statistics.median(v):.0f}" for k, v in round_trips.items()))
 
 
+def _reference_ms() -> float:
+    """CPU time of a fixed pure-Python loop: the same on a machine at the same speed."""
+    started = time.process_time()
+    sum(i * i for i in range(5_000_000))
+    return (time.process_time() - started) * 1000
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--cases", type=int, default=400)
@@ -262,7 +269,8 @@ def main() -> None:
     args = parser.parse_args()
     from tongban.platform.jobs import huey
 
-    print(f"job queue: {type(huey.storage).__name__} ({huey.name}, emptied at the end)")
+    print(f"job queue: {type(huey.storage).__name__} ({huey.name}, emptied at the end); this machine's speed now: "
+          f"a fixed Python loop takes {_reference_ms():.0f} ms (compare runs by it: a shared host's speed varies)")
     try:
         url = f"sqlite:///{tempfile.mkdtemp()}/bench.db"
         run("SQLite", url, url, args.cases, args.threads, args.processes)
@@ -271,6 +279,7 @@ def main() -> None:
                 run("PostgreSQL", app_url, admin_url, args.cases, args.threads, args.processes)
     finally:
         huey.flush()  # the relays no consumer ran
+    print(f"this machine's speed at the end: the fixed Python loop takes {_reference_ms():.0f} ms")
 
 
 if __name__ == "__main__":
