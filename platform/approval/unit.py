@@ -245,7 +245,8 @@ class CaseUnit:
         the unit's own rows. On PostgreSQL the batch is one statement whose parts run side by side on one snapshot
         (see ``_compose``): ``rows_key`` names the rows the statement updates or deletes, and parts with the same
         key go into statements of their own, one after the other. The default, the SQL itself, keeps a statement
-        given twice in one batch apart from itself; ``None`` says it only inserts new rows."""
+        given twice in one batch apart from itself; ``None`` says it only inserts new rows. Cases and tasks the
+        unit holds are changed on their records, never by a statement given here."""
         self.later.append(_Part(sql, params, False, sql if rows_key is ... else rows_key, "added"))
 
     def add_rows(self, table, rows: list[dict], *, on_ids=None) -> None:
