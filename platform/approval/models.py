@@ -18,6 +18,9 @@ from tongban.tenants.isolation import TenantOwned, TenantShared
 class Case(TenantShared, Base):
     __tablename__ = "cases"
 
+    tenant_id: Mapped[str] = mapped_column(String(12))  # leads ix_cases_tenant_state: no index of its own
+    received_tenant_id: Mapped[str] = mapped_column(String(12))  # leads ix_cases_received: no index of its own
+
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(40), unique=True)
     query_code_hash: Mapped[str] = mapped_column(String(64))
@@ -68,6 +71,8 @@ class SubmissionKey(TenantOwned, Base):
 
     __tablename__ = "submission_keys"
 
+    tenant_id: Mapped[str] = mapped_column(String(12))  # leads the unique key: no index of its own
+
     id: Mapped[int] = mapped_column(primary_key=True)
     applicant_subject: Mapped[str] = mapped_column(String(80))
     key: Mapped[str] = mapped_column(String(64))
@@ -80,6 +85,8 @@ class Task(TenantOwned, Base):
     """One active (or finished) node of a case's flow, with whom it waits on and when it is due."""
 
     __tablename__ = "tasks"
+
+    tenant_id: Mapped[str] = mapped_column(String(12))  # leads ix_tasks_open_due: no index of its own
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
@@ -108,8 +115,10 @@ class Task(TenantOwned, Base):
 class CaseMaterial(TenantOwned, Base):
     __tablename__ = "case_materials"
 
+    tenant_id: Mapped[str] = mapped_column(String(12))  # read by case, never by tenant alone: no index
+
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))  # leads the unique key
     material_id: Mapped[str] = mapped_column(String(60))
     name: Mapped[str] = mapped_column(String(200))
     status: Mapped[str] = mapped_column(String(16))  # provided | license | missing | rongque | supplied
@@ -139,6 +148,8 @@ class CaseEvent(TenantOwned, Base):
 
     __tablename__ = "case_events"
 
+    tenant_id: Mapped[str] = mapped_column(String(12))  # read by case or id, never by tenant alone: no index
+
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"))
     seq: Mapped[int] = mapped_column(Integer)
@@ -164,6 +175,8 @@ class CaseCounter(TenantOwned, Base):
     """Per tenant and day: the sequence in readable case numbers (4601-20261126-000123)."""
 
     __tablename__ = "case_counters"
+
+    tenant_id: Mapped[str] = mapped_column(String(12))  # leads the unique key: no index of its own
 
     id: Mapped[int] = mapped_column(primary_key=True)
     day: Mapped[date] = mapped_column(Date)

@@ -19,6 +19,8 @@ MAX_ATTEMPTS = 8
 class OutboxMessage(TenantOwned, Base):
     __tablename__ = "outbox"
 
+    tenant_id: Mapped[str] = mapped_column(String(12))  # read by id or as pending, never by tenant: no index
+
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(10))  # email | sms
     recipient: Mapped[str] = mapped_column(String(200))

@@ -165,6 +165,8 @@ class CaseFact(TenantOwned, Base):
 
     __tablename__ = "supervision_case_facts"
 
+    tenant_id: Mapped[str] = mapped_column(String(12))  # read by case, never by tenant alone: no index
+
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), primary_key=True)
     contributions: Mapped[dict] = mapped_column(JSON, default=dict)
     revision: Mapped[int] = mapped_column(Integer, default=1)
