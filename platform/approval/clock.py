@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from tongban.platform.approval.models import Case, CasePause, Task
+from tongban.platform.approval.models import Case, CasePause
 from tongban.platform.calendar.working_days import WorkCalendar
 
 
@@ -41,14 +41,11 @@ def set_case_dues(calendar: WorkCalendar, case: Case, pauses, now: datetime) -> 
 
 def refresh_dues(session: Session, calendar: WorkCalendar, case: Case, now: datetime) -> None:
     """After a pause ends: every open task and the case itself move by the working time paused."""
-    from tongban.platform.approval.records import CaseRecord
     from tongban.platform.approval.unit import open_tasks_of
 
     pauses = pauses_of(session, case)
     set_case_dues(calendar, case, pauses, now)
-    tasks = (open_tasks_of(session, case) if isinstance(case, CaseRecord)  # a model: supervision's vertical intake
-             else session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "open")))
-    for task in tasks:
+    for task in open_tasks_of(session, case):
         task.due_at = due(calendar, task.started_at, task.limit_days, pauses, now)
 
 

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.models import Case, CaseEvent
-from tongban.platform.approval.records import CaseRecord, EventRecord
+from tongban.platform.approval.records import EventRecord
 from tongban.platform.approval.unit import KEY as UNIT_KEY, CaseUnit
 from tongban.platform.db import utcnow
 
@@ -33,11 +33,10 @@ def event_hash(prev_hash: str, case_number: str, event: CaseEvent) -> str:
 def append(session: Session, case, actor: Actor, action: str, *, to_state: str | None = None,
            from_state: str | None = None, node_id: str | None = None, comment: str = "", details: dict | None = None,
            public: bool = True, role: str | None = None, tenant: str | None = None, add: bool = True):
-    """Chain the next event onto ``case`` (its last hash is kept on the case row: no read of the previous event).
-    A case record's event goes with the session's case unit, a model's (supervision's vertical intake) with the
-    session. ``add=False`` leaves adding to the caller (a new case whose id is not known yet: ``keep``)."""
-    record = isinstance(case, CaseRecord)
-    event = (EventRecord if record else CaseEvent)(
+    """Chain the next event onto ``case`` (a record of the session's case unit; its last hash is kept on the case
+    row: no read of the previous event). The event goes with the case unit's batch. ``add=False`` leaves adding to
+    the caller (a new case whose id is not known yet: ``keep``)."""
+    event = EventRecord(
         tenant_id=case.tenant_id, case_id=case.id, seq=case.event_count + 1, at=session.info.get(AT_KEY) or utcnow(),
         actor=actor.subject, actor_name=actor.name, actor_role=role, actor_tenant=tenant, action=action,
         from_state=from_state if from_state is not None else case.state,
@@ -51,14 +50,11 @@ def append(session: Session, case, actor: Actor, action: str, *, to_state: str |
     return event
 
 
-def keep(session: Session, event) -> None:
-    """Write ``event`` with this unit of work: a record with the session's case unit, a model through the ORM."""
-    if isinstance(event, EventRecord):
-        if event.case_id is None or event.tenant_id is None:
-            raise AssertionError("an event must belong to a written case")
-        CaseUnit.of(session).add_event(event)
-    else:
-        session.add(event)
+def keep(session: Session, event: EventRecord) -> None:
+    """Write ``event`` with the session's case unit."""
+    if event.case_id is None or event.tenant_id is None:
+        raise AssertionError("an event must belong to a written case")
+    CaseUnit.of(session).add_event(event)
 
 
 AT_KEY = "case_event_time"

@@ -8,7 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from tongban.configurator.flows import Flow, NodeKind
@@ -18,7 +17,7 @@ from tongban.platform.approval import clock, events
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.flowcache import version_parts
 from tongban.platform.approval.models import Case, Task
-from tongban.platform.approval.records import CaseRecord, TaskRecord
+from tongban.platform.approval.records import TaskRecord
 from tongban.platform.approval.unit import CaseUnit, open_tasks_of
 from tongban.platform.calendar.working_days import WorkCalendar
 
@@ -125,11 +124,8 @@ def arrive_parent(env, case, flow, inner_join: str, outer_join: str, branch, act
 
 
 def cancel_open_tasks(session: Session, case, now: datetime, reason: str) -> None:
-    """Cancel the case's open tasks (a record's through the session's case unit; supervision's vertical intake
-    passes a model, whose tasks are the ORM's)."""
-    tasks = (open_tasks_of(session, case) if isinstance(case, CaseRecord) else
-             session.scalars(select(Task).where(Task.case_id == case.id, Task.state == "open")).all())
-    for task in tasks:
+    """Cancel the case's open tasks (through the session's case unit)."""
+    for task in open_tasks_of(session, case):
         task.state, task.completed_at, task.outcome = "cancelled", now, reason
 
 

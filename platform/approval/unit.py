@@ -546,8 +546,7 @@ def _composed_sql(shape) -> str:
             wanted.append(f"ARRAY(SELECT id FROM p{n})")
         pieces.append(piece)
     if checks or wanted:  # a SELECT over the parts: the check first, then the ids asked for
-        smallest = checks[0] if len(checks) == 1 else "least(" + ", ".join(checks) + ")"
-        check = f"1 / {smallest}" if checks else "1"
+        check = "1" if not checks else f"1 / {checks[0]}" if len(checks) == 1 else f"1 / least({', '.join(checks)})"
         ctes, main = pieces, f"SELECT {', '.join([check, *wanted])}"
     else:
         ctes, main = pieces[:-1], pieces[-1]

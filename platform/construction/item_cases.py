@@ -94,8 +94,11 @@ def open_case(ctx, tenant, project, stage, item, assembled, stage_materials: lis
     return case
 
 
-def case_of(session, item) -> Case | None:
-    return session.get(Case, item.approval_case_id) if item.approval_case_id else None
+def case_of(session, item):
+    """The item's approval case, a record of the session's case unit (written with the unit at commit)."""
+    from tongban.platform.approval.unit import CaseUnit
+
+    return CaseUnit.of(session).load_case(item.approval_case_id) if item.approval_case_id else None
 
 
 def suspend(ctx, item, material_name: str) -> None:

@@ -20,7 +20,9 @@ from sqlalchemy.orm import Session
 
 from tongban.platform.approval import clock, events
 from tongban.platform.approval.actors import Actor
-from tongban.platform.approval.models import Case, CasePause, Task
+from tongban.platform.approval.models import CasePause
+from tongban.platform.approval.records import CaseRecord, TaskRecord
+from tongban.platform.approval.unit import CaseUnit
 from tongban.platform.approval.numbers import next_case_number
 from tongban.platform.approval.routing import cancel_open_tasks
 from tongban.platform.db import utcnow
@@ -97,7 +99,7 @@ def _apply(session: Session, client: VerticalClient, root: Tenant, message: dict
     if link is None:
         case, link = _new_case(session, client, root, message, actor, calendar, now)
     else:
-        case = session.get(Case, link.case_id)
+        case = CaseUnit.of(session).load_case(link.case_id)
         if "case" in message:
             _update_case(session, case, link, message["case"], actor, calendar, now)
     for step in sorted(message.get("steps") or [], key=lambda s: instant(s["started_at"])):
@@ -116,13 +118,12 @@ def _new_case(session, client, root, message, actor, calendar, now):
         raise Invalid([{"field": "case.tenant", "code": "tenant_outside", "zh": "办理地区不在本系统报送范围内",
                         "en": "this tenant is outside the client's area"}])
     submitted = instant(info["submitted_at"])
-    case = Case(tenant_id=tenant.code, received_tenant_id=tenant.code, number=next_case_number(session, tenant.code, submitted),
-                query_code_hash="", item_id=0, item_code=info["item_code"], item_name=info["item_name"], version_id=0,
-                case_type="vertical", channel=info["channel"], applicant_subject=info["applicant"]["subject"],
-                applicant=dict(info["applicant"]), form_data={}, assignments={}, state="submitted",
-                submitted_at=submitted)
-    session.add(case)
-    session.flush()
+    case = CaseUnit.of(session).add_case(CaseRecord(
+        tenant_id=tenant.code, received_tenant_id=tenant.code, number=next_case_number(session, tenant.code, submitted),
+        query_code_hash="", item_id=0, item_code=info["item_code"], item_name=info["item_name"], version_id=0,
+        case_type="vertical", channel=info["channel"], applicant_subject=info["applicant"]["subject"],
+        applicant=dict(info["applicant"]), form_data={}, assignments={}, state="submitted", submitted_at=submitted,
+        event_count=0, last_event_hash=""))
     link = VerticalLink(tenant_id=tenant.code, client_id=client.client_id, external_id=message["external_id"],
                         case_id=case.id, department=info.get("department") or client.department,
                         license_required=bool(info.get("license_required")))
@@ -149,12 +150,13 @@ def _update_case(session, case, link, info, actor, calendar, now) -> None:
 
 def _step(session, case, step, actor, calendar, now) -> None:
     node_id = f"v:{step['step_id']}"[:64]
-    task = session.scalar(select(Task).where(Task.case_id == case.id, Task.node_id == node_id))
+    unit = CaseUnit.of(session)
+    task = next((t for t in unit.all_tasks(case) if t.node_id == node_id), None)
     started, completed = instant(step["started_at"]), instant(step.get("completed_at"))
     if task is None:
-        task = Task(tenant_id=case.tenant_id, case_id=case.id, node_id=node_id, node_kind="vertical_step",
-                    point=step["point"], round=1, state="open", started_at=started)
-        session.add(task)
+        task = unit.add_task(TaskRecord(tenant_id=case.tenant_id, case_id=case.id, node_id=node_id,
+                                        node_kind="vertical_step", point=step["point"], round=1, state="open",
+                                        started_at=started))
     task.department, task.assignee, task.limit_days = step.get("department"), step.get("handler"), step.get("limit_days")
     task.due_at = clock.due(calendar, started, task.limit_days, clock.pauses_of(session, case), now)
     if completed is not None and task.state == "open" and case.state not in ("concluded", "refused"):
