@@ -69,7 +69,10 @@ def build_engine(url: str, *, pool_size: int = 10) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size)
+    # psycopg prepares a statement after its fifth use on a connection, and deallocates all of the connection's
+    # prepared statements after any rollback: the approval engine's own, prepared on first use (approval/wire.py),
+    # would vanish with them. So psycopg's preparing is off; the statements that run on every action are prepared.
+    engine = create_engine(url, pool_size=pool_size, max_overflow=pool_size, connect_args={"prepare_threshold": None})
     event.listen(engine, "checkin", _note_idle)
     event.listen(engine, "checkout", lambda conn, record, _proxy: _ping_if_idle(engine.dialect, conn, record))
     return engine

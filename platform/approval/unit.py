@@ -4,9 +4,9 @@ An action reads its case and task with one statement (on PostgreSQL: locked, wit
 take and supervision's stored figures of the case), the rules change the records (``records.py``), and the unit
 writes what changed in one batch at the end: updates carry the revision that was read (a row changed meanwhile
 refuses the whole batch as a conflict), new tasks and the call's events are inserted, and the statements
-supervision's hook adds (timers, figures) go with them. On PostgreSQL the batch is one pipeline with the
-transaction's COMMIT — one round trip — and statements are prepared by the driver after a few uses; SQLite runs
-the same statements one by one (they cost no round trip there).
+supervision's hook adds (timers, figures) go with them. On PostgreSQL the batch is one statement sent with the
+transaction's COMMIT — one round trip — through libpq's pipeline directly (``wire.py``: statements prepared on
+first use, rows read by psycopg's loaders); SQLite runs the same statements one by one (they cost no round trip).
 
 It shares the session's connection and transaction: whatever the session executes (a look-up of materials,
 pauses, licenses or projects, an ORM flush) first writes what the unit holds, so reads through the ORM always
@@ -52,6 +52,7 @@ class CaseUnit:
         self.spare_task_ids: list[int] = []
         self.writing = False
         self._driver = None
+        self._wire = None  # PostgreSQL: the connection's pipeline (wire.py)
         self._tenant = None  # settings the unit still has to send (it began the transaction)
         self._driver_error = dialect.dbapi.Error
         session.info[KEY] = self
@@ -69,35 +70,49 @@ class CaseUnit:
         if self._driver is None:
             self.session.info[DEFER_TENANT] = True
             try:
-                self._driver = self.session.connection().connection.driver_connection
+                pooled = self.session.connection().connection
             finally:
                 deferred = self.session.info.pop(DEFER_TENANT, None)
             if isinstance(deferred, dict):
                 self._tenant = deferred
+            self._driver = pooled.driver_connection
+            if self.postgres:
+                from tongban.platform.approval.wire import Wire
+
+                self._wire = Wire.of(pooled)
         return self._driver
 
     def _run(self, sql: str, params: dict | None = None):
+        """One statement (``%(name)s`` parameters), with the tenant's settings before it when the unit began the
+        transaction: one round trip. Returns its rows (``fetchone``/``fetchall``; on SQLite, the cursor)."""
         connection = self.driver
-        sql = sql if self.postgres else _sqlite_sql(sql)
         _observe(None, "round_trip")
-        _observe(sql, "engine")
-        try:
-            if self._tenant is not None:
-                with connection.pipeline():
-                    self._send_tenant(connection)
-                    cursor = connection.cursor()
-                    cursor.execute(sql, params or {})
-            else:
+        if not self.postgres:
+            sql = _sqlite_sql(sql)
+            _observe(sql, "engine")
+            try:
                 cursor = connection.cursor()
                 cursor.execute(sql, params or {})
+            except self._driver_error as error:
+                raise DBAPIError.instance(sql, params, error, self._driver_error) from error
+            return cursor
+        _observe(sql, "engine")
+        text, names = _numbered(sql)
+        statements = self._tenant_first([(text, [params[n] for n in names] if names else [])])
+        try:
+            return _Rows(self._wire.exchange(statements)[-1])
         except self._driver_error as error:
             raise DBAPIError.instance(sql, params, error, self._driver_error) from error
-        return cursor
 
-    def _send_tenant(self, connection) -> None:
+    def _tenant_first(self, statements: list) -> list:
+        """``statements`` after the tenant's settings, when the unit still has to send them."""
+        if self._tenant is None:
+            return statements
         _observe(TENANT_SQL, "engine")
-        connection.execute(TENANT_SQL, self._tenant)
+        text, names = _numbered(TENANT_SQL)
+        settings = [self._tenant[n] for n in names]
         self._tenant = None
+        return [(text, settings), *statements]
 
     def require_visible(self, case: CaseRecord) -> CaseRecord:
         """What the ORM's tenant criteria (and row-level security on PostgreSQL) let the unit's tenant see: the case
@@ -331,30 +346,25 @@ class CaseUnit:
     def _write_postgres(self, parts: list[_Part], commit: bool) -> None:
         import psycopg
 
-        connection = self.driver
+        self.driver
+        statements, returning = self._tenant_first([]), []
+        for sql, params, group in _compose(parts):
+            _observe(sql, "engine" if any(p.origin == "engine" for p in group) else "added")
+            for part in group:
+                _observe(part.sql, "part:" + part.origin)
+            if any(p.on_ids for p in group):
+                returning.append((len(statements), [p for p in group if p.on_ids]))
+            statements.append((sql, params))
         try:
-            with connection.pipeline():
-                if self._tenant is not None:
-                    self._send_tenant(connection)
-                returning = []
-                for sql, params, group in _compose(parts):
-                    _observe(sql, "engine" if any(p.origin == "engine" for p in group) else "added")
-                    for part in group:
-                        _observe(part.sql, "part:" + part.origin)
-                    cursor = psycopg.RawCursor(connection)  # ``$n`` placeholders: see _composed_sql
-                    cursor.execute(sql, params)
-                    if any(p.on_ids for p in group):
-                        returning.append((cursor, [p for p in group if p.on_ids]))
-                if commit:
-                    connection.cursor().execute("COMMIT")
-            _observe(None, "round_trip")
-            for cursor, wanting in returning:  # the pipeline has ended: every result is in
-                for part, ids in zip(wanting, cursor.fetchone()[1:]):
-                    part.on_ids(list(ids))
+            results = self._wire.exchange(statements, commit=commit)
         except psycopg.errors.DivisionByZero as error:  # a checked update found the row changed: see _compose
             raise _conflict() from error
         except psycopg.Error as error:
             raise DBAPIError.instance("(the case unit's batch)", None, error, psycopg.Error) from error
+        _observe(None, "round_trip")
+        for index, wanting in returning:
+            for part, ids in zip(wanting, results[index][0][1:]):
+                part.on_ids(list(ids))
         self._written()
 
     def _write_sqlite(self, parts: list[_Part]) -> None:
@@ -527,9 +537,8 @@ def _statement(group: list[_Part]) -> tuple[str, list, list[_Part]]:
 
 
 def _composed_sql(shape) -> str:
-    """The statement of one group's shape, with PostgreSQL's own ``$n`` placeholders: it is sent through a raw
-    cursor, so the driver does not parse it for parameters on every call (it caches that parse only for short
-    statements with few parameters, and a batch is neither)."""
+    """The statement of one group's shape, with PostgreSQL's own ``$n`` placeholders (the unit sends it through
+    libpq as it is: see ``wire.py``)."""
     pieces, checks, wanted, numbers = [], [], [], iter(range(1, 1 << 16))
     for n, (sql, rows, checked, returns_ids) in enumerate(shape):
         if rows >= 0:  # one row's VALUES (…) repeated for each row
@@ -553,6 +562,36 @@ def _composed_sql(shape) -> str:
     if not ctes:
         return main
     return "WITH " + ", ".join(f"p{n} AS ({sql})" for n, sql in enumerate(ctes)) + " " + main
+
+
+def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
+    """A statement with ``%(name)s`` parameters as PostgreSQL's own ``$n`` (one number per name) and its names in
+    the order of their numbers; ``%%`` is a literal ``%``."""
+    def build():
+        names: dict[str, int] = {}
+
+        def number(match):
+            return f"${names.setdefault(match.group(1), len(names) + 1)}"
+
+        text = _PARAM.sub(number, sql).replace("%%", "%")
+        return text, tuple(names)
+
+    return _cached(("numbered", sql), build)
+
+
+class _Rows:
+    """A statement's rows, as a cursor gives them."""
+
+    __slots__ = ("rows",)
+
+    def __init__(self, rows) -> None:
+        self.rows = rows or []
+
+    def fetchone(self):
+        return self.rows[0] if self.rows else None
+
+    def fetchall(self):
+        return self.rows
 
 
 def _parameter_names(sql: str) -> tuple[str, ...]:

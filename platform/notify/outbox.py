@@ -70,11 +70,11 @@ def _after_commit(session: Session) -> None:
     pending = session.info.pop("outbox_pending", None)
     if not pending:
         return
-    from tongban.platform.tasks import relay_outbox
+    from tongban.platform.notify.handoff import hand_to_relay
 
     ids = [m.id for m in pending if m.id is not None]
     if ids:
-        relay_outbox(ids)
+        hand_to_relay(ids)
 
 
 def relay(database, ids: list[int], channels, *, now: datetime | None = None) -> int:

@@ -1,4 +1,5 @@
 """The audit chain catches edits; the outbox sends after commit only and survives a crash."""
+import time
 from datetime import timedelta
 
 import pytest
@@ -190,3 +191,26 @@ def test_email_goes_out_over_real_smtp(engine, db, monkeypatch):
     assert "Subject:" in received[0][1]
 
 
+def test_an_actions_messages_wait_in_the_queue_for_one_relay_job(engine, db, monkeypatch):
+    """Outside immediate mode (as deployed): three applications in a moment put their six messages (an SMS and an
+    email each) into one relay job on huey's queue."""
+    from tongban.platform.jobs import huey
+    from tongban.platform.notify import handoff
+
+    monkeypatch.setattr(handoff._HANDOFF, "linger", 2.0)
+    huey.immediate = False
+    try:
+        huey.flush()
+        for _ in range(3):
+            engine.submit("4601", "4601", citizen(), application())
+        deadline = time.monotonic() + 15
+        while not huey.pending_count() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        jobs = huey.pending()
+    finally:
+        huey.flush()
+        huey.immediate = True
+    with db.unit_of_work(TenantContext.system("t")) as s:
+        written = list(s.scalars(select(OutboxMessage.id)))
+    assert len(written) == 6
+    assert [sorted(job.args[0]) for job in jobs] == [sorted(written)]

@@ -93,3 +93,57 @@ def test_more_rows_than_one_statement_can_carry_are_all_written(engine, db):
         extra = session.scalar(select(func.count()).select_from(CaseMaterial).where(
             CaseMaterial.case_id == case_id, CaseMaterial.material_id.like("extra-%")))
     assert extra == 9000
+
+
+def test_statements_dropped_from_the_connection_are_prepared_again(engine, db, settings):
+    """On PostgreSQL the unit prepares its statements once per connection. Someone else may drop them (a pooler,
+    an administrator's DEALLOCATE ALL): the next action still goes through, and so do the ones after it."""
+    if not db.is_postgres:
+        pytest.skip("prepared statements are PostgreSQL's")
+    from approval_fixtures import CLERK, REVIEWER, service
+    from tongban.platform.db import Database
+
+    one = Database(db.url, pool_size=1)  # one connection: the one whose statements are dropped
+    try:
+        handling = service(one, settings)
+        submitted = handling.submit("4601", "4601", citizen(), application())
+        case_id = submitted["id"]
+        with one.engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM pg_prepared_statements").scalar() > 0
+            connection.exec_driver_sql("DEALLOCATE ALL")
+        accepted = handling.act(case_id, "accept", CLERK, task_id=submitted["opened"][0]["id"])
+        handling.act(case_id, "approve", REVIEWER, task_id=accepted["opened"][0]["id"])
+    finally:
+        one.dispose()
+    assert case_events(db, case_id) == ["submit", "accept", "approve"]
+    assert the_case(db, case_id).state == "in_progress"
+
+
+def test_a_rollback_on_the_connection_leaves_the_units_statements_in_place(engine, db, settings):
+    """psycopg drops every prepared statement of a connection when a transaction on it rolls back; its own
+    preparing is off, so the unit's statements stay prepared: an action refused with a rollback between two that
+    succeed prepares nothing again."""
+    if not db.is_postgres:
+        pytest.skip("prepared statements are PostgreSQL's")
+    from approval_fixtures import CLERK, service
+    from tongban.platform.approval.errors import ApprovalError
+    from tongban.platform.db import Database
+
+    one = Database(db.url, pool_size=1)
+    try:
+        handling = service(one, settings)
+        first = handling.submit("4601", "4601", citizen(), application())
+        second = handling.submit("4601", "4601", citizen(), application())
+        with one.engine.connect() as connection:
+            for _ in range(6):  # what psycopg would prepare, were its preparing on (after five uses)
+                connection.exec_driver_sql("SELECT name FROM pg_prepared_statements").all()
+            before = set(connection.exec_driver_sql("SELECT name FROM pg_prepared_statements").scalars())
+        with pytest.raises(ApprovalError):
+            handling.act(first["id"], "refuse", CLERK, task_id=first["opened"][0]["id"], reason=" ")
+        handling.act(second["id"], "accept", CLERK, task_id=second["opened"][0]["id"])
+        with one.engine.connect() as connection:
+            names = connection.exec_driver_sql("SELECT name FROM pg_prepared_statements").scalars().all()
+    finally:
+        one.dispose()
+    assert before and before <= set(names) and all(name.startswith("tb_") for name in names)
+    assert case_events(db, second["id"]) == ["submit", "accept"]
