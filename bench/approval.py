@@ -198,6 +198,7 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 2, proc
     hooked.clear()
     round_trips.clear()
     part_counts.clear()
+    reference = _reference_ms()
     server = server_cpu_seconds() if db.is_postgres else None
     started, cpu = time.perf_counter(), time.process_time()
     for _ in range(n):
@@ -205,6 +206,7 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 2, proc
     sequential = n / (time.perf_counter() - started)
     cpu_ms = (time.process_time() - cpu) * 1000 / n
     server_ms = (server_cpu_seconds() - server) * 1000 / n if server is not None else None
+    reference = (reference + _reference_ms()) / 2  # the fixed loop around the measurement (the host's speed)
     event.remove(db.engine, "before_cursor_execute", listener)
     case_unit.OBSERVERS.remove(unit_observer)
     oversight.after_action = lambda env, changed: 0  # the same, without the supervision hook (for the ratio)
@@ -232,7 +234,9 @@ def run(label: str, app_url: str, admin_url: str, n: int, workers: int = 2, proc
         total = cpu_ms + server_ms
         print(f"[{label}] CPU per case: client {cpu_ms:.1f} ms + database server {server_ms:.1f} ms = {total:.1f} ms, "
               f"i.e. at most {1000 / total:.0f} cases/s per core this machine gives to both; 200 cases/s needs "
-              f"{200 * total / 1000:.1f} cores (this machine has {multiprocessing.cpu_count()})")
+              f"{200 * total / 1000:.1f} cores (this machine has {multiprocessing.cpu_count()}); "
+              f"{1000 * total / reference:.1f}‰ of the fixed loop's time ({reference:.0f} ms around the measurement: "
+              f"this ratio compares runs on hosts of different speeds)")
     print(f"[{label}] SQL statements per call, all that the database executes (COMMIT not counted), and of them "
           f"the supervision hook's own: " + ", ".join(
               f"{k} {statistics.median(a + b for a, b in zip(v, hooked[k])):.0f} "
