@@ -65,37 +65,42 @@ class CaseUnit:
 
     @property
     def driver(self):
-        """The driver's connection of the session's transaction (psycopg or sqlite3). When the unit begins the
-        transaction, the tenant's settings are sent with its first statement (``isolation.DEFER_TENANT``)."""
+        """The driver's connection of the session's transaction (psycopg or sqlite3)."""
         if self._driver is None:
-            self.session.info[DEFER_TENANT] = True
-            try:
-                pooled = self.session.connection().connection
-            finally:
-                deferred = self.session.info.pop(DEFER_TENANT, None)
-            if isinstance(deferred, dict):
-                self._tenant = deferred
-            self._driver = pooled.driver_connection
-            if self.postgres:
-                from tongban.platform.approval.wire import Wire
-
-                self._wire = Wire.of(pooled)
+            self._connect()
         return self._driver
+
+    def _connect(self) -> None:
+        """Take the session's connection (on PostgreSQL with its wire). When the unit begins the transaction, the
+        tenant's settings are sent with its first statement (``isolation.DEFER_TENANT``)."""
+        self.session.info[DEFER_TENANT] = True
+        try:
+            pooled = self.session.connection().connection
+        finally:
+            deferred = self.session.info.pop(DEFER_TENANT, None)
+        if isinstance(deferred, dict):
+            self._tenant = deferred
+        self._driver = pooled.driver_connection
+        if self.postgres:
+            from tongban.platform.approval.wire import Wire
+
+            self._wire = Wire.of(pooled)
 
     def _run(self, sql: str, params: dict | None = None):
         """One statement (``%(name)s`` parameters), with the tenant's settings before it when the unit began the
         transaction: one round trip. Returns its rows (``fetchone``/``fetchall``; on SQLite, the cursor)."""
-        connection = self.driver
         _observe(None, "round_trip")
         if not self.postgres:
             sql = _sqlite_sql(sql)
             _observe(sql, "engine")
             try:
-                cursor = connection.cursor()
+                cursor = self.driver.cursor()
                 cursor.execute(sql, params or {})
             except self._driver_error as error:
                 raise DBAPIError.instance(sql, params, error, self._driver_error) from error
             return cursor
+        if self._wire is None:
+            self._connect()
         _observe(sql, "engine")
         text, names = _numbered(sql)
         statements = self._tenant_first([(text, [params[n] for n in names] if names else [])])
@@ -346,7 +351,8 @@ class CaseUnit:
     def _write_postgres(self, parts: list[_Part], commit: bool) -> None:
         import psycopg
 
-        self.driver
+        if self._wire is None:
+            self._connect()
         statements, returning = self._tenant_first([]), []
         for sql, params, group in _compose(parts):
             _observe(sql, "engine" if any(p.origin == "engine" for p in group) else "added")
