@@ -26,7 +26,7 @@ import select
 from psycopg import OperationalError, errors, pq
 from psycopg.adapt import PyFormat, Transformer
 
-PREPARED_MAX = 200
+PREPARED_MAX = 100  # as psycopg keeps at most: a batch's generic plan is large, and every connection keeps its own
 KEY = "tongban_wire"
 _IDLE = pq.TransactionStatus.IDLE
 _SYNC = pq.ExecStatus.PIPELINE_SYNC

@@ -78,36 +78,34 @@ def _after_commit(session: Session) -> None:
 
 
 def relay(database, ids: list[int], channels, *, now: datetime | None = None) -> int:
-    """Send the given messages once each: claim, send, mark sent. Returns how many were sent."""
+    """Send the given messages once each: claim them (one statement for all), send each, mark each sent as it goes
+    (a crash mid-way resends at most the message in flight, once its claim lapses). Returns how many were sent."""
     sent = 0
-    for message_id in ids:
-        message = _claim(database, message_id, now or utcnow())
-        if message is None:
-            continue
+    for message in _claim(database, ids, now or utcnow()):
         try:
             channels[message.channel].send(message.recipient, message.subject, message.body)
         except Exception as error:  # the channel failed: try again later, with backoff
-            _failed(database, message_id, str(error)[:500])
+            _failed(database, message.id, str(error)[:500])
             continue
         with database.unit_of_work(TenantContext.system("outbox sent")) as session:
-            session.execute(update(OutboxMessage).where(OutboxMessage.id == message_id).values(sent_at=utcnow()))
+            session.execute(update(OutboxMessage).where(OutboxMessage.id == message.id).values(sent_at=utcnow()))
         sent += 1
     return sent
 
 
-def _claim(database, message_id: int, now: datetime) -> OutboxMessage | None:
+def _claim(database, ids: list[int], now: datetime) -> list[OutboxMessage]:
+    """The given messages still unsent and unclaimed, claimed for ``CLAIM_SECONDS`` (oldest first)."""
+    if not ids:
+        return []
     with database.unit_of_work(TenantContext.system("outbox claim")) as session:
-        claimed = session.execute(
+        claimed = list(session.scalars(
             update(OutboxMessage)
-            .where(OutboxMessage.id == message_id, OutboxMessage.sent_at.is_(None),
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.sent_at.is_(None),
                    or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now))
             .values(claimed_until=now + timedelta(seconds=CLAIM_SECONDS), attempts=OutboxMessage.attempts + 1)
-        ).rowcount
-        if not claimed:
-            return None
-        message = session.get(OutboxMessage, message_id)
-        session.expunge(message)
-        return message
+            .returning(OutboxMessage)))
+        session.expunge_all()
+    return sorted(claimed, key=lambda message: message.id)
 
 
 def _failed(database, message_id: int, error: str) -> None:

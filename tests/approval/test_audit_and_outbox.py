@@ -81,6 +81,34 @@ def test_each_step_notifies_the_applicant_after_commit(engine, db):
     assert any(case["number"] in body and case["query_code"] in body for _, _, body in sms.sent)
 
 
+def test_a_relay_claims_its_messages_at_once_and_sends_each_once(engine, db, monkeypatch):
+    """A relay job carries the messages of several commits (see notify/handoff.py): they are claimed with one
+    statement, each is sent once and marked sent, and a second relay of the same ids sends nothing."""
+    from sqlalchemy import event
+
+    from tongban.platform.notify.outbox import relay
+    from tongban.platform.tasks import worker_channels
+
+    monkeypatch.setattr(outbox, "_after_commit", lambda session: session.info.pop("outbox_pending", None))
+    for _ in range(3):
+        engine.submit("4601", "4601", citizen(), application())
+    ids = [m.id for m in _messages(db)]
+    claims = []
+
+    def count(_conn, _cursor, sql, *_args):
+        if sql.startswith("UPDATE outbox") and "claimed_until" in sql:
+            claims.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        assert relay(db, ids, worker_channels()) == len(ids) == 6
+        assert relay(db, ids, worker_channels()) == 0
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert len(claims) == 2  # one per relay, not one per message
+    assert all(m.sent_at and m.attempts == 1 for m in _messages(db))
+
+
 def test_a_rolled_back_action_sends_nothing(engine, db, monkeypatch):
     from tongban.platform.approval import notices
 
