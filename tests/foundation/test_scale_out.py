@@ -107,5 +107,29 @@ def test_two_web_workers_and_two_consumers_share_one_database_and_queue(cluster_
         assert sorted(k for k, _ in rows) == sorted(keys)
         assert dupes == 0
         assert len({w for _, w in rows}) >= 2, "both consumer processes took jobs"
+
+        # an application's messages (an SMS and an email each) leave through the relay the consumers run: the
+        # process that committed them hands their ids over in a batch (notify/handoff.py), here at its exit
+        submit = ("import sys; sys.path.insert(0, 'tests/support')\n"
+                  "from approval_fixtures import application, citizen, publish_all\n"
+                  "from tongban.platform.approval.service import ApprovalService\n"
+                  "from tongban.platform.db import Database\n"
+                  "from tongban.platform.settings import load_settings\n"
+                  "settings = load_settings()\n"
+                  "db = Database(settings.database_url, pool_size=2)\n"
+                  "publish_all(db)\n"
+                  "engine = ApprovalService(db, secret_key=settings.secret_key)\n"
+                  "for _ in range(3): engine.submit('4601', '4601', citizen(), application())\n")
+        subprocess.run([sys.executable, "-c", submit], env=cluster_env, check=True, timeout=120,
+                       cwd=Path(__file__).resolve().parents[2])
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            with admin_engine.connect() as conn:
+                unsent, sent = conn.execute(text(
+                    "SELECT count(*) FILTER (WHERE sent_at IS NULL), count(sent_at) FROM outbox")).one()
+            if sent == 6 or unsent == 0:
+                break
+            time.sleep(0.5)
+        assert (unsent, sent) == (0, 6), "the consumers sent every message of the three applications"
     finally:
         _stop([server, *consumers])
