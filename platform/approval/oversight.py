@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import weakref
 
 from sqlalchemy import bindparam, select, text
 from sqlalchemy.orm import Session
@@ -165,7 +166,7 @@ def current_rules(session: Session) -> dict:
     """The rules in force, read at most every ``RULES_TTL`` seconds per database and worker."""
     from tongban.platform.supervision.rules import current_rules as read
 
-    key = str(session.get_bind().url)
+    key = _database_key(session.get_bind())
     clock = time.monotonic()
     with _LOCK:
         hit = _RULES.get(key)
@@ -175,6 +176,18 @@ def current_rules(session: Session) -> dict:
     with _LOCK:
         _RULES[key] = (clock, rules)
     return rules
+
+
+_KEYS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _database_key(engine) -> str:
+    """The engine's database as a string, rendered once per engine (rendering a URL costs more than the rules'
+    cache lookup it keys)."""
+    key = _KEYS.get(engine)
+    if key is None:
+        key = _KEYS[engine] = str(engine.url)
+    return key
 
 
 def forget_rules(*_args) -> None:

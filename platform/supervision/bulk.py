@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
+from functools import lru_cache
 
 from sqlalchemy import ARRAY, Integer, Table, any_, bindparam, text
 from sqlalchemy.orm import Session
@@ -44,7 +45,7 @@ def insert_all(session: Session, writes: list[tuple[Table, list[dict], tuple[str
     parts, params = [], {}
     for n, (table, rows, conflict, add) in enumerate(writes):
         columns = list(rows[0])
-        part = _postgres_insert(table, columns, f"rows{n}", _conflict_clause(table, conflict, add))
+        part = _upsert_sql(table, tuple(columns), f"rows{n}", conflict, add)
         if run is not None:
             run(part, {f"rows{n}": _payload(columns, rows)})
             continue
@@ -86,6 +87,12 @@ def _postgres(session, table, columns, rows, tail, returning) -> list:
     statement = text(_postgres_insert(table, columns, "rows", tail))
     result = session.execute(statement, {"rows": _payload(columns, rows)})
     return result.all() if returning else []
+
+
+@lru_cache(maxsize=256)
+def _upsert_sql(table: Table, columns: tuple[str, ...], parameter: str, conflict, add) -> str:
+    """``_postgres_insert`` with its conflict clause, built once per shape (the rollups write the same few)."""
+    return _postgres_insert(table, list(columns), parameter, _conflict_clause(table, conflict, add))
 
 
 def _postgres_insert(table: Table, columns: list[str], parameter: str, tail: str) -> str:
