@@ -102,8 +102,8 @@ class CaseUnit:
         if self._wire is None:
             self._connect()
         _observe(sql, "engine")
-        text, names = _numbered(sql)
-        statements = self._tenant_first([(text, [params[n] for n in names] if names else [])])
+        text, values, _ = _statement([_Part(sql, params or {}, False, None, "engine")])  # ``$n``, as a batch
+        statements = self._tenant_first([(text, values)])
         try:
             return _Rows(self._wire.exchange(statements)[-1])
         except self._driver_error as error:
@@ -114,8 +114,7 @@ class CaseUnit:
         if self._tenant is None:
             return statements
         _observe(TENANT_SQL, "engine")
-        text, names = _numbered(TENANT_SQL)
-        settings = [self._tenant[n] for n in names]
+        text, settings, _ = _statement([_Part(TENANT_SQL, self._tenant, False, None, "engine")])
         self._tenant = None
         return [(text, settings), *statements]
 
@@ -568,21 +567,6 @@ def _composed_sql(shape) -> str:
     if not ctes:
         return main
     return "WITH " + ", ".join(f"p{n} AS ({sql})" for n, sql in enumerate(ctes)) + " " + main
-
-
-def _numbered(sql: str) -> tuple[str, tuple[str, ...]]:
-    """A statement with ``%(name)s`` parameters as PostgreSQL's own ``$n`` (one number per name) and its names in
-    the order of their numbers; ``%%`` is a literal ``%``."""
-    def build():
-        names: dict[str, int] = {}
-
-        def number(match):
-            return f"${names.setdefault(match.group(1), len(names) + 1)}"
-
-        text = _PARAM.sub(number, sql).replace("%%", "%")
-        return text, tuple(names)
-
-    return _cached(("numbered", sql), build)
 
 
 class _Rows:
