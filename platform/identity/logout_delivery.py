@@ -10,8 +10,8 @@ import logging
 import os
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 
-import httpx
 from sqlalchemy import delete, event, or_, select, update
 from sqlalchemy.orm import Session
 
@@ -71,11 +71,11 @@ def deliver(database, ids: list[int], *, now: datetime | None = None, post: Post
 
 
 def post_form(uri: str, token: str) -> int:
-    from tongban.platform.notify.outbound import require_public
+    from tongban.platform.notify import outbound
 
-    require_public(uri)  # production: never into the deployment's own network
-    answer = httpx.post(uri, data={"logout_token": token}, timeout=TIMEOUT_SECONDS, follow_redirects=False)
-    return answer.status_code
+    body = urlencode({"logout_token": token}).encode()  # production: never into the deployment's own network
+    return outbound.post(uri, content=body, headers={"Content-Type": "application/x-www-form-urlencoded"},
+                         timeout=TIMEOUT_SECONDS)
 
 
 def configured_issuer() -> str | None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
-import urllib.error
-import urllib.request
 from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
@@ -93,24 +91,11 @@ def _finish(database, delivery_id: int, now: datetime, error: str | None) -> Non
             delivery.last_error, delivery.next_attempt_at = error, now + backoff(delivery.attempts)
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *_args, **_kwargs):  # a 3xx answer is a failed delivery, not a new destination
-        return None
-
-
-_OPENER = urllib.request.build_opener(_NoRedirects)
-
-
 def _post(url: str, body: bytes, headers: dict) -> int:
-    from tongban.platform.notify.outbound import require_public
+    from tongban.platform.notify import outbound
 
-    require_public(url)  # production: never into the deployment's own network
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
-    try:
-        with _OPENER.open(request, timeout=TIMEOUT_SECONDS) as response:
-            return response.status
-    except urllib.error.HTTPError as error:
-        return error.code
+    # production: never into the deployment's own network; a 3xx answer is a failed delivery, not a new destination
+    return outbound.post(url, content=body, headers=headers, timeout=TIMEOUT_SECONDS)
 
 
 def huey_deliver() -> dict:
