@@ -7,6 +7,7 @@ from dataclasses import replace
 from sqlalchemy import select
 
 from tongban.platform.approval.actors import Actor
+from tongban.platform.identity.accounts import id_verified
 from tongban.platform.identity.models import Account, Enterprise, Person, Staff
 from tongban.platform.identity.web.common import identity_for
 
@@ -20,6 +21,7 @@ def applicant_record(context) -> dict:
         record = {"subject": principal.acting_subject, "kind": "person",
                   "name": person.name if person else (account.display_name if account else principal.subject),
                   "id_number": person.id_number if person else None,
+                  "id_verified": id_verified(person),
                   "phone": account.phone if account else None, "email": account.email if account else None}
         if principal.acting is not None:
             enterprise = session.scalar(select(Enterprise).where(Enterprise.subject == principal.acting.subject))

@@ -18,7 +18,7 @@ from tongban.platform.approval.routing import Env, enter
 from tongban.platform.files.store import attach_to_case
 from tongban.platform.sharing.access import Accessor
 from tongban.platform.sharing.chains import check_chain
-from tongban.platform.sharing.exemption import check_license_materials, record_license_uses
+from tongban.platform.sharing.exemption import applicant_keys, check_license_materials, record_license_uses
 
 CHANNELS = {"online", "window", "kiosk", "mobile", "api"}
 STAFF_CHANNELS = {"window", "kiosk"}
@@ -66,8 +66,7 @@ def submit(env: Env, handling, received, actor: Actor, application: Application)
         env.session, application.applicant, materials, application.licenses, consent=application.license_consent)
     statuses.update(license_statuses)
     chain = check_chain(env.session, application.applicant["subject"], application.item_code,
-                        holder_ids=tuple(v for v in (application.applicant.get("id_number"),
-                                                     application.applicant.get("uscc")) if v),
+                        holder_ids=applicant_keys(application.applicant)[1],
                         has_prerequisites=first_read.has_prerequisites)
     errors = [{"path": e.path, "code": e.code, "zh": e.message_zh, "en": e.message_en} for e in result.errors]
     errors += material_errors + license_errors + chain.errors()

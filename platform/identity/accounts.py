@@ -51,6 +51,12 @@ class AssuranceLevel(enum.IntEnum):
         }[self.value]
 
 
+def id_verified(person) -> bool:
+    """Whether a person's resident ID is proved (实名核验 or in person), not merely typed at registration: only a
+    proved ID may open the e-license library and the government's data held under it."""
+    return person is not None and person.assurance_level >= AssuranceLevel.ID_VERIFIED
+
+
 @dataclass(frozen=True)
 class Contact:
     email: str | None = None
@@ -77,6 +83,9 @@ def validate_uscc(code: str) -> str:
         ) from None
 
 
+TAKEN = "already_registered"  # the code of a refusal that tells an account exists (registration counts them)
+
+
 def require_free_username(session: Session, username: str) -> str:
     """The normalised username, well formed and not taken (else InvalidInput on ``username``)."""
     username = normalise_username(username)
@@ -87,7 +96,7 @@ def require_free_username(session: Session, username: str) -> str:
             field="username",
         )
     if session.scalar(select(func.count()).select_from(Account).where(Account.username == username)):
-        raise InvalidInput("该用户名已被使用", "This username is taken", field="username")
+        raise InvalidInput("该用户名已被使用", "This username is taken", field="username", code=TAKEN)
     return username
 
 
@@ -96,7 +105,8 @@ def require_unregistered_id(session: Session, id_number: str) -> str:
     id_number = validate_resident_id(id_number)
     if session.scalar(select(func.count()).select_from(Person).where(Person.id_number == id_number)):
         raise InvalidInput("该身份证号码已注册，请直接登录或找回密码",
-                           "This resident ID is already registered: sign in, or reset the password", field="id_number")
+                           "This resident ID is already registered: sign in, or reset the password", field="id_number",
+                           code=TAKEN)
     return id_number
 
 

@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy.orm import Session
 
-from tongban.platform.identity.accounts import AccountKind, AssuranceLevel, UserType
+from tongban.platform.identity.accounts import AccountKind, UserType, id_verified
 from tongban.platform.identity.common import epoch
 from tongban.platform.identity.grants import grants_of
 from tongban.platform.identity.models import Account, Enterprise, Person
@@ -69,8 +69,7 @@ def _resident_id(session: Session, account: Account) -> dict:
     person = session.get(Person, account.id) if account.kind != AccountKind.STAFF.value else None
     if person is None or not person.id_number:
         return {}
-    verified = person.assurance_level >= AssuranceLevel.ID_VERIFIED
-    return {"resident_id": person.id_number, "resident_id_verified": verified}
+    return {"resident_id": person.id_number, "resident_id_verified": id_verified(person)}
 
 
 def _profile(session: Session, account: Account, enterprise: Enterprise | None) -> dict:

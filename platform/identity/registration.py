@@ -2,9 +2,10 @@
 
 Every field is checked and every problem told at once (one round, not one per submit), each on its field in
 Chinese and English; nothing is written unless all pass. The account starts at the self-asserted level
-(自行注册): what a case needs beyond that (实名核验, 当面核验) is raised where it is verified. Registrations
-are rate-limited per client address, like failed sign-ins, so the page cannot be used to mass-create
-accounts or to sweep ID numbers.
+(自行注册): what a case needs beyond that (实名核验, 当面核验) is raised where it is verified, and until then
+the ID it typed opens no licenses or data (``sharing.exemption.applicant_keys``). Registrations — and tries
+that learn a username or an ID number is taken — are counted per client address, like failed sign-ins, so the
+page cannot be used to mass-create accounts or to sweep ID numbers.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from tongban.platform.identity import throttle
-from tongban.platform.identity.accounts import (AssuranceLevel, Contact, checked_contact, normalise_username,
+from tongban.platform.identity.accounts import (TAKEN, AssuranceLevel, Contact, checked_contact, normalise_username,
                                                 register_person, require_free_username, require_unregistered_id)
 from tongban.platform.identity.common import IdentityError, InvalidInput, audit
 from tongban.platform.identity.models import Account
@@ -49,20 +50,34 @@ class Registration:
     agreed: bool = False
 
 
-def register(session: Session, passwords: Passwords, form: Registration, *, address: str, now: datetime) -> Account:
+@dataclass(frozen=True)
+class Outcome:
+    """The new account, or the refusal the caller raises once the transaction (with its count) has committed."""
+    account: Account | None = None
+    refusal: IdentityError | None = None
+
+
+def register(session: Session, passwords: Passwords, form: Registration, *, address: str, now: datetime) -> Outcome:
     key = "r:" + (address or "unknown")[:60]
     if throttle.locked_until(session, [key], now) is not None:
-        raise RegistrationThrottled("注册过于频繁，请一小时后再试", "Too many registrations from here; try again in an hour")
+        return Outcome(refusal=_throttled())
     problems = problems_of(session, form)
     if problems:
-        raise RegistrationInvalid(problems)
+        if any(p.code == TAKEN for p in problems):  # it told whether an account exists: counted like a registration
+            if throttle.record_failure(session, key, POLICY.address_failures, POLICY, now):
+                audit(session, actor=address or "unknown", action="registration_locked", at=now, address=address)
+        return Outcome(refusal=RegistrationInvalid(problems))
     account = register_person(session, passwords, username=form.username, password=form.password, name=form.name,
                               id_number=form.id_number, contact=Contact(form.email or None, form.phone),
                               assurance=AssuranceLevel.SELF_ASSERTED)
     throttle.record_failure(session, key, POLICY.address_failures, POLICY, now)  # counts registrations here
     audit(session, actor=account.subject, action="registered", target=account.subject, at=now,
           username=account.username)
-    return account
+    return Outcome(account=account)
+
+
+def _throttled() -> RegistrationThrottled:
+    return RegistrationThrottled("注册过于频繁，请一小时后再试", "Too many registrations from here; try again in an hour")
 
 
 def problems_of(session: Session, form: Registration) -> list[InvalidInput]:
@@ -78,7 +93,10 @@ def problems_of(session: Session, form: Registration) -> list[InvalidInput]:
     username = normalise_username(form.username)
     check(lambda: require_free_username(session, username))
     check(lambda: _name(form.name))
-    check(lambda: require_unregistered_id(session, form.id_number.strip()))
+    if not form.id_number.strip():
+        problems.append(InvalidInput("请填写居民身份证号码", "Enter your resident ID number", field="id_number"))
+    else:
+        check(lambda: require_unregistered_id(session, form.id_number.strip()))
     if not form.phone.strip():
         problems.append(InvalidInput("请填写 11 位手机号码", "Enter an 11-digit mobile number", field="phone"))
     else:

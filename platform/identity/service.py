@@ -98,7 +98,9 @@ class IdentityService:
         from tongban.platform.identity import registration
 
         with self.unit() as session:
-            registration.register(session, self.config.passwords, form, address=address, now=self.now())
+            outcome = registration.register(session, self.config.passwords, form, address=address, now=self.now())
+        if outcome.refusal is not None:  # raised after the commit: a try that probed an account stays counted
+            raise outcome.refusal
         return self.sign_in(form.username, form.password, address=address)
 
     def enrolment(self, session_id: str) -> tuple[str, str]:

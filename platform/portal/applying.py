@@ -111,6 +111,7 @@ def applicant_of(subject: str, kind: str, identity: dict) -> dict:
     applicant = {**identity, "subject": subject, "kind": "enterprise" if kind == "enterprise" else "person"}
     if kind != "enterprise" and identity.get("resident_id") and not identity.get("id_number"):
         applicant["id_number"] = identity["resident_id"]
+    applicant["id_verified"] = bool(identity.get("resident_id_verified"))  # the provider's 实名核验 claim
     return applicant
 
 

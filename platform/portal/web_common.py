@@ -136,7 +136,8 @@ async def signed_in(request: Request) -> PortalUser | None:
     identity = {k: v for k, v in {"name": rp_user.name, "phone": claims.get("phone_number"),
                                   "email": claims.get("email"), "uscc": rp_user.uscc,
                                   "legal_representative": claims.get("legal_representative"),
-                                  "resident_id": claims.get("resident_id")}.items() if v}
+                                  "resident_id": claims.get("resident_id"),
+                                  "resident_id_verified": claims.get("resident_id_verified") is True}.items() if v}
     actor = actor_from_user(rp_user)
     return PortalUser(actor.subject, rp_user.name, rp_user.user_type, actor, rp_user, identity)
 

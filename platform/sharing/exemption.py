@@ -22,9 +22,15 @@ AUTO = ("", "auto")  # "find my license of the required type"
 
 
 def applicant_keys(applicant: dict) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """(account subjects, holder IDs) that identify the applicant as a license holder."""
+    """(account subjects, holder IDs) that identify the applicant as a license holder: an enterprise by its USCC
+    (an agent acts for it only once authorised), a person by the resident ID only once it is verified
+    (``id_verified``: 实名核验 of the account, or the card sighted at a window). A self-registered account merely
+    typed its ID: it opens nobody's licenses or data."""
     subjects = tuple(s for s in (applicant.get("subject"),) if s)
-    ids = tuple(str(i) for i in (applicant.get("id_number"), applicant.get("uscc")) if i)
+    if applicant.get("kind") == "enterprise":
+        ids = tuple(str(i) for i in (applicant.get("uscc"),) if i)
+    else:
+        ids = tuple(str(i) for i in (applicant.get("id_number"),) if i and applicant.get("id_verified"))
     return subjects, ids
 
 

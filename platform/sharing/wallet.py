@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban.platform.identity.accounts import id_verified
 from tongban.platform.identity.models import Account, Person
 from tongban.platform.sharing import access
 from tongban.platform.sharing.errors import NotFound
@@ -19,6 +20,7 @@ class HolderKeys:
     subjects: tuple[str, ...]
     ids: tuple[str, ...]
     name: str = ""
+    unverified_id: bool = False  # a person whose resident ID is not verified yet: their ID opens no licenses
 
 
 def holder_keys(session: Session, *, subject: str, user_type: str, name: str = "", uscc: str | None = None,
@@ -26,9 +28,13 @@ def holder_keys(session: Session, *, subject: str, user_type: str, name: str = "
     """An enterprise (an agent acting for it) holds by its subject and USCC; a person by account and ID."""
     if user_type == "enterprise" and enterprise_sub:
         return HolderKeys((enterprise_sub,), tuple(i for i in (uscc,) if i), name)
-    id_number = session.scalar(select(Person.id_number).join(Account, Account.id == Person.account_id)
-                               .where(Account.subject == subject))
-    return HolderKeys((subject,), tuple(i for i in (id_number,) if i), name)
+    person = session.scalar(select(Person).join(Account, Account.id == Person.account_id)
+                            .where(Account.subject == subject))
+    if person is None or not person.id_number:
+        return HolderKeys((subject,), (), name)
+    if not id_verified(person):  # typed at registration, not proved (see exemption.applicant_keys)
+        return HolderKeys((subject,), (), name, unverified_id=True)
+    return HolderKeys((subject,), (person.id_number,), name)
 
 
 @dataclass(frozen=True)

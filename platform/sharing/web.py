@@ -58,10 +58,10 @@ async def wallet_page(request: Request, ctx: Ctx) -> Response:
     """我的证照 inside the portal of the tenant the holder came from (its host or /t/<code>/; else the
     province's), in that tenant's theme, with its header and breadcrumb."""
     user = require_user(ctx)
-    _keys, entries, log = await run_in_threadpool(lambda: sharing_for(request.app).wallet(**_who(user.rp)))
+    keys, entries, log = await run_in_threadpool(lambda: sharing_for(request.app).wallet(**_who(user.rp)))
     holder = {"name": user.name, "is_enterprise": user.kind == "enterprise", "uscc": user.rp.uscc or "",
               "agent_name": user.rp.claims.get("agent_name", "")}
-    data = {**wallet.page_data(entries, log), "holder": holder,
+    data = {**wallet.page_data(entries, log), "holder": holder, "unverified_id": keys.unverified_id,
             "trail": trail(request, ctx, (ctx._("我的证照"), None))}
     return await run_in_threadpool(_themed, request, ctx, "sharing/wallet.html", data)
 

@@ -107,7 +107,7 @@ def _applicant(form, errors: list[dict]) -> dict:
     except IdentityError as error:
         errors.append({"path": "a.number", "zh": error.zh, "en": error.en})
     applicant = {"kind": kind, "name": values["name"], "id_number": number, "phone": values["phone"] or None,
-                 "email": values["email"] or None}
+                 "email": values["email"] or None, "id_verified": True}  # the clerk has the card in hand
     applicant["uscc" if kind == "enterprise" else "resident_id"] = number
     if kind == "enterprise":
         applicant["legal_representative"] = str(form.get("a.representative") or "").strip() or None

@@ -6,6 +6,7 @@ from sqlalchemy import func, select
 from tongban.platform.identity.models import Account, Person
 from tongban.tenants.isolation import TenantContext
 
+CITIZEN_ID = "460100199003070015"  # the demo citizen 王小明's, registered (DEMO_ACCOUNTS.md)
 NEW_ID = "460105198808080015"  # a real-format 秀英区 number (born before the district's code existed)
 GOOD = {"name": "黎阿妹", "id_number": NEW_ID, "phone": "13907561234", "email": "", "username": "liamei",
         "password": "Coconut#2027", "confirm": "Coconut#2027", "agreed": "1"}
@@ -71,3 +72,25 @@ def _valid_id(n: int) -> str:
 
     body = f"46010019900101{n:03d}"
     return body + ric.calc_check_digit(body + "0")
+
+
+def test_tries_that_find_an_id_number_taken_are_counted_like_registrations(browser, seeded, db):
+    """Sweeping ID numbers (or usernames) to learn who has an account stops after ten tries an hour from one
+    address; typing mistakes that reveal nothing are not counted."""
+    for n in range(12):  # mistakes of one's own: never counted
+        assert _register(browser, username=f"typo{n}", confirm="Other#2027").status_code == 400
+    for n in range(10):
+        probe = _register(browser, username=f"probe{n}", id_number=CITIZEN_ID)
+        assert probe.status_code == 400 and "该身份证号码已注册" in probe.text, n
+    locked = _register(browser, username="probe99", id_number=CITIZEN_ID)
+    assert locked.status_code == 429 and "注册过于频繁" in locked.text and "该身份证号码已注册" not in locked.text
+    assert _register(browser).status_code == 429  # nor a real registration from that address, for the hour
+    with db.unit_of_work(TenantContext.none()) as s:
+        assert s.scalar(select(func.count()).select_from(Person).where(Person.id_number == NEW_ID)) == 0
+
+
+def test_an_empty_id_number_asks_for_it(browser, seeded):
+    refused = _register(browser, id_number=" ")
+    assert refused.status_code == 400
+    assert "请填写居民身份证号码" in refused.text and "Enter your resident ID number" in refused.text
+    assert "居民身份证号码无效" not in refused.text
