@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from tongban.platform.approval.errors import NotAllowed
 from tongban.platform.approval.models import Case, CaseEvent, CaseMaterial
+from tongban.platform.calendar.working_days import last_day
 from tongban.platform.web.templating import THEMES
 from tongban.tenants.models import Tenant
 
@@ -45,6 +46,7 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(THEMES / "base" / "templates" / "documents")),
                       autoescape=select_autoescape(default=True))
     env.filters["bj"] = lambda value: value.astimezone(BEIJING).strftime("%Y年%m月%d日") if value else ""
+    env.filters["due"] = lambda value: last_day(value).strftime("%Y年%m月%d日") if value else ""  # exclusive instants
     return env
 
 

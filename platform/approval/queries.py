@@ -31,10 +31,14 @@ DUE_FILTERS = ("overdue", "soon")
 
 
 # --- due marks -------------------------------------------------------------------------------------------
-def due_mark(calendar: WorkCalendar, due_at: datetime | None, now: datetime) -> str | None:
-    """``red`` when overdue, ``yellow`` when due within two working days, else None."""
+def due_mark(calendar: WorkCalendar, due_at: datetime | None, now: datetime, *, paused: bool = False) -> str | None:
+    """``red`` when overdue, ``yellow`` when due within two working days, else None; ``paused`` while the case's
+    clock stands still (waiting for the applicant's supplement, an up-report, a hearing): its due time is
+    provisional and moves on as long as the pause lasts, so it is neither late nor close."""
     if due_at is None:
         return None
+    if paused:
+        return "paused"
     if due_at <= now:
         return "red"
     if due_at <= calendar.add_working_days(now, SOON_WORKING_DAYS).due:
@@ -127,10 +131,10 @@ def _filter_conditions(filters: TaskFilters, calendar: WorkCalendar, now: dateti
     if filters.state in TASK_STATES:
         conditions.append(Case.state == filters.state)
     if filters.due == "overdue":
-        conditions.append(Task.due_at <= now)
+        conditions.append(and_(Task.due_at <= now, Case.paused.is_(False)))
     elif filters.due == "soon":
         soon = calendar.add_working_days(now, SOON_WORKING_DAYS).due
-        conditions.append(and_(Task.due_at > now, Task.due_at <= soon))
+        conditions.append(and_(Task.due_at > now, Task.due_at <= soon, Case.paused.is_(False)))
     return conditions
 
 
@@ -139,7 +143,7 @@ def _task_row(session: Session, task: Task, case: Case, calendar: WorkCalendar, 
     return TaskRow(task.id, case.id, case.tenant_id, case.number, case.item_code, case.item_name,
                    str((case.applicant or {}).get("name", "")), case.state, task.node_id,
                    _node_label(flow, task.node_id), task.role, task.department, task.started_at, task.due_at,
-                   due_mark(calendar, task.due_at, now))
+                   due_mark(calendar, task.due_at, now, paused=case.paused))
 
 
 def _node_label(flow: Flow, node_id: str) -> str:
@@ -207,7 +211,8 @@ def case_detail(session: Session, case_id: int, actor: Actor, tenant_code: str, 
     detail.tasks = list(session.scalars(select(Task).where(Task.case_id == case.id).order_by(Task.id)))
     detail.open_tasks = [_open_task(session, flow, case, t, actor, calendar, now)
                          for t in detail.tasks if t.state == "open"]
-    detail.case_mark = due_mark(calendar, case.promised_due_at, now) if case.state == "in_progress" else None
+    detail.case_mark = (due_mark(calendar, case.promised_due_at, now, paused=case.paused)
+                        if case.state == "in_progress" else None)
     detail.permissions = frozenset(p for p in ("accept_cases", "approve_cases") if _holds(session, actor, case, p))
     return detail
 
@@ -232,7 +237,7 @@ def _open_task(session: Session, flow: Flow, case: Case, task: Task, actor: Acto
     earlier = [(n.id, n.label.zh) for n in flow.earlier_nodes(task.node_id)
                if n.kind not in (NodeKind.START, NodeKind.PARALLEL_SPLIT, NodeKind.JOIN, NodeKind.CONCLUDE)]
     return OpenTask(task, node.label.zh, node.kind.value, tuple(a.value for a in node.actions), refusal is None,
-                    refusal, earlier, due_mark(calendar, task.due_at, now))
+                    refusal, earlier, due_mark(calendar, task.due_at, now, paused=case.paused))
 
 
 def handled_case(session: Session, case_id: int, tenant_code: str, *, task_id: int | None = None,
@@ -314,19 +319,31 @@ def handling_tenants(database, item_code: str, root_code: str) -> list[tuple[str
 
 
 # --- applicants at the window -------------------------------------------------------------------------------
-def applicant_subject(session: Session, secret_key: str, kind: str, number: str) -> str:
-    """The applicant's account subject when the person (by resident ID) or enterprise (by USCC) is registered,
-    so the case also shows in their own online account; else a stable pseudonym of the number."""
+def applicant_subject(session: Session, secret_key: str, kind: str, number: str, name: str = "") -> str:
+    """The account subject of a window applicant, so the case also shows in their own online account: the
+    enterprise registered under the USCC, or the person whose resident ID is verified (实名核验) — each only under
+    the same name. A verified ID registered under another name is refused on the name (the card in hand and the
+    record disagree: a typo, or someone else's card); an unverified account merely typed the ID and gets nothing.
+    Otherwise a stable pseudonym of the number."""
+    from tongban.platform.approval.errors import SubmissionInvalid
+    from tongban.platform.identity.accounts import id_verified
     from tongban.platform.identity.models import Account, Enterprise, Person
 
-    number = number.strip().upper()
+    number, name = number.strip().upper(), "".join(name.split())
     if kind == "enterprise":
-        found = session.scalar(select(Enterprise.subject).where(Enterprise.uscc == number))
+        found = session.execute(select(Enterprise.subject, Enterprise.name).where(Enterprise.uscc == number)).first()
+        record_name, subject = (found.name, found.subject) if found else (None, None)
     else:
-        found = session.scalar(select(Account.subject).join(Person, Person.account_id == Account.id)
-                               .where(Person.id_number == number))
-    if found:
-        return found
+        person = session.scalar(select(Person).where(Person.id_number == number))
+        verified = person is not None and id_verified(person)
+        record_name = person.name if verified else None
+        subject = session.scalar(select(Account.subject).where(Account.id == person.account_id)) if verified else None
+    if subject and "".join(record_name.split()) == name:
+        return subject
+    if subject:
+        raise SubmissionInvalid([{"path": "a.name", "code": "name_mismatch",
+                                  "zh": "与该证件号码登记的名称不一致，请核对证件后重新填写",
+                                  "en": "This is not the name registered under that ID number: check the card"}])
     digest = hmac.new(secret_key.encode(), f"window-applicant:{kind}:{number}".encode(), hashlib.sha256).hexdigest()
     return f"window:{digest[:32]}"
 

@@ -53,7 +53,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Context, Decimal
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
@@ -74,10 +74,21 @@ __all__ = [
     "default_calendar",
     "due_with_pauses",
     "is_working_day",
+    "last_day",
     "working_days_elapsed",
 ]
 
 TIMEZONE = ZoneInfo("Asia/Shanghai")
+
+
+def last_day(due: datetime | None) -> date | None:
+    """The day (Beijing) a stored due instant runs out on — what people are told: ``due`` is exclusive (00:00
+    after the last working day, or inside a day when pauses moved it), so the day of its last instant before."""
+    if due is None:
+        return None
+    if due.tzinfo is None:
+        due = due.replace(tzinfo=timezone.utc)
+    return (due - timedelta(microseconds=1)).astimezone(TIMEZONE).date()
 HOLIDAY = "holiday"  # a date that is a day off (in the seed: always a Monday-Friday date)
 WORKDAY = "workday"  # a date that is a working day (in the seed: always a Saturday/Sunday, 调休上班)
 YEAR_MISSING = "calendar_year_missing"

@@ -12,6 +12,7 @@ from starlette.templating import Jinja2Templates
 
 from tongban.configurator.items.elements import AUDIENCES, CASE_TYPES, CHANNELS, KINDS
 from tongban.platform.approval.guards import STATE_LABELS
+from tongban.platform.calendar.working_days import last_day
 from tongban.platform.portal import i18n
 from tongban.themes.loader import BASE_STATIC, BASE_TEMPLATES, THEMES
 from tongban.themes.tokens import BASE_TOKENS
@@ -53,6 +54,12 @@ def date_filter(context, value) -> str:
 
 
 @pass_context
+def due_filter(context, value) -> str:
+    """A stored due instant as the day it runs out on (``calendar.last_day``: due instants are exclusive)."""
+    return i18n.show_date(last_day(value), context.get("lang", "zh")) if value else ""
+
+
+@pass_context
 def datetime_filter(context, value) -> str:
     return i18n.show_datetime(value, context.get("lang", "zh"))
 
@@ -73,8 +80,8 @@ def money_filter(value) -> str:
         return str(value)
 
 
-FILTERS = {"label": label_filter, "date": date_filter, "datetime": datetime_filter, "days": days_filter,
-           "money": money_filter}
+FILTERS = {"label": label_filter, "date": date_filter, "due": due_filter, "datetime": datetime_filter,
+           "days": days_filter, "money": money_filter}
 
 
 def plain_types() -> frozenset[type]:

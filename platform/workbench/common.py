@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -19,6 +19,7 @@ from starlette.responses import RedirectResponse, Response
 
 from tongban.platform.approval.actors import Actor, actor_from_user
 from tongban.platform.approval.guards import STATE_LABELS
+from tongban.platform.calendar.working_days import last_day
 from tongban.platform.identity.web.rp import RelyingParty, RPUser
 from tongban.platform.web.pages import current_tenant
 from tongban.platform.workbench.labels import GLOBALS
@@ -147,7 +148,7 @@ def bj(value: datetime | None, fmt: str = "%Y-%m-%d %H:%M") -> str:
 
 def due_day(value: datetime | None) -> str:
     """A due instant (exclusive, 00:00 after the last working day) as the last day it covers."""
-    return (value - timedelta(microseconds=1)).astimezone(BEIJING).strftime("%Y-%m-%d") if value else ""
+    return last_day(value).isoformat() if value else ""
 
 
 def state_label(state: str) -> tuple[str, str]:

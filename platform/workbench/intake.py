@@ -120,7 +120,7 @@ def _submit(request: Request, staff: Staff, item_code: str, handling_code: str, 
     applicant = dict(posted.applicant)
     with request.app.state.database.unit_of_work(staff.tenant.context()) as session:
         applicant["subject"] = queries.applicant_subject(session, request.app.state.settings.secret_key,
-                                                         applicant["kind"], applicant["id_number"])
+                                                         applicant["kind"], applicant["id_number"], applicant["name"])
     application = Application(item_code=item_code, form_data=posted.data, channel="window", applicant=applicant,
                               files=posted.files, licenses=posted.licenses, submission_key=posted.submission_key)
     return request.app.state.approval.submit(handling_code, staff.tenant.code, staff.actor, application)

@@ -29,7 +29,7 @@ DOCUMENTS = {"acceptance": ("受理通知书", "Notice of acceptance"), "supplem
              "rejection": ("不予许可决定书", "Decision to refuse"), "certificate": ("证书", "Certificate")}
 DELIVERY = {"window": ("窗口领取", "Collected at the window"), "post": ("邮寄送达", "By post"),
             "electronic": ("电子送达", "Electronic")}
-DUE_MARKS = {"red": ("已超期", "Overdue"), "yellow": ("即将到期", "Due soon")}
+DUE_MARKS = {"red": ("已超期", "Overdue"), "yellow": ("即将到期", "Due soon"), "paused": ("计时暂停", "Clock stopped")}
 ACTIONS = {
     "accept": ("受理", "Accept"), "refuse": ("不予受理", "Refuse to accept"),
     "request_supplement": ("一次性告知补正", "Request supplements"), "forward": ("转交", "Forward"),

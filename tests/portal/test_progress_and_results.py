@@ -69,3 +69,27 @@ def test_my_cases_are_my_own(app, web, db, settings, seeded, published):
     assert web.get(f"/cases/{someone_elses['number']}").status_code == 404
     with TestClient(app, base_url="http://haikou.localhost") as anonymous:
         assert anonymous.get("/cases", follow_redirects=False).status_code == 303
+
+
+def test_the_applicant_is_told_the_same_last_day_as_the_staff(web, db, settings, published):
+    """Due instants are stored exclusive (00:00 after the last working day): the progress page and the
+    acceptance notice name the 10th working day itself, as the workbench does — not the day after."""
+    from datetime import UTC, datetime
+
+    from tongban.platform.approval import documents
+    from tongban.platform.calendar.store import CalendarProvider
+    from tongban.platform.workbench.common import due_day
+
+    engine, case = submitted(db, settings)
+    friday = datetime(2026, 11, 27, 2, tzinfo=UTC)  # 10:00 in Haikou
+    step(engine, db, case["id"], "accept", CLERK, now=friday)
+    with db.unit_of_work(TenantContext.system("test")) as s:
+        row = s.scalar(select(Case).where(Case.id == case["id"]))
+        tenth = CalendarProvider(db).calendar(s).add_working_days(friday, 10).due_date  # Fri 2026-12-11
+        notice = documents.render(s, row, "acceptance", public_url="https://zwfw.hainan.gov.cn").html
+        staff_sees = due_day(row.promised_due_at)
+    assert staff_sees == tenth.isoformat() == "2026-12-11"
+    page = ask(web, case["number"], case["query_code"])
+    assert "<dt>承诺办结</dt><dd>2026-12-11</dd>" in page.text.replace("\n", "")
+    assert "2026-12-12" not in page.text
+    assert "本机关将于 2026年12月11日 前" in notice

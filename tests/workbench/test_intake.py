@@ -81,6 +81,37 @@ def test_a_registered_applicant_gets_the_case_in_their_own_account(app, db, web,
         assert case.applicant_subject == by_username(s, "citizen").subject
 
 
+def test_a_verified_id_under_another_name_is_refused_on_the_name_and_links_no_account(app, db, web, clock):
+    """赵大海 at the window with 王小明's (verified) ID number: the clerk is told the name does not match the
+    record, nothing is written, and 王小明's account never sees the case."""
+    sign_in(web, "haikou.clerk", clock)
+    citizen_id = "460100199003070015"
+    answer = _submit(web, _form(web), pdf_files("m1", "m2"),
+                     **{"a.name": "赵大海", "a.number": citizen_id, "f.applicant_name": "赵大海", "f.id_number": citizen_id})
+    assert answer.status_code == 422
+    assert "与该证件号码登记的名称不一致" in answer.text and "not the name registered under that ID number" in answer.text
+    assert 'href="#field-a.name"' in answer.text and 'value="赵大海"' in answer.text
+    assert the_case(db, 1) is None
+
+
+def test_an_id_an_unverified_account_typed_does_not_bring_window_cases_to_it(app, db, web, clock, identity):
+    """Someone self-registered with another person's ID number; that person then applies at a window: the case
+    stays off the pretender's account."""
+    from tongban.platform.identity import accounts
+    from tongban.platform.identity.passwords import Passwords
+
+    walk_in = "460100199001011230"
+    with db.unit_of_work(TenantContext.none()) as s:
+        pretender = accounts.register_person(s, Passwords(), username="pretender", password="Coconut#2027",
+                                             name="陈本人", id_number=walk_in, contact=accounts.Contact(None, "13907561299"))
+        pretender_subject = pretender.subject
+    sign_in(web, "haikou.clerk", clock)
+    answer = _submit(web, _form(web), pdf_files("m1", "m2"),
+                     **{"a.name": "陈本人", "a.number": walk_in, "f.applicant_name": "陈本人", "f.id_number": walk_in})
+    case = the_case(db, int(str(answer.url).rsplit("/", 1)[1]))
+    assert case.applicant_subject.startswith("window:") and case.applicant_subject != pretender_subject
+
+
 def test_errors_are_shown_at_each_field_and_nothing_typed_or_uploaded_is_lost(app, db, web, clock):
     sign_in(web, "haikou.clerk", clock)
     page = _form(web)

@@ -113,10 +113,11 @@ def test_a_registered_applicant_is_recognised_at_the_window(app, db, settings, i
     from tongban.platform.identity.seed import demo_enterprise
 
     with db.unit_of_work(TenantContext.none()) as s:
-        person = queries.applicant_subject(s, settings.secret_key, "person", "460100199003070015")
+        person = queries.applicant_subject(s, settings.secret_key, "person", "460100199003070015", "王 小明")
         assert person == by_username(s, "citizen").subject
         enterprise = demo_enterprise(s)
-        assert queries.applicant_subject(s, settings.secret_key, "enterprise", enterprise.uscc.lower()) == enterprise.subject
+        assert queries.applicant_subject(s, settings.secret_key, "enterprise", enterprise.uscc.lower(),
+                                         enterprise.name) == enterprise.subject
         walk_in = queries.applicant_subject(s, settings.secret_key, "person", "460100199001011230")
         assert walk_in.startswith("window:") and "460100199001011230" not in walk_in
         assert walk_in == queries.applicant_subject(s, settings.secret_key, "person", "460100199001011230")

@@ -58,17 +58,32 @@ def test_filters_by_item_state_and_due(app, db, web, clock):
     case_id = _submit(app, now=utcnow() - timedelta(days=15))
     app.state.approval.act(case_id, "request_supplement", CLERK, task_id=open_tasks(db, case_id)[0].id,
                            missing=[{"name": "申请书签字页"}])
+    late = _submit(app, now=utcnow() - timedelta(days=15))
     page = sign_in(web, "haikou.clerk", clock)
-    assert "共 3 项待办" in page.text
+    assert "共 4 项待办" in page.text
     assert '<option value="NOW" >结婚登记</option>' in page.text
     by_item = web.get(HAIKOU + "/workbench/?item=NOW")
     assert "共 1 项待办" in by_item.text and "结婚登记" in by_item.text and 'value="NOW" selected' in by_item.text
     by_state = web.get(HAIKOU + "/workbench/?state=supplement")
     assert "共 1 项待办" in by_state.text and "待补正" in by_state.text
-    overdue = web.get(HAIKOU + "/workbench/?due=overdue")
-    assert "共 1 项待办" in overdue.text
+    overdue = web.get(HAIKOU + "/workbench/?due=overdue")  # not the one waiting for the applicant: its clock stopped
+    assert "共 1 项待办" in overdue.text and _numbers(overdue.text) == [the_case(db, late).number]
     soon = web.get(HAIKOU + "/workbench/?due=soon&item=PROMISED")
     assert "共 1 项待办" in soon.text and str(promised) in soon.text
+
+
+def test_a_task_waiting_for_the_applicant_is_marked_clock_stopped_not_overdue(app, db, web, clock):
+    """补正: the clock stands still until the applicant supplies, so a due time already passed is provisional —
+    neither red nor yellow, in the list and on the case page."""
+    case_id = _submit(app, now=utcnow() - timedelta(days=15))
+    app.state.approval.act(case_id, "request_supplement", CLERK, task_id=open_tasks(db, case_id)[0].id,
+                           missing=[{"name": "申请书签字页"}])
+    page = sign_in(web, "haikou.clerk", clock)
+    (row,) = [r for r in page.text.split("<tbody>")[1].split("</tr>") if the_case(db, case_id).number in r]
+    assert 'class="mark-paused"' in row and "计时暂停" in row and "Clock stopped" in row
+    assert "已超期" not in row and "即将到期" not in row
+    case_page = web.get(HAIKOU + f"/workbench/cases/{case_id}")
+    assert "已超期" not in case_page.text and "计时暂停" in case_page.text
 
 
 def test_paging(app, db, web, clock):
