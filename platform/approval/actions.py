@@ -227,14 +227,17 @@ def roll_back(env: Env, case_id: int, task_id: int, actor: Actor, *, to_node: st
     require_clock_running(case)
     role = require_staff(env.session, actor, case, "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
-    choices = flow.previous_nodes(task.node_id) if to_node is None else flow.earlier_nodes(task.node_id)
     require_node_action(flow, task, "return_previous" if to_node is None else "roll_back")
-    target = choices[-1].id if to_node is None and choices else to_node
-    if target not in {n.id for n in choices} or flow.node(target).kind is NodeKind.START:
-        raise NotAllowed("bad_target", "不能回退到该环节", f"cannot roll back to {target!r}")
-    if task.branch or _inside_parallel(flow, target):
+    if task.branch:
         raise NotAllowed("parallel_roll_back", "并联环节内不能回退，请在汇总后回退",
                          "steps inside a parallel section cannot be rolled back; roll back after they join")
+    previous, earlier = roll_back_targets(flow, task)
+    target = previous if to_node is None else to_node
+    if to_node is not None and _inside_parallel(flow, to_node):
+        raise NotAllowed("parallel_roll_back", "并联环节内不能回退，请在汇总后回退",
+                         "steps inside a parallel section cannot be rolled back; roll back after they join")
+    if target is None or target not in {n.id for n in earlier}:
+        raise NotAllowed("bad_target", "不能回退到该环节", f"cannot roll back to {target or to_node!r}")
     _done(env, task, actor, "rolled_back")
     cancel_open_tasks(env.session, case, env.now, "rolled_back")
     case.round += 1
@@ -242,6 +245,20 @@ def roll_back(env: Env, case_id: int, task_id: int, actor: Actor, *, to_node: st
                   tenant=case.tenant_id, details={"to": target})
     enter(env, case, flow, target, None, actor)
     return case
+
+
+def roll_back_targets(flow, task) -> tuple[str | None, list]:
+    """Where a roll-back from ``task`` may go: (the previous step, or None when there is none to return to; the
+    earlier steps one may choose). Never the application itself (START), a split, join or conclusion, nor a step
+    inside a parallel section; from inside one, nowhere (roll back after the branches join)."""
+    if task.branch:
+        return None, []
+    earlier = [n for n in flow.earlier_nodes(task.node_id)
+               if n.kind not in (NodeKind.START, NodeKind.PARALLEL_SPLIT, NodeKind.JOIN, NodeKind.CONCLUDE)
+               and not _inside_parallel(flow, n.id)]
+    previous = flow.previous_nodes(task.node_id)
+    allowed = {n.id for n in earlier}
+    return (previous[-1].id if previous and previous[-1].id in allowed else None), earlier
 
 
 def _inside_parallel(flow, node_id: str) -> bool:

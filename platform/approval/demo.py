@@ -33,10 +33,11 @@ def seed_demo_cases(database, *, secret_key: str) -> int:
         if session.scalar(select(func.count()).select_from(Case)):
             return 0
         people = _people(session)
+        identities = _identities(session, people)
         content = {code: _content(session, code) for code in ("HN-SCJG-001", "HN-SCJG-002", "HN-MZ-002")}
     if any(c is None for c in content.values()) or not people:
         return 0
-    demo = _Demo(ApprovalService(database, secret_key=secret_key), people, content)
+    demo = _Demo(ApprovalService(database, secret_key=secret_key), people, content, identities)
     demo.run()
     return demo.created
 
@@ -62,6 +63,22 @@ def _people(session) -> dict[str, Actor]:
     return found
 
 
+def _identities(session, people: dict[str, Actor]) -> dict[str, dict]:
+    """What an application records of each demo applicant, as the portal does: the verified resident ID, or the
+    enterprise and its USCC."""
+    from tongban.platform.identity import accounts
+    from tongban.platform.identity.models import Person
+
+    found = {}
+    for username in ("citizen", "agent"):
+        person = session.get(Person, accounts.by_username(session, username).id)
+        found[people[username].subject] = {"kind": "person", "id_number": person.id_number,
+                                           "resident_id": person.id_number, "id_verified": accounts.id_verified(person)}
+    enterprise = accounts.enterprises_of(session, accounts.by_username(session, "agent").id)[0]
+    found[people["enterprise"].subject] = {"kind": "enterprise", "uscc": enterprise.uscc}
+    return found
+
+
 def _content(session, code: str) -> dict | None:
     item = session.scalar(select(Item).where(Item.code == code))
     if item is None or not item.published_version_no:
@@ -76,8 +93,8 @@ def _staff(name: str, tenant: str, department: str | None, *roles: str) -> Actor
 
 
 class _Demo:
-    def __init__(self, service: ApprovalService, people: dict, content: dict) -> None:
-        self.service, self.people, self.content = service, people, content
+    def __init__(self, service: ApprovalService, people: dict, content: dict, identities: dict | None = None) -> None:
+        self.service, self.people, self.content, self.identities = service, people, content, identities or {}
         self.now = utcnow()
         self.created = 0
 
@@ -90,8 +107,11 @@ class _Demo:
         form = sample_values(FormSchema.parse(content["form"]), overrides=OVERRIDES.get(code, {}))
         files = {m["id"]: [{"id": f"demo-{m['id']}", "name": f"{m['name']}.{m['formats'][0]}", "size": 120_000}]
                  for m in content.get("materials") or [] if m.get("required", True) is True}
-        application = Application(code, form, channel, {"subject": applicant.subject, "kind": "person",
-                                                        "name": applicant.name, **applicant.contact}, files=files)
+        who = self.identities.get(applicant.subject, {"kind": "person"})
+        if who.get("uscc"):  # the enterprise's own name and code, not the sample's
+            form.update({k: v for k, v in (("enterprise_name", applicant.name), ("uscc", who["uscc"])) if k in form})
+        application = Application(code, form, channel, {"subject": applicant.subject, "name": applicant.name,
+                                                        **applicant.contact, **who}, files=files)
         self.created += 1
         return self.service.submit(handling, received, by or applicant, application, now=self.ago(days))
 

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from tongban.configurator.flows import Flow, NodeKind, UnknownNode
 from tongban.platform.approval import documents
+from tongban.platform.approval.actions import roll_back_targets
 from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.errors import ApprovalError, CaseNotFound
 from tongban.platform.approval.flowcache import version_parts
@@ -164,6 +165,7 @@ class OpenTask:
     refusal: ApprovalError | None  # why not mine (role, department, assignee)
     earlier: list[tuple[str, str]]  # nodes a roll-back may go to: (id, label)
     mark: str | None
+    previous: str | None = None  # the step a return to the previous step goes to (None: there is none)
 
 
 @dataclass
@@ -234,10 +236,10 @@ def _open_task(session: Session, flow: Flow, case: Case, task: Task, actor: Acto
     except ApprovalError as error:
         refusal = error
     node = flow.node(task.node_id)
-    earlier = [(n.id, n.label.zh) for n in flow.earlier_nodes(task.node_id)
-               if n.kind not in (NodeKind.START, NodeKind.PARALLEL_SPLIT, NodeKind.JOIN, NodeKind.CONCLUDE)]
+    previous, earlier = roll_back_targets(flow, task)
     return OpenTask(task, node.label.zh, node.kind.value, tuple(a.value for a in node.actions), refusal is None,
-                    refusal, earlier, due_mark(calendar, task.due_at, now, paused=case.paused))
+                    refusal, [(n.id, n.label.zh) for n in earlier], due_mark(calendar, task.due_at, now, paused=case.paused),
+                    previous)
 
 
 def handled_case(session: Session, case_id: int, tenant_code: str, *, task_id: int | None = None,

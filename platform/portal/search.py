@@ -46,6 +46,13 @@ def _cut(text: str) -> list[str]:
         return list(jieba.cut_for_search(text))
 
 
+def _finest(q: str) -> list[str]:
+    """The query's words at their finest: search-mode cutting also yields each compound whole (工商登记 → 工商,
+    登记, 工商登记), and requiring the compound would miss every name that has its parts apart (个体工商户设立登记)."""
+    words = [w for w in dict.fromkeys(_cut(q)) if w.strip()]
+    return [w for w in words if not any(o != w and o in w for o in words)]
+
+
 @lru_cache(maxsize=100_000)
 def terms_of(name: str) -> Terms:
     text = name.lower()
@@ -120,7 +127,7 @@ class SearchIndex:
     def _han(self, q: str) -> list[Hit]:
         hits = {position: Hit(position, 100 - at, _spans_of(self.terms[position].text, [q]))
                 for position, at in self.text.first_matches(q)}
-        words = [w for w in dict.fromkeys(_cut(q)) if w.strip()]
+        words = _finest(q)
         if words:
             candidates = set.intersection(*({p for p, _ in self.text.first_matches(w)} for w in words))
             for position in candidates - hits.keys():

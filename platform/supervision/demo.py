@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from tongban.platform.approval.demo import _content, _Demo, _people, _staff
+from tongban.platform.approval.demo import _content, _Demo, _identities, _people, _staff
 from tongban.platform.approval.models import Case
 from tongban.platform.approval.service import ApprovalService
 from tongban.tenants.isolation import TenantContext
@@ -20,15 +20,16 @@ def seed_demo_supervision(database, *, secret_key: str) -> int:
 
     with database.unit_of_work(TenantContext.system("demo supervision")) as session:
         people = _people(session)
+        identities = _identities(session, people) if people else {}
         content = _content(session, ITEM)
         left_open = session.scalar(select(func.count()).select_from(Case).where(
             Case.tenant_id == TOWNSHIP, Case.received_tenant_id == TOWNSHIP, Case.state == "in_progress"))
     if people and content is not None and not left_open:
-        _overdue_township_case(ApprovalService(database, secret_key=secret_key), people, content)
+        _overdue_township_case(ApprovalService(database, secret_key=secret_key), people, content, identities)
     return len(tick(database).alerts)
 
 
-def _overdue_township_case(service: ApprovalService, people: dict, content: dict) -> None:
-    demo = _Demo(service, people, {ITEM: content})
+def _overdue_township_case(service: ApprovalService, people: dict, content: dict, identities: dict) -> None:
+    demo = _Demo(service, people, {ITEM: content}, identities)
     case = demo.submit(ITEM, TOWNSHIP, TOWNSHIP, people["citizen"], days=OVERDUE_DAYS)
     demo.act(case, "accept", _staff("长流镇窗口", TOWNSHIP, None, "window_clerk"), days=OVERDUE_DAYS)

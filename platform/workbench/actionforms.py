@@ -28,9 +28,11 @@ class Posted:
     missing_ids: list[str] = field(default_factory=list)
 
 
-def forms_for(case_state: str, node_kind: str, node_actions: tuple[str, ...], *, paused: bool = False) -> list[str]:
+def forms_for(case_state: str, node_kind: str, node_actions: tuple[str, ...], *, paused: bool = False,
+              roll_back_to: tuple = (None, ())) -> list[str]:
     """The forms offered on one open task the actor may handle. While a special procedure (听证, 检验检测,
-    专家评审) runs, only finishing it is offered; a step that can approve may start one."""
+    专家评审) runs, only finishing it is offered; a step that can approve may start one. Rolling back is offered
+    only where there is a step to go to (``roll_back_to``: the previous one, the earlier ones — ``roll_back_targets``)."""
     if case_state not in ("submitted", "in_progress"):
         return []
     if paused and case_state == "in_progress":
@@ -40,6 +42,10 @@ def forms_for(case_state: str, node_kind: str, node_actions: tuple[str, ...], *,
         form = NODE_FORMS.get(node_action)
         if form and form not in forms:
             forms.append(form)
+    previous, earlier = roll_back_to
+    if "roll_back" in forms and not (previous and "return_previous" in node_actions
+                                     or earlier and "roll_back" in node_actions):
+        forms.remove("roll_back")
     if node_kind == "pay_fee" and case_state == "in_progress":
         forms.insert(0, "charge")
     if case_state == "in_progress" and "approve" in forms:

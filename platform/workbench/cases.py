@@ -48,7 +48,8 @@ def load_view(request: Request, staff: Staff, case_id: int) -> dict:
         view["fields"] = formview.read_only(schema, detail.case.form_data)
         view["svg"] = Markup(render_svg(detail.flow, highlight=detail.current_nodes))
         view["forms"] = {ot.task.id: actionforms.forms_for(detail.case.state, ot.node_kind, ot.actions,
-                                                           paused=bool(detail.case.paused))
+                                                           paused=bool(detail.case.paused),
+                                                           roll_back_to=(ot.previous, ot.earlier))
                          for ot in detail.open_tasks if ot.mine}
         view["node_labels"] = {n.id: n.label.zh for n in detail.flow.nodes}
         view["departments"] = sorted({n.assignment.department for n in detail.flow.nodes

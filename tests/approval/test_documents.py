@@ -65,3 +65,21 @@ def test_fonts_are_subset_with_harfbuzz(engine, db, monkeypatch):
     step(engine, db, case_id, "accept", CLERK)
     render(db, case_id, "acceptance").pdf()
     assert calls, "weasyprint fell back to fontTools subsetting (seconds per page)"
+
+
+def test_a_rongque_acceptance_notice_says_what_is_still_owed_and_by_when(engine, db):
+    """容缺受理: not "materials complete" — the notice names the material accepted as missing and its deadline."""
+    from datetime import UTC, datetime
+
+    from approval_fixtures import HAIKOU
+
+    friday = datetime(2026, 11, 27, 2, tzinfo=UTC)
+    case_id = engine.submit(HAIKOU, HAIKOU, citizen(), application(capital="2000000.00"), now=friday)["id"]
+    step(engine, db, case_id, "accept", CLERK, rongque=["m3"], now=friday)
+    html = render(db, case_id, "acceptance").html
+    assert "申请材料齐全、符合法定形式" not in html.replace("主要申请材料齐全、符合法定形式", "")
+    assert "主要申请材料齐全" in html and "其余 1 项材料实行容缺受理" in html
+    assert "容缺，限期补交（补交期限 " in html and "（）" not in html
+    complete = engine.submit(HAIKOU, HAIKOU, citizen(), application(), now=friday)["id"]
+    step(engine, db, complete, "accept", CLERK, now=friday)
+    assert "经审查，申请材料齐全、符合法定形式" in render(db, complete, "acceptance").html

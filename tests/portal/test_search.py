@@ -34,6 +34,13 @@ def test_chinese_words_in_any_order_and_substrings_rank_first():
     assert search("不存在的事项") == [] and search("   ") == []
 
 
+def test_a_compound_word_finds_names_that_have_its_parts_apart():
+    """工商登记 (the search box's own example) finds 个体工商户设立登记, whose name has 工商 and 登记 apart."""
+    assert search("工商登记") == [("个体工商户设立登记", "个体[工商]户设立[登记]")]
+    assert [n for n, _ in search("个体户")] == ["个体工商户设立登记"]
+    assert search("婚姻登记") == []  # every word still has to be there: 婚姻 is not
+
+
 def test_the_portal_search_page_highlights_and_follows_publishing(web, db, published):
     page = web.get("/search", params={"q": "gsdj"})
     assert page.status_code == 200 and "“gsdj”共找到 1 项" in page.text

@@ -13,7 +13,7 @@ from approval_fixtures import (
     the_case,
 )
 from catalogue_fixtures import content
-from workbench_support import HAIKOU, act, grant, sign_in
+from workbench_support import HAIKOU, act, grant, hidden_fields, sign_in
 
 from tongban.platform.workbench.labels import department_label
 
@@ -249,3 +249,18 @@ def test_a_hearing_is_started_and_finished_from_the_case_page(app, db, approver)
     ended = act(approver, HAIKOU, case_id, "special_end", started.text, comment="听证完毕")
     assert "特别程序已结束，恢复计时" in ended.text and "/act/approve" in ended.text
     assert not the_case(db, case_id).paused
+
+
+def test_no_roll_back_is_offered_where_there_is_no_step_to_go_back_to(app, db, approver):
+    """At 审查, the step before is the application's acceptance itself: 回退 cannot go there, so the form is not
+    offered (and a crafted post is refused, changing nothing)."""
+    case_id = _case(app)
+    step(app.state.approval, db, case_id, "accept", CLERK)
+    page = _page(approver, case_id)
+    assert "审查" in page and 'id="rb-node"' not in page and "上一环节" not in page
+    before = the_case(db, case_id).revision
+    hidden = hidden_fields(page, f"/workbench/cases/{case_id}/act/approve")  # the same task's csrf and revision
+    refused = approver.post(f"{HAIKOU}/workbench/cases/{case_id}/act/roll_back",
+                            data={**hidden, "to_node": "", "comment": "试试"})
+    assert refused.status_code in (400, 409) and "不能回退到该环节" in refused.text
+    assert the_case(db, case_id).revision == before and [t.node_id for t in open_tasks(db, case_id)] == ["review"]
