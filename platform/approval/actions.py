@@ -2,6 +2,8 @@
 the actor first, and changes nothing when refused; each appends an audit event and collects notices."""
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from sqlalchemy import select
 
 from tongban.configurator.flows import NodeKind
@@ -296,16 +298,30 @@ def charge(env: Env, case_id: int, task_id: int, actor: Actor, *, amount: str,
     role = require_staff(env.session, actor, case, "approve_cases", task)
     if task.node_kind != NodeKind.PAY_FEE.value:
         raise NotAllowed("not_fee_step", "当前环节不是缴费环节", "this step takes no fee")
-    try:
-        value = f"{float(amount):.2f}"
-    except ValueError:
-        raise ApprovalError("invalid_amount", "金额格式不正确", "the amount is not a number", field="amount") from None
+    value = _fee(amount)
     standard = case.fee_due
     case.fee_due = value
     events.append(env.session, case, actor, "charge", node_id=task.node_id, role=role, tenant=case.tenant_id,
                   details={"amount": value, "standard": standard, "differs": standard is not None and standard != value})
     env.notices.append((case, "fee_charged", {"amount": value}))
     return case
+
+
+MAX_FEE = Decimal("100000000")  # ¥100 million: above any administrative fee; a typo beyond it is refused
+
+
+def _fee(amount) -> str:
+    """A fee in yuan with at most two decimals, more than 0 and below MAX_FEE (never NaN, infinite or negative)."""
+    try:
+        value = Decimal(str(amount).strip().replace(",", "").lstrip("¥￥"))
+    except InvalidOperation:
+        raise ApprovalError("invalid_amount", "金额格式不正确，请填写数字，如 120.00", "the amount is not a number, e.g. 120.00",
+                            field="amount") from None
+    if not value.is_finite() or value <= 0 or value >= MAX_FEE or value != value.quantize(Decimal("0.01")):
+        raise ApprovalError("invalid_amount", "金额须大于 0、不超过两位小数且低于 1 亿元",
+                            "the amount must be above 0, with at most two decimals, and below 100 million",
+                            field="amount")
+    return f"{value:.2f}"
 
 
 def pay(env: Env, case_id: int, actor: Actor, *, reference: str,

@@ -168,3 +168,16 @@ def _citizens_license(db, settings, number):
         citizen = accounts.by_username(s, "citizen").subject
     put_license(db, settings.secret_key, number, holder_id=VALID_ID, holder_kind="person", holder_name="王小明",
                 subject=citizen)
+
+
+def test_in_english_the_form_itself_is_english_too(web, seeded, published):
+    """Not only the page around it: each field's label and each field's error are in the page's language."""
+    sign_in(web, next_path=APPLY)
+    page = web.get(APPLY + "?lang=en")
+    assert "Applicant name" in page.text and "ID number" in page.text and "申请人姓名" not in page.text
+    refused = web.post(APPLY + "?lang=en", data={"csrf_token": portal_csrf(page), "action": "submit"},
+                       follow_redirects=False)
+    field_errors = re.findall(r'<p class="error-message"[^>]*><span class="visually-hidden">Error：</span>(.*?)</p>',
+                              refused.text, re.S)
+    assert field_errors == ["Applicant name is required", "ID number is required"]  # under each field, in English
+    assert "请填写申请人姓名" not in refused.text

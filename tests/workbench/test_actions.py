@@ -163,6 +163,11 @@ def test_charge_and_record_the_payment(app, db, approver):
     assert 'name="amount" value="10.00"' in page
     bad = act(approver, HAIKOU, case_id, "charge", page, amount="十元")
     assert bad.status_code == 400 and "金额格式不正确" in bad.text and 'value="十元"' in bad.text
+    for nonsense in ("nan", "inf", "-5", "0", "12.345", "1e9"):
+        refused = act(approver, HAIKOU, case_id, "charge", bad.text, amount=nonsense)
+        assert refused.status_code == 400, nonsense
+        assert "金额" in refused.text and "amount" in refused.text, nonsense
+    assert the_case(db, case_id).fee_due == "10.00"  # the item's standard fee, untouched
     charged = act(approver, HAIKOU, case_id, "charge", bad.text, amount="20")
     assert "已核定收费" in charged.text and "20.00 元" in charged.text
     unpaid = act(approver, HAIKOU, case_id, "approve", charged.text)
