@@ -5,6 +5,7 @@ Runs in a unit of work bound to the acting tenant: a township admin writes the t
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -47,6 +48,10 @@ def set_enabled(session: Session, tenant_code: str, item_codes: list[str], enabl
     return len(rows)
 
 
+def _changed_meanwhile() -> CatalogueError:
+    return CatalogueError("conflict", "本地设置已被他人修改，请刷新后重试", "the local settings changed; reload them")
+
+
 def _relation_for_update(session: Session, tenant_code: str, item: Item, actor: str) -> TenantItem:
     row = relation(session, tenant_code, item)
     if row is None:
@@ -77,7 +82,9 @@ def pin(session: Session, tenant_code: str, item_code: str, version_no: int | No
 
 def set_overrides(session: Session, tenant_code: str, item_code: str, overrides: dict, *, actor: str,
                   expected_revision: int | None = None) -> TenantItem:
-    """Replace the tenant's local overrides after checking them against the version it serves."""
+    """Replace the tenant's local overrides after checking them against the version it serves. ``expected_revision``
+    is the revision the editor was shown (0: the tenant had no local row yet); any other is a conflict, nothing
+    written — the first two editors of an item's local settings included."""
     from tongban.configurator.publishing.effective import served_version
 
     item = get_item(session, item_code)
@@ -88,9 +95,16 @@ def set_overrides(session: Session, tenant_code: str, item_code: str, overrides:
     problems = check_overrides(served.content, cleaned)
     if problems:
         raise ContentInvalid(problems)
-    row = _relation_for_update(session, tenant_code, item, actor)
-    if expected_revision is not None and row.revision != expected_revision:
-        raise CatalogueError("conflict", "本地设置已被他人修改，请刷新后重试", "the local settings changed; reload them")
+    existing = relation(session, tenant_code, item)
+    if expected_revision is not None and (existing.revision if existing else 0) != expected_revision:
+        raise _changed_meanwhile()
+    row = existing or _relation_for_update(session, tenant_code, item, actor)
+    if existing is None:
+        try:  # another editor may be creating the same row this moment: theirs wins, ours is a conflict
+            with session.begin_nested():
+                session.flush()
+        except IntegrityError:
+            raise _changed_meanwhile() from None
     before = dict(row.overrides or {})
     row.overrides = cleaned
     row.updated_by = actor

@@ -128,7 +128,9 @@ async def act(request: Request) -> Response:
                               "The form expired; reload the page and try again", link=f"{staff.base}/alerts/{alert_id}")
     text = str(form.get("reason", "")).strip()
     try:
-        await call(_decide, service(request), staff, alert_id, action, text, str(form.get("days", "5")))
+        shown = str(form.get("revision", ""))
+        await call(_decide, service(request), staff, alert_id, action, text, str(form.get("days", "5")),
+                   int(shown) if shown.isdigit() else None)
     except NotFound:
         return common.message(request, staff, staff.tenant, staff.base, 404, "找不到该监察事项", "No such alert",
                               link=staff.base + "/")
@@ -138,20 +140,21 @@ async def act(request: Request) -> Response:
     return RedirectResponse(f"{staff.base}/alerts/{alert_id}?done={action}", status_code=303)
 
 
-def _decide(supervision: SupervisionService, staff: Staff, alert_id: int, action: str, text: str, days: str):
-    actor, code = staff.actor, staff.tenant.code
+def _decide(supervision: SupervisionService, staff: Staff, alert_id: int, action: str, text: str, days: str,
+            shown: int | None):
+    actor, code, kw = staff.actor, staff.tenant.code, {"expected_revision": shown}  # the revision the page showed
     if action.startswith("appeal_"):
-        return supervision.decide_appeal(actor, code, alert_id, decision=action[len("appeal_"):], reason=text)
+        return supervision.decide_appeal(actor, code, alert_id, decision=action[len("appeal_"):], reason=text, **kw)
     if action == "escalate":
-        return supervision.decide_appeal(actor, code, alert_id, decision="escalate", reason=text)
+        return supervision.decide_appeal(actor, code, alert_id, decision="escalate", reason=text, **kw)
     if action == "order_correction":
-        return supervision.order_correction(actor, code, alert_id, instructions=text, days=_days(days))
+        return supervision.order_correction(actor, code, alert_id, instructions=text, days=_days(days), **kw)
     if action in ("accept_rectification", "reject_rectification"):
         return supervision.review_rectification(actor, code, alert_id, accept=action == "accept_rectification",
-                                                comment=text, days=_days(days))
+                                                comment=text, days=_days(days), **kw)
     if action == "confirm":
-        return supervision.confirm(actor, code, alert_id, comment=text)
-    return getattr(supervision, action)(actor, code, alert_id, reason=text)
+        return supervision.confirm(actor, code, alert_id, comment=text, **kw)
+    return getattr(supervision, action)(actor, code, alert_id, reason=text, **kw)
 
 
 def _days(value: str) -> int:

@@ -51,26 +51,32 @@ class SupervisionService:
             return {**alert_dict(alert), "events": alert_events(session, alert.id)}
 
     # -- supervisors decide --------------------------------------------------------------------------------
-    def confirm(self, actor, tenant_code: str, alert_id: int, *, comment: str = "", now: datetime | None = None):
-        return self._decide(actor, tenant_code, alert_id, "confirm", comment, now)
+    # ``expected_revision``: the alert's revision the supervisor was shown; any other means it changed meanwhile
+    # (another tab, another supervisor) and nothing is done (``concurrent_change``).
+    def confirm(self, actor, tenant_code: str, alert_id: int, *, comment: str = "", now: datetime | None = None,
+                expected_revision: int | None = None):
+        return self._decide(actor, tenant_code, alert_id, "confirm", comment, now, expected_revision=expected_revision)
 
-    def withdraw(self, actor, tenant_code: str, alert_id: int, *, reason: str, now: datetime | None = None):
-        return self._decide(actor, tenant_code, alert_id, "withdraw", reason, now)
+    def withdraw(self, actor, tenant_code: str, alert_id: int, *, reason: str, now: datetime | None = None,
+                 expected_revision: int | None = None):
+        return self._decide(actor, tenant_code, alert_id, "withdraw", reason, now, expected_revision=expected_revision)
 
-    def cancel(self, actor, tenant_code: str, alert_id: int, *, reason: str, now: datetime | None = None):
-        return self._decide(actor, tenant_code, alert_id, "cancel", reason, now)
+    def cancel(self, actor, tenant_code: str, alert_id: int, *, reason: str, now: datetime | None = None,
+               expected_revision: int | None = None):
+        return self._decide(actor, tenant_code, alert_id, "cancel", reason, now, expected_revision=expected_revision)
 
     def decide_appeal(self, actor, tenant_code: str, alert_id: int, *, decision: str, reason: str,
-                      now: datetime | None = None):
+                      now: datetime | None = None, expected_revision: int | None = None):
         """``decision``: withdraw (the appeal holds), reject (the card stands) or escalate (to the level above)."""
         actions = {"withdraw": "withdraw", "reject": "reject_appeal", "escalate": "escalate"}
         if decision not in actions:
             raise SupervisionError("bad_decision", "请选择撤回、驳回或提级", "decide withdraw, reject or escalate",
                                    field="decision")
-        return self._decide(actor, tenant_code, alert_id, actions[decision], reason, now, appeal=True)
+        return self._decide(actor, tenant_code, alert_id, actions[decision], reason, now, appeal=True,
+                            expected_revision=expected_revision)
 
     def order_correction(self, actor, tenant_code: str, alert_id: int, *, instructions: str, days: int = 5,
-                         now: datetime | None = None):
+                         now: datetime | None = None, expected_revision: int | None = None):
         """督办: the department must report its rectification within ``days`` working days."""
         if not instructions.strip():
             raise SupervisionError("instructions_required", "请写明督办要求", "write what must be corrected",
@@ -78,18 +84,20 @@ class SupervisionService:
         now = now or utcnow()
         due = self.calendars.calendar().add_working_days(now, days).due
         return self._decide(actor, tenant_code, alert_id, "order_correction", instructions, now,
-                            details={"days": days, "due_at": due.isoformat()}, correction_due_at=due)
+                            details={"days": days, "due_at": due.isoformat()}, correction_due_at=due,
+                            expected_revision=expected_revision)
 
     def review_rectification(self, actor, tenant_code: str, alert_id: int, *, accept: bool, comment: str = "",
-                             days: int = 5, now: datetime | None = None):
+                             days: int = 5, now: datetime | None = None, expected_revision: int | None = None):
         """Accept the rectification (the card closes) or send it back with a new deadline."""
         now = now or utcnow()
         if accept:
             return self._decide(actor, tenant_code, alert_id, "accept_rectification", comment, now,
-                                correction_due_at=None)
+                                correction_due_at=None, expected_revision=expected_revision)
         due = self.calendars.calendar().add_working_days(now, days).due
         return self._decide(actor, tenant_code, alert_id, "reject_rectification", comment, now,
-                            details={"due_at": due.isoformat()}, correction_due_at=due)
+                            details={"due_at": due.isoformat()}, correction_due_at=due,
+                            expected_revision=expected_revision)
 
     # -- departments answer ---------------------------------------------------------------------------------
     def department_alerts(self, actor, tenant_code: str, *, state: str | None = None) -> list[dict]:
@@ -118,11 +126,14 @@ class SupervisionService:
             raise Forbidden("forbidden", "您没有该地区的监察权限", "you do not supervise this area")
         return open_subtree(self.database, tenant, actor=actor.subject, reason=reason)
 
-    def _decide(self, actor, tenant_code, alert_id, action, comment, now, *, details=None, appeal=False, **changes):
+    def _decide(self, actor, tenant_code, alert_id, action, comment, now, *, details=None, appeal=False,
+                expected_revision=None, **changes):
         now = now or utcnow()
         try:
             with self.supervising(actor, tenant_code, f"电子监察处置: {action} alert {alert_id}") as session:
                 alert = _load(session, alert_id)
+                if expected_revision is not None and alert.revision != expected_revision:
+                    raise StaleDataError("the alert changed since it was shown")
                 path = _path(session, alert.supervisor_code)
                 if actor.kind != "system" and not actor.may("supervise", path):
                     raise Forbidden("escalated", "该事项已提交上级监察机关处理", "a higher supervising level decides this now")
@@ -196,7 +207,7 @@ def alert_dict(a: Alert) -> dict:
             "point": a.point, "case_id": a.case_id, "case_number": a.case_number, "task_id": a.task_id,
             "petition_id": a.petition_id, "raised_at": a.raised_at, "fired_for": a.fired_for,
             "supervisor": a.supervisor_code, "correction_due_at": a.correction_due_at, "escalations": a.escalations,
-            "name_zh": a.details.get("rule_zh"), "name_en": a.details.get("rule_en")}
+            "name_zh": a.details.get("rule_zh"), "name_en": a.details.get("rule_en"), "revision": a.revision}
 
 
 def supervision_for(app) -> SupervisionService:

@@ -124,6 +124,15 @@ def test_a_stale_local_form_is_a_conflict(township, db):
     assert effective(db, CHANGLIU, "T-0001").content["elements"]["hours"] == "周一至周日"
 
 
+def test_two_tabs_setting_an_items_local_settings_for_the_first_time_do_not_lose_either(township, db):
+    """No local row yet: the second tab's save must not silently erase the first tab's (it is a conflict)."""
+    tab_a, tab_b = township.get(URL).text, township.get(URL).text
+    assert post_form(township, URL, tab_a, {"overrides.hours": "周一至周六"}).status_code == 200
+    late = post_form(township, URL, tab_b, {"overrides.phone": "0898-66660000"})
+    assert late.status_code == 409 and "本地设置已被他人修改" in late.text
+    assert effective(db, CHANGLIU, "T-0001").content["elements"]["hours"] == "周一至周六"
+
+
 def test_an_item_not_published_here_has_no_local_settings(township, db):
     author(db, "T-0002", "试点事项", publish_to="4602")
     page = township.get(f"{PREFIX}/admin/items/T-0002/local")

@@ -56,6 +56,21 @@ def test_a_staff_member_without_supervision_is_refused(web, clock, carded):
     assert page.status_code == 403 and "没有电子监察权限" in page.text
 
 
+def test_a_decision_from_a_stale_tab_is_refused_and_changes_nothing(web, clock, carded):
+    """Two tabs on one pending card: tab A confirms it; tab B, still showing 待确认, then withdraws — refused as a
+    conflict (the page it acted on is out of date), and the card stays confirmed."""
+    sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/")
+    alert_url = f"{SITE}/supervision/alerts/{carded['red']}"
+    tab_a, tab_b = web.get(alert_url).text, web.get(alert_url).text
+    shown = re.search(r'name="revision" value="(\d+)"', tab_b).group(1)
+    confirmed = web.post(f"{alert_url}/confirm", data={"csrf_token": csrf_in(tab_a), "reason": "", "revision": shown})
+    assert "已确认并发出" in confirmed.text
+    late = web.post(f"{alert_url}/withdraw", data={"csrf_token": csrf_in(tab_b), "reason": "误报", "revision": shown})
+    assert late.status_code == 409 and "该事项已被他人处理，请刷新" in late.text
+    after = web.get(alert_url).text
+    assert "→ 已发出" in after and "→ 已撤回" not in after  # the timeline: confirmed, never withdrawn
+
+
 def test_red_card_confirmed_supervised_rectified_and_closed(web, db, identity, clock, carded):
     sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/")
     alert_url = f"{SITE}/supervision/alerts/{carded['red']}"
