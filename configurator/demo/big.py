@@ -70,7 +70,7 @@ def _template(case_type: str, audience: str) -> dict:
     """One placeholder form, material list and flow per (case type, audience), copied into each row."""
     fields = person_fields() if audience == "individual" else enterprise_fields()
     flow = (immediate("占位流程", "Placeholder flow") if case_type == "immediate" else
-            promised("占位流程", "Placeholder flow", review=3, decide=2, department="placeholder"))
+            promised("占位流程", "Placeholder flow", review=3, decide=2, department=""))
     return {"form": form("placeholder", "占位表单", "Placeholder form", fields),
             "materials": [material("application", "申请书（占位）", formats=("pdf", "doc", "docx"))],
             "flow": flow}

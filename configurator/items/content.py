@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from tongban.configurator.flows import check_flow
 from tongban.configurator.forms import check_schema
+from tongban.configurator.items.assignees import flow_assignment_problems
 from tongban.configurator.items.elements import check_elements
 from tongban.configurator.items.problems import Problem
 from tongban.configurator.materials.spec import check_materials
@@ -14,7 +15,8 @@ def empty_content(elements: dict) -> dict:
     return {"elements": elements, "form": {"fields": []}, "materials": [], "flow": None}
 
 
-def check_content(content: dict) -> list[Problem]:
+def check_content(content: dict, *, departments=None) -> list[Problem]:
+    """Every problem of the content; ``departments``: the known ones (``assignees.known_departments``)."""
     if not isinstance(content, dict):
         return [Problem("", "type", "事项内容应为对象", "item content must be an object")]
     problems = check_elements(content.get("elements") or {})
@@ -30,6 +32,7 @@ def check_content(content: dict) -> list[Problem]:
         limit = promised if isinstance(promised, int) and not isinstance(promised, bool) else None
         problems += [Problem(_join("flow", e.path), e.code, e.message_zh, e.message_en)
                      for e in check_flow(flow, promised_limit_days=limit)]
+        problems += flow_assignment_problems(flow, departments)
     return problems
 
 

@@ -14,6 +14,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from tongban.configurator.items.assignees import known_departments
 from tongban.configurator.items.content import check_content, empty_content, summary_of
 from tongban.configurator.items.problems import ContentInvalid, Problem
 from tongban.configurator.publishing.clock import next_publish_seq
@@ -113,7 +114,7 @@ def validate_draft(session: Session, code: str) -> list[Problem]:
     draft = current_draft(session, get_item(session, code))
     if draft is None:
         return []
-    return check_content(draft.content)
+    return check_content(draft.content, departments=known_departments(session))
 
 
 def publish(session: Session, code: str, scope: PublishScope, *, actor: str, version_no: int | None = None) -> ItemVersion:
@@ -122,7 +123,7 @@ def publish(session: Session, code: str, scope: PublishScope, *, actor: str, ver
     target = version(session, item, version_no) if version_no else current_draft(session, item)
     if target is None:
         target = version(session, item, item.published_version_no or item.latest_version_no)
-    problems = check_content(target.content)
+    problems = check_content(target.content, departments=known_departments(session))
     if problems:
         raise ContentInvalid(problems)
     _check_scope(session, item, scope)

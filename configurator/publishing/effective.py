@@ -8,6 +8,7 @@ from typing import NamedTuple
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from tongban.configurator.items.assignees import known_departments
 from tongban.configurator.publishing.models import Item, ItemVersion, Publication, TenantItem
 from tongban.configurator.publishing.overrides import apply_layers, check_overrides
 from tongban.tenants.isolation import path_codes
@@ -208,12 +209,13 @@ def tenant_matrix(session: Session, item_code: str, root_code: str) -> list[Matr
     locals_ = _locals(session, item, ancestors | {t.code for t in tenants})
     coverages = _coverages(session, item)
     versions = {v.id: v for v in session.scalars(select(ItemVersion).where(ItemVersion.item_id == item.id))}
-    rows = []
+    rows, departments = [], known_departments(session)
     for t in tenants:
         served = resolve(t.path, coverages, locals_)
         own = locals_.get(t.code)
         version = versions.get(served.version_id)
-        problems = check_overrides(version.content, own.overrides) if own and own.overrides and version else []
+        problems = (check_overrides(version.content, own.overrides, departments=departments)
+                    if own and own.overrides and version else [])
         rows.append(MatrixRow(t.code, t.name, t.level, served.published, served.enabled,
                               version.version_no if version else None, bool(own and own.pinned_version_id),
                               own.overrides if own else {}, [p.to_dict() for p in problems]))

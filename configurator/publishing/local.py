@@ -10,6 +10,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from tongban.configurator.items.assignees import known_departments
 from tongban.configurator.items.problems import ContentInvalid
 from tongban.configurator.publishing.catalogue import CatalogueError, get_item, version
 from tongban.configurator.publishing.clock import bump_generation
@@ -92,7 +93,7 @@ def set_overrides(session: Session, tenant_code: str, item_code: str, overrides:
     if served is None:
         raise CatalogueError("not_served", "该事项未向本地发布", "this item is not published to this tenant")
     cleaned = {k: v for k, v in overrides.items() if v not in (None, "", [], {})}
-    problems = check_overrides(served.content, cleaned)
+    problems = check_overrides(served.content, cleaned, departments=known_departments(session))
     if problems:
         raise ContentInvalid(problems)
     existing = relation(session, tenant_code, item)

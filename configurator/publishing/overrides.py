@@ -8,6 +8,7 @@ from __future__ import annotations
 import copy
 from decimal import Decimal, InvalidOperation
 
+from tongban.configurator.items.assignees import assignment_problems
 from tongban.configurator.items.problems import Problem
 from tongban.configurator.materials.spec import check_materials
 
@@ -16,7 +17,7 @@ TEXT_FIELDS = {"location": ("办理地点", "location"), "hours": ("办理时间
 ALLOWED = set(TEXT_FIELDS) | {"assignees", "extra_materials", "fees"}
 
 
-def check_overrides(content: dict, overrides: dict) -> list[Problem]:
+def check_overrides(content: dict, overrides: dict, *, departments=None) -> list[Problem]:
     """Problems of ``overrides`` against a version's ``content`` (also used to flag overrides a new version broke)."""
     if not isinstance(overrides, dict):
         return [Problem("overrides", "type", "本地化设置应为对象", "overrides must be an object")]
@@ -28,13 +29,13 @@ def check_overrides(content: dict, overrides: dict) -> list[Problem]:
         if value is not None and (not isinstance(value, str) or len(value) > 500):
             problems.append(Problem(f"overrides.{key}", "invalid", f"{zh}应为 500 字以内的文字",
                                     f"{en} must be text of at most 500 characters"))
-    problems += _check_assignees(content, overrides.get("assignees"))
+    problems += _check_assignees(content, overrides.get("assignees"), departments)
     problems += _check_fees(content, overrides.get("fees"))
     problems += _check_extra_materials(content, overrides.get("extra_materials"))
     return problems
 
 
-def _check_assignees(content: dict, assignees) -> list[Problem]:
+def _check_assignees(content: dict, assignees, departments) -> list[Problem]:
     if assignees is None:
         return []
     if not isinstance(assignees, dict):
@@ -49,6 +50,8 @@ def _check_assignees(content: dict, assignees) -> list[Problem]:
         elif not isinstance(assignment, dict) or not (assignment.get("department") or assignment.get("role")):
             problems.append(Problem(path, "invalid", "本地办理人须指定部门或角色",
                                     "a local assignee names a department or a role"))
+        else:
+            problems += assignment_problems(path, assignment, departments)
     return problems
 
 

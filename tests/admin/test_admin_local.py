@@ -84,7 +84,9 @@ def test_the_standard_cannot_be_changed_locally_even_as_json(township, db):
     assert broken.status_code == 422 and "JSON 格式错误" in broken.text
 
 
-def test_local_assignees_and_an_extra_material(township, db):
+def test_local_assignees_and_an_extra_material(township, db, identity):
+    make_staff(identity, "zongzhi.staff", "综治办干部", tenant=CHANGLIU, role="reviewer", granter="province.admin",
+               department="长流镇综治办")  # the township's own office: staff carry it, so a step can go there
     page = township.get(URL).text
     page = post_form(township, URL, page, op="add:overrides.extra_materials").text
     saved = post_form(township, URL, page, {"overrides.assignees.review.department": "长流镇综治办",
@@ -95,6 +97,20 @@ def test_local_assignees_and_an_extra_material(township, db):
     assert review["assignment"] == {"role": "reviewer", "department": "长流镇综治办"}
     extra = content["materials"][-1]
     assert extra["name"] == "村（居）委会证明" and extra["local"] is True and extra["source_tenant"] == CHANGLIU
+
+
+def test_an_assignee_nobody_could_be_is_refused_on_its_field(township, db):
+    """A department no list has and no staff member carries, or a role that handles no cases: the step would go
+    to nobody. Refused on the field, in both languages, nothing saved."""
+    page = township.get(URL).text
+    refused = post_form(township, URL, page, {"overrides.assignees.review.department": "nosuchdept",
+                                              "overrides.assignees.decide.role": "nosuchrole"})
+    assert refused.status_code == 422
+    assert "没有代码为“nosuchdept”的部门" in refused.text and "no department with the code" in refused.text
+    assert "没有办件角色“nosuchrole”" in refused.text and "no case-handling role" in refused.text
+    assert "assignees" not in (effective(db, CHANGLIU, "T-0001").content.get("overrides") or {})
+    review = next(n for n in effective(db, CHANGLIU, "T-0001").content["flow"]["nodes"] if n["id"] == "review")
+    assert review.get("assignment", {}).get("department") != "nosuchdept"
 
 
 def test_disabling_and_pinning_for_the_township(township, db):

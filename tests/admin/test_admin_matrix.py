@@ -82,7 +82,7 @@ def test_bulk_needs_a_choice_and_stays_inside_the_matrix(province, db):
 def test_overrides_broken_by_a_new_version_are_flagged(province, db):
     author(db)
     with db.unit_of_work(context_of(db, CHANGLIU)) as s:
-        local.set_overrides(s, CHANGLIU, "T-0001", {"assignees": {"review": {"department": "长流镇综治办"}}}, actor="t")
+        local.set_overrides(s, CHANGLIU, "T-0001", {"assignees": {"review": {"department": "civil_affairs"}}}, actor="t")
     with db.unit_of_work(context_of(db, PROVINCE)) as s:
         from catalogue_fixtures import elements
 

@@ -40,7 +40,7 @@ def sign_in(client, username: str, *, clock=None, secret: str | None = None, pre
 
 
 def make_staff(identity, username: str, name: str, *, tenant: str, role: str, granter: str | None,
-               secret: str = CHANGLIU_ADMIN_SECRET, subtree: bool = True):
+               secret: str = CHANGLIU_ADMIN_SECRET, subtree: bool = True, department: str = ""):
     """A staff account at ``tenant`` with a pre-enrolled TOTP secret and ``role`` granted by ``granter``
     (a username; None for the platform itself) through identity's grant service."""
     from tongban.platform.identity import accounts
@@ -49,7 +49,8 @@ def make_staff(identity, username: str, name: str, *, tenant: str, role: str, gr
 
     with identity.unit() as session:
         account = accounts.register_staff(session, identity.config.passwords, username=username,
-                                          password=DEMO_PASSWORD, name=name, home_tenant_code=tenant)
+                                          password=DEMO_PASSWORD, name=name, home_tenant_code=tenant,
+                                          department=department)
         account.totp_secret, account.totp_enabled_at = secret, identity.now()
         granting = accounts.by_username(session, granter) if granter else None
         grant_role(session, account=account, role=Role(role), tenant_code=tenant, extends_to_subtree=subtree,

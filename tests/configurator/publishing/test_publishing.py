@@ -176,6 +176,7 @@ def test_every_change_is_audited_with_its_diff(db):
 
 def test_matrix_shows_state_version_and_broken_overrides(db):
     author(db)
+    _staff_of_department(db, "长流镇综治办")  # a township office of its own: known because staff carry it
     with db.unit_of_work(tenant_context(db, CHANGLIU)) as s:
         local.set_overrides(s, CHANGLIU, "T-0001", {"assignees": {"review": {"department": "长流镇综治办"}}}, actor="t")
     # version 2 removes the review node the township's assignee points at
@@ -190,6 +191,35 @@ def test_matrix_shows_state_version_and_broken_overrides(db):
     assert rows[CHANGLIU].version_no == 2 and rows[CHANGLIU].enabled
     assert [p["code"] for p in rows[CHANGLIU].override_problems] == ["unknown_node"]
     assert rows[XIUYING].override_problems == []
+
+
+def test_a_flow_step_that_would_go_to_nobody_is_not_published(db):
+    """A department code nobody carries (a typo: ``fire``) or a role that handles no cases: refused at publishing
+    on the step's own field, nothing published."""
+    body = author(db, publish_to=None)
+    flow = body["flow"]
+    review = next(i for i, n in enumerate(flow["nodes"]) if n["id"] == "review")
+    flow["nodes"][review]["assignment"] = {"role": "reviewr", "department": "fire"}
+    with db.unit_of_work(tenant_context(db, PROVINCE)) as s:
+        catalogue.edit_draft(s, "T-0001", "flow", flow, actor=ADMIN)
+    with pytest.raises(ContentInvalid) as raised:
+        with db.unit_of_work(tenant_context(db, PROVINCE)) as s:
+            catalogue.publish(s, "T-0001", PublishScope.subtree(PROVINCE), actor=ADMIN)
+    found = {(p.path, p.code): (p.zh, p.en) for p in raised.value.problems}
+    assert set(found) == {(f"flow.nodes[{review}].assignment.department", "unknown_department"),
+                          (f"flow.nodes[{review}].assignment.role", "unknown_role")}
+    assert all(zh and en for zh, en in found.values())
+    assert served(db, CHANGLIU) is None
+
+
+def _staff_of_department(db, department: str) -> None:
+    from tongban.platform.identity import accounts
+    from tongban.platform.identity.passwords import Passwords
+    from tongban.tenants.isolation import TenantContext
+
+    with db.unit_of_work(TenantContext.none()) as s:
+        accounts.register_staff(s, Passwords(), username="zongzhi.staff", password="Coconut#2027", name="综治办干部",
+                              home_tenant_code=CHANGLIU, department=department)
 
 
 def test_publishing_to_the_whole_province_costs_the_same_statements_as_to_one_tenant(db):
