@@ -27,13 +27,22 @@ def relation(session: Session, tenant_code: str, item: Item) -> TenantItem | Non
 def set_enabled(session: Session, tenant_code: str, item_codes: list[str], enabled: bool | None, *, actor: str) -> int:
     """Enable or disable items for ``tenant_code`` and (by inheritance) its subtree, in one statement.
 
-    ``None`` removes the local decision so the tenant follows its parent again.
+    ``None`` removes the local decision so the tenant follows its parent again. Enabling an item never published
+    to the tenant (or above it) is refused, naming the items: it would read "enabled" and serve nothing. Disabling
+    one ahead of its publishing is allowed.
     """
+    from tongban.configurator.publishing.effective import served_version
+
     items = list(session.scalars(select(Item).where(Item.code.in_(item_codes))))
     missing = set(item_codes) - {i.code for i in items}
     if missing:
         raise CatalogueError("item_not_found", f"找不到事项：{', '.join(sorted(missing))}",
                              f"no such items: {', '.join(sorted(missing))}")
+    if enabled:
+        unpublished = sorted(i.code for i in items if served_version(session, tenant_code, i) is None)
+        if unpublished:
+            raise CatalogueError("not_published_here", f"事项尚未向该地区发布，请先发布再启用：{', '.join(unpublished)}",
+                                 f"not published to this tenant yet; publish before enabling: {', '.join(unpublished)}")
     rows = [{"tenant_id": tenant_code, "item_id": i.id, "enabled": enabled, "overrides": {}, "revision": 1,
              "updated_by": actor, "updated_at": utcnow()} for i in items]
     if rows:

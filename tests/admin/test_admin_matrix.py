@@ -69,6 +69,16 @@ def test_bulk_disable_over_a_citys_subtree_then_enable_one_district(province, db
     assert effective(db, HAITANG, "T-0001").enabled and not effective(db, SANYA, "T-0001").enabled
 
 
+def test_enabling_where_the_item_was_never_published_says_to_publish_first(province, db):
+    author(db, publish_to=HAIKOU)
+    token = csrf_of(province.get(URL).text)
+    refused = province.post(URL, data={"csrf_token": token, "tenants": [SANYA], "op": "enable"})
+    assert refused.status_code in (409, 422) and "尚未向该地区发布，请先发布再启用" in refused.text
+    assert "publish before enabling" in refused.text and "已启用" not in refused.text
+    assert effective(db, SANYA, "T-0001") is None or not effective(db, SANYA, "T-0001").enabled
+    assert province.post(URL, data={"csrf_token": token, "tenants": [SANYA], "op": "disable"}).status_code == 200
+
+
 def test_bulk_needs_a_choice_and_stays_inside_the_matrix(province, db):
     author(db)
     token = csrf_of(province.get(f"{URL}?root={HAIKOU}").text)
