@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any, Mapping
 
 from .errors import Invalid
 from .field_types import FIELD_TYPES
 from .schema import FormSchema
-from .spec import CleanEnv, FieldSpec
+from .spec import CleanEnv, FieldSpec, beijing_today
 from .values import is_blank
 
 DEFAULT_SOURCE = "default"
@@ -22,7 +21,7 @@ def prefill(schema: FormSchema | Mapping[str, Any],
     not offered; the field falls back to its default, if any.
     """
     form = schema if isinstance(schema, FormSchema) else FormSchema.parse(schema)
-    env = CleanEnv(today=dt.date.today())
+    env = CleanEnv(today=beijing_today())
     values: dict[str, dict[str, Any]] = {}
     for spec in form.fields:
         if spec.compute is not None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import re
 from typing import Any
 
@@ -13,7 +12,7 @@ from .field_types import ALL_KEYS, FIELD_TYPES, FieldType
 from .labels import Label
 from .messages import FIELD_MESSAGES, schema_error
 from .schema_properties import PropertyReader
-from .spec import CleanEnv, FieldSpec, RuleSpec
+from .spec import CleanEnv, FieldSpec, RuleSpec, beijing_today
 
 NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]{0,63}$")
 RULE_KEYS = frozenset({"id", "expr", "message", "field"})
@@ -150,7 +149,7 @@ class SchemaBuilder:
         if raw.get("default") is None or FIELD_TYPES[spec.type].clean is None:
             return spec
         try:
-            env = CleanEnv(today=dt.date.today())
+            env = CleanEnv(today=beijing_today())
             default = FIELD_TYPES[spec.type].clean(spec, raw["default"], env)
         except Invalid as exc:
             detail = FIELD_MESSAGES[exc.code][1].format(label=spec.label.en, **exc.params)

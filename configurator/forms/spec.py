@@ -77,6 +77,14 @@ class FieldSpec:
         return {key: expression for key, expression in pairs if expression is not None}
 
 
+def beijing_today() -> dt.date:
+    """"Today" for forms is the applicant's day in Hainan, whatever the server's own time zone (UTC here): at 00:30
+    in Haikou it is already the next day."""
+    from zoneinfo import ZoneInfo
+
+    return dt.datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
 @dataclass(frozen=True, slots=True)
 class CleanEnv:
     """What cleaning needs from outside the schema."""

@@ -9,7 +9,7 @@ from typing import Any, Collection, Mapping
 from .errors import FieldError
 from .evaluation import Evaluation, Evaluator
 from .schema import FormSchema
-from .spec import CleanEnv, DivisionLookup, division_lookup
+from .spec import CleanEnv, DivisionLookup, beijing_today, division_lookup
 from .values import to_json
 
 
@@ -34,7 +34,7 @@ class ValidationContext:
         return cls(division_codes=context.get("division_codes"), today=context.get("today"))
 
     def clean_env(self) -> CleanEnv:
-        return CleanEnv(today=self.today or dt.date.today(),
+        return CleanEnv(today=self.today or beijing_today(),
                         division_known=division_lookup(self.division_codes))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -39,6 +40,25 @@ def _bump(tenant_code: str, day):
     return (update(CaseCounter).where(CaseCounter.tenant_id == tenant_code, CaseCounter.day == day)
             .values(value=CaseCounter.value + 1).returning(CaseCounter.value)
             .execution_options(synchronize_session=False))
+
+
+_DASHES = str.maketrans({c: "-" for c in "‐‑‒–—―－−"})
+
+
+def normalise_case_number(typed: str) -> str:
+    """A case number as people type it: full-width digits, other dashes, spaces, or no dashes at all
+    (4601 20261127 000001, ４６０１－２０２６…, 460120261127000001) → ``4601-20261127-000001``. The date and the
+    sequence are 8 and 6 digits, so digits alone split from the end whatever the tenant code's length."""
+    text = "".join(unicodedata.normalize("NFKC", typed or "").translate(_DASHES).split())
+    digits = text.replace("-", "")
+    if digits.isdigit() and len(digits) > 14:
+        return f"{digits[:-14]}-{digits[-14:-6]}-{digits[-6:]}"
+    return text
+
+
+def normalise_query_code(typed: str) -> str:
+    """A query code as typed: full-width digits and spaces are forgiven."""
+    return "".join(unicodedata.normalize("NFKC", typed or "").split())
 
 
 def new_query_code() -> str:

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tongban.configurator.forms import FormSchema
-from tongban.configurator.forms.spec import FieldSpec
+from tongban.configurator.forms.spec import FieldSpec, beijing_today
 from tongban.configurator.forms.values import is_blank
 
 PREFIX = "f."
@@ -91,8 +91,8 @@ def input_attributes(field: dict, static_required: bool) -> dict[str, Any]:
     kind = field["type"]
     if kind in ("number", "money", "date"):
         for key in ("min", "max"):
-            if key in c and c[key] != "today":
-                attrs[key] = c[key]
+            if key in c:  # "today" as the server will judge it, so the browser's picker offers no earlier day
+                attrs[key] = beijing_today().isoformat() if c[key] == "today" else c[key]
     if kind == "number":
         attrs["step"] = "1" if not c.get("decimals") else "0." + "0" * (c["decimals"] - 1) + "1"
     if kind == "money":

@@ -8,6 +8,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from tongban.platform.approval.numbers import normalise_case_number, normalise_query_code
 from tongban.platform.db import utcnow
 from tongban.platform.portal import cases, supplying, throttle
 from tongban.platform.portal.models import ApplicationDraft
@@ -250,7 +251,8 @@ async def progress(request: Request, ctx: Ctx):
 def _progress(request: Request, ctx: Ctx, form, address: str):
     portal = portal_of(request)
     asked = form if form is not None else ctx.query  # a notice's QR code links here with the number filled in
-    number, code = str(asked.get("number") or "").strip()[:40], str(asked.get("code") or "").strip()[:12]
+    number = normalise_case_number(str(asked.get("number") or "")[:60])[:40]
+    code = normalise_query_code(str(asked.get("code") or "")[:24])[:12]
     error, view, status = None, None, 200
     if form is not None:
         keys, now = throttle.keys_for(number, address), utcnow()

@@ -33,6 +33,15 @@ def test_anyone_with_the_number_and_code_sees_the_public_timeline(web, db, setti
     assert "内部意见" not in page.text and "张三" not in page.text  # internal events and the applicant stay private
 
 
+def test_a_number_typed_with_full_width_digits_spaces_or_no_dashes_is_understood(web, db, settings, published):
+    _engine, case = submitted(db, settings)
+    number, code = case["number"], case["query_code"]
+    full_width = number.translate(str.maketrans("0123456789-", "０１２３４５６７８９－"))
+    for typed in (number.replace("-", ""), full_width, " " + number.replace("-", " ") + " ", number.replace("-", "—")):
+        page = ask(web, typed, " ".join(code))
+        assert page.status_code == 200 and "个体工商户设立登记" in page.text, typed
+
+
 def test_a_wrong_code_looks_like_no_case_and_guessing_is_limited(web, db, settings, published):
     _engine, case = submitted(db, settings)
     unknown = ask(web, "4601-20990101-000001", "123456")
