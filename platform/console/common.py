@@ -14,7 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from tongban.platform.approval.actors import actor_from_user
 from tongban.platform.supervision.disposition import LABEL_ZH
 from tongban.platform.web.pages import current_tenant
-from tongban.platform.workbench.common import Staff, bj, csrf_ok, csrf_token, due_day, rp  # noqa: F401
+from tongban.platform.workbench.common import Staff, bj, csrf_ok, csrf_token, due_day, rp, state_label  # noqa: F401
 from tongban.platform.workbench.labels import GLOBALS
 from tongban.tenants.directory import TenantInfo
 
@@ -89,7 +89,7 @@ def allowed(staff: Staff | None) -> frozenset[str]:
 def render(request: Request, template: str, context: dict, status: int = 200) -> Response:
     base = context.get("base", "")
     context = {"allowed": allowed(context.get("staff")), **context}
-    context = {"action_labels": {**LABEL_ZH, "raise": "发现"}, "site": base[: -len("/supervision")] if base.endswith("/supervision") else "", "bj": bj, "due_day": due_day, "severity_labels": SEVERITY, "alert_states": STATES,
+    context = {"action_labels": {**LABEL_ZH, "raise": "发现"}, "site": base[: -len("/supervision")] if base.endswith("/supervision") else "", "bj": bj, "due_day": due_day, "state_label": state_label, "severity_labels": SEVERITY, "alert_states": STATES,
                "level_names": LEVELS, "name_of": lambda code: tenant_name(request, code), **GLOBALS, **context}
     return request.app.state.templates.TemplateResponse(request, f"supervision/{template}", context,
                                                        status_code=status)

@@ -29,7 +29,9 @@ def case_file(service: SupervisionService, actor, tenant_code: str, case_id: int
         alerts = [alert_dict(a) for a in session.scalars(select(Alert).where(Alert.case_id == case_id)
                                                          .order_by(Alert.raised_at, Alert.id))]
         clock = case_clock(service.calendars.calendar(session), case, pauses, now)
-        return {"case": _case(case), "events": [_event(e) for e in events], "tasks": [_task(t) for t in tasks],
+        labels = _node_labels(session, case)
+        return {"case": _case(case), "events": [_event(e, labels) for e in events],
+                "tasks": [_task(t, labels) for t in tasks],
                 "pauses": [{"kind": p.kind, "reason": p.reason, "started_at": p.started_at, "ended_at": p.ended_at,
                             "approved_days": p.approved_days} for p in pauses],
                 "alerts": alerts, "clock": clock}
@@ -76,12 +78,32 @@ def _case(c: Case) -> dict:
             "concluded_at": c.concluded_at, "supplement_requests": c.supplement_requests}
 
 
-def _event(e: CaseEvent) -> dict:
+def _node_labels(session, case: Case) -> dict[str, str]:
+    """The case's flow steps by id, as people call them (审查, 决定…)."""
+    from tongban.platform.approval.flowcache import version_parts
+
+    if not case.version_id:
+        return {}
+    return {n.id: n.label.zh for n in version_parts(session, case.version_id)[0].nodes}
+
+
+def _point_label(point: str | None) -> str:
+    from tongban.configurator.flows.model import Point
+
+    try:
+        return Point(point).zh
+    except ValueError:
+        return point or ""
+
+
+def _event(e: CaseEvent, labels: dict[str, str]) -> dict:
     return {"seq": e.seq, "at": e.at, "actor": e.actor_name or e.actor, "role": e.actor_role, "tenant": e.actor_tenant,
-            "action": e.action, "from": e.from_state, "to": e.to_state, "node": e.node_id, "comment": e.comment}
+            "action": e.action, "from": e.from_state, "to": e.to_state, "node": e.node_id,
+            "node_label": labels.get(e.node_id, e.node_id or ""), "comment": e.comment}
 
 
-def _task(t: Task) -> dict:
-    return {"id": t.id, "node": t.node_id, "point": t.point, "state": t.state, "department": t.department,
+def _task(t: Task, labels: dict[str, str]) -> dict:
+    return {"id": t.id, "node": t.node_id, "node_label": labels.get(t.node_id, t.node_id), "point": t.point,
+            "point_label": _point_label(t.point), "state": t.state, "department": t.department,
             "assignee": t.assignee or t.completed_by, "started_at": t.started_at, "limit_days": t.limit_days,
             "due_at": t.due_at, "completed_at": t.completed_at, "outcome": t.outcome}

@@ -56,6 +56,17 @@ def test_a_staff_member_without_supervision_is_refused(web, clock, carded):
     assert page.status_code == 403 and "没有电子监察权限" in page.text
 
 
+def test_the_case_file_speaks_in_words_not_codes(web, clock, carded):
+    sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/")
+    page = web.get(f"{SITE}/supervision/alerts/{carded['red']}").text
+    case_part = page.split("办件时钟")[1]
+    steps = case_part.split("<h3>环节")[1].split("</table>")[0]
+    timeline = case_part.split("全过程记录")[1].split("</ol>")[0]
+    assert "in_progress" not in case_part and ">submit<" not in timeline and "→ submitted" not in timeline
+    assert "提交申请" in timeline and "受理" in timeline and "→ 待受理" in timeline
+    assert "<td>accept</td>" not in steps and "<td>acceptance</td>" not in steps
+
+
 def test_a_decision_from_a_stale_tab_is_refused_and_changes_nothing(web, clock, carded):
     """Two tabs on one pending card: tab A confirms it; tab B, still showing 待确认, then withdraws — refused as a
     conflict (the page it acted on is out of date), and the card stays confirmed."""
