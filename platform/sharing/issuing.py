@@ -69,7 +69,8 @@ def _one_source(source: str, case, issued_on: date):
 
 def _holder(case, ltype: LicenseType) -> tuple[str, str, str]:
     applicant, form = case.applicant or {}, case.form_data or {}
-    enterprise_name = form.get("enterprise_name") or applicant.get("enterprise_name")
+    # an enterprise's name, or the name a 个体工商户 registers (字号: optional; the operator's own name otherwise)
+    enterprise_name = form.get("enterprise_name") or form.get("business_name") or applicant.get("enterprise_name")
     if ltype.holder_kind == "enterprise" or (ltype.holder_kind == "any" and applicant.get("kind") == "enterprise"):
         code = applicant.get("uscc") or form.get("uscc")
         if not uscc_valid(code or ""):

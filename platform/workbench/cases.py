@@ -45,7 +45,7 @@ def load_view(request: Request, staff: Staff, case_id: int) -> dict:
             "applicant": formview.masked_applicant(detail.case.applicant or {}, detail.case.form_data),
             "case_forms": actionforms.case_forms(detail.case, detail.permissions) if detail.handled_here else []}
     if detail.handled_here:
-        view["fields"] = formview.read_only(schema, detail.case.form_data)
+        view["fields"] = formview.read_only(schema, detail.case.form_data, request.app.state.directory.snapshot)
         view["svg"] = Markup(render_svg(detail.flow, highlight=detail.current_nodes))
         view["forms"] = {ot.task.id: actionforms.forms_for(detail.case.state, ot.node_kind, ot.actions,
                                                            paused=bool(detail.case.paused),

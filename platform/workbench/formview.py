@@ -17,15 +17,20 @@ MASKED_TYPES = {"resident_id"}
 
 
 # --- read-only --------------------------------------------------------------------------------------------
-def read_only(schema: FormSchema, data: dict) -> list[dict]:
-    """Label and display text of each visible field, resident IDs masked; groups as rows of the same."""
-    return [_shown(f) for f in render_spec(schema, data or {}) if f["visible"]]
+def read_only(schema: FormSchema, data: dict, snapshot=None) -> list[dict]:
+    """Label and display text of each visible field, resident IDs masked, divisions by name (from the tenant
+    directory's ``snapshot``); groups as rows of the same."""
+    return [_shown(f, snapshot) for f in render_spec(schema, data or {}) if f["visible"]]
 
 
-def _shown(field: dict) -> dict:
+def _shown(field: dict, snapshot=None) -> dict:
     if field["type"] == "group":
-        rows = [[_shown(c) for c in row if c["visible"]] for row in field.get("rows", [])]
+        rows = [[_shown(c, snapshot) for c in row if c["visible"]] for row in field.get("rows", [])]
         return {"label": field["label"], "type": "group", "rows": rows, "text": ""}
+    if field["type"] == "division" and snapshot is not None and field.get("value") in snapshot.by_code:
+        code = field["value"]
+        names = [t.name for t in snapshot.ancestors(code)[1:]] + [snapshot.by_code[code].name]  # below the province
+        return {"label": field["label"], "type": "division", "text": " ".join(names), "rows": []}
     return {"label": field["label"], "type": field["type"], "text": display(field), "rows": []}
 
 

@@ -23,6 +23,16 @@ def test_demo_seed_covers_every_state_and_runs_once(db):
     registrations = [c for c in cases if c.item_code in ("HN-SCJG-001", "HN-SCJG-002")]
     assert registrations and all("示例" not in str(c.form_data.get("business_scope")) for c in registrations)
     assert all(c.form_data.get("premises_address", "").startswith("海口市") for c in registrations)
+    (joint,) = [c for c in registrations if c.item_code == "HN-SCJG-001"]  # the agent's, for her enterprise
+    assert joint.form_data["enterprise_name"] == "海南椰风科技有限公司" and joint.applicant["kind"] == "enterprise"
+    online = [c for c in cases if c.channel == "online" and c.applicant.get("kind") == "person"]
+    assert online and all(c.applicant.get("id_number") for c in online)  # notices print the applicant's ID
+    with db.unit_of_work(TenantContext.system("t")) as s:
+        from tongban.platform.sharing.models import License
+
+        licenses = {row.number: row for row in s.scalars(select(License))}
+    shop = next(c for c in cases if c.item_code == "HN-SCJG-002" and c.certificate_number)
+    assert licenses[shop.certificate_number].holder_name == "秀英区椰香小吃店"  # the 个体工商户's own name
     seed(db, demo=True)
     with db.unit_of_work(TenantContext.system("t")) as s:
         assert len(s.scalars(select(Case)).all()) == len(cases)

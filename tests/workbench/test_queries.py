@@ -135,3 +135,18 @@ def test_where_an_item_is_handled(db, items):
     assert queries.handling_tenants(db, "NO-SUCH-ITEM", "46") == []
     assert queries.masked_number("460100199001011230") == "460100********1230"
     assert queries.masked_number("91460100MA5T0YF0PN") == "91460100MA5T0YF0PN"
+
+
+def test_a_division_on_the_read_only_form_reads_as_its_names(db):
+    from tongban.configurator.forms import FormSchema
+    from tongban.platform.workbench import formview
+    from tongban.tenants.directory import load_snapshot
+
+    schema = FormSchema.parse({"fields": [
+        {"name": "premises_division", "type": "division", "label": {"zh": "经营场所（行政区划）", "en": "Premises"}}]})
+    with db.unit_of_work(TenantContext.none()) as s:
+        snapshot = load_snapshot(s)
+    (shown,) = formview.read_only(schema, {"premises_division": "460105100"}, snapshot)
+    assert shown["text"] == "海口市 秀英区 长流镇"
+    (unknown,) = formview.read_only(schema, {"premises_division": "460199999"}, snapshot)
+    assert unknown["text"] == "460199999"  # a code the directory does not know stays as typed
