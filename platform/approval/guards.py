@@ -63,7 +63,7 @@ def require_open(task, case, expected_revision: int | None = None):
         raise NotAllowed("task_not_found", "找不到该环节任务", f"no such task on case {case.number}")
     if task.state != "open":
         raise Conflict("task_done", "该环节已处理，请刷新", "this step was already handled; reload the case",
-                       details={"completed_by": task.completed_by})
+                       details={"completed_by": task.completed_by, "outcome": task.outcome})
     if expected_revision is not None and task.revision != expected_revision:
         raise Conflict("task_changed", "该环节已被他人修改，请刷新", "this step changed meanwhile; reload the case",
                        details={"expected_revision": expected_revision, "revision": task.revision})

@@ -63,9 +63,25 @@ def render_case(request: Request, staff: Staff, view: dict, *, done: str | None 
     return render(request, "case.html", {"staff": staff, "tenant": staff.tenant, "base": staff.base, **view,
                                          "done": done, "error": error, "posted": posted,
                                          "conflict": isinstance(error, Conflict),
-                                         "already_mine": isinstance(error, Conflict) and bool(staff.actor.subject)
-                                         and (error.details or {}).get("completed_by") == staff.actor.subject},
+                                         **_mine_before(staff, error, posted)},
                   status)
+
+
+OUTCOME_OF = {"accept": "accepted", "refuse": "refused", "approve": "approved", "reject": "rejected",
+              "roll_back": "rolled_back"}
+OUTCOMES = {"accepted": ("受理", "accepted it"), "refused": ("不予受理", "refused it"), "approved": ("通过", "approved it"),
+            "rejected": ("不予许可", "rejected it"), "rolled_back": ("回退", "rolled it back")}
+
+
+def _mine_before(staff: Staff, error, posted) -> dict:
+    """Whether the step this form acted on was already done by this very staff member: the same action (sent twice,
+    e.g. after going back), or another one from another tab — then what was done, and that this one was not."""
+    details = (error.details or {}) if isinstance(error, Conflict) else {}
+    if not staff.actor.subject or details.get("completed_by") != staff.actor.subject:
+        return {"already_mine": False, "done_before": None}
+    outcome = details.get("outcome")
+    same = posted is None or OUTCOME_OF.get(posted.action) == outcome
+    return {"already_mine": same, "done_before": None if same else OUTCOMES.get(outcome, (outcome, outcome))}
 
 
 async def act(request: Request) -> Response:

@@ -215,6 +215,16 @@ def test_sending_the_same_form_twice_says_it_was_yours_and_does_it_once(app, db,
     assert the_case(db, case_id).state == "in_progress" and [t.node_id for t in open_tasks(db, case_id)] == ["review"]
 
 
+def test_another_action_from_a_second_tab_says_what_was_done_and_that_this_was_not(app, db, clerk):
+    case_id = _case(app)
+    tab_1, tab_2 = _page(clerk, case_id), _page(clerk, case_id)
+    assert act(clerk, HAIKOU, case_id, "accept", tab_1).status_code == 200
+    late = act(clerk, HAIKOU, case_id, "refuse", tab_2, reason="经营场所不符合规定")
+    assert late.status_code == 409 and "您已在别处对此环节作出“受理”" in late.text and "You already accepted it" in late.text
+    assert "本次操作没有执行" in late.text and "没有重复办理" not in late.text and "他人已先处理" not in late.text
+    assert the_case(db, case_id).state == "in_progress"
+
+
 def test_a_changed_task_revision_is_a_conflict(app, db, approver):
     case_id = _case(app)
     step(app.state.approval, db, case_id, "accept", CLERK)
