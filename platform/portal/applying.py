@@ -41,13 +41,15 @@ def sharing_aids(sharing, applicant: dict, guide, schema: FormSchema) -> Applica
 
 def first_values(schema: FormSchema, identity: dict, aids: ApplicationAids) -> dict:
     """A new application's values: the form's own prefill (account, defaults), then what the government
-    already holds (base data, earlier applications) for every field not locked to the account."""
-    values = {name: entry["value"] for name, entry in prefill(schema, identity).items()}
+    already holds (base data, earlier applications) for every field the account did not fill: the account's
+    own data (its name, the enterprise it acts for) is never replaced by what an earlier application typed."""
+    own = prefill(schema, identity)
+    values = {name: entry["value"] for name, entry in own.items()}
     for name, entry in aids.prefill.items():
         spec = schema.by_name.get(name)
         if spec is None or spec.compute is not None or spec.type in ("file", "group"):
             continue
-        if spec.locked and spec.prefill and identity.get(spec.prefill) not in (None, ""):
+        if own.get(name, {}).get("source", "").startswith("identity."):
             continue
         values[name] = entry["value"]
     return values
