@@ -133,14 +133,22 @@ class ActingRefused(IdentityError):
 
 
 def act_as(session: Session, row: ProviderSession, enterprise_subject: str | None, *, actor: str) -> None:
-    """Switch between acting as oneself (None) and acting for an enterprise one is an agent of."""
+    """Switch between acting as oneself (None) and acting for an enterprise one is an agent of. The rooms' sessions
+    that came from this one carry the identity they were given at sign-in: when it changes they end (on every
+    host), so no portal goes on acting for the enterprise — or as oneself — after the switch; the next sign-in
+    there is immediate (the provider session stays) and carries the new identity."""
+    before = row.acting_enterprise_id
     if enterprise_subject in (None, "", "self"):
         row.acting_enterprise_id = None
+        if before is not None:
+            rp_store.end_bound_to(session, session_sid(row.id))
         return
     enterprise = session.scalar(select(Enterprise).where(Enterprise.subject == enterprise_subject))
     if enterprise is None or not may_act_for(session, row.account_id, enterprise.id):
         raise ActingRefused()
     row.acting_enterprise_id = enterprise.id
+    if before != enterprise.id:
+        rp_store.end_bound_to(session, session_sid(row.id))
     audit(
         session, actor=actor, action="acting_switched", target=enterprise.subject, enterprise=enterprise.uscc
     )

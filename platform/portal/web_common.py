@@ -94,6 +94,7 @@ class Ctx:
     preview: bool = False
     set_cookies: dict = field(default_factory=dict)
     themes: ThemeCache | None = None
+    account_url: str = "/account"  # the identity provider's account page (switch to acting for an enterprise)
 
     @property
     def _(self) -> Callable[..., str]:
@@ -123,6 +124,7 @@ async def context_of(request: Request) -> Ctx:
         ctx.set_cookies[CSRF_COOKIE] = ctx.csrf
     ctx.preview = query.get("preview") == "draft" and user is not None and user.may_administer(tenant)
     ctx.themes = portal_of(request).themes
+    ctx.account_url = f"{portal_rp.provider(request)}/account"
     return ctx
 
 
@@ -214,7 +216,7 @@ def common_context(ctx: Ctx, theme: ResolvedTheme) -> dict:
         "site_name": ctx.tenant.name + tokens["site_suffix"], "elder": ctx.elder, "preview": ctx.preview,
         "user": {"name": ctx.user.name, "kind": ctx.user.kind} if ctx.user else None, "csrf_token": ctx.csrf,
         "nav": nav_links(ctx.base, ctx.path, ctx.lang), "lang_links": _switch_links(ctx),
-        "sign_in_url": sign_in_url(ctx), "sign_out_url": f"{ctx.base}/auth/logout",
+        "sign_in_url": sign_in_url(ctx), "sign_out_url": f"{ctx.base}/auth/logout", "account_url": ctx.account_url,
     }
 
 

@@ -64,3 +64,24 @@ def test_signed_out_it_asks_to_sign_in_and_comes_back(app, db, holder):
     with TestClient(app, base_url="http://haikou.localhost") as http:
         answer = http.get("/wallet", follow_redirects=False)
     assert answer.status_code == 303 and answer.headers["location"] == "/auth/login?next=%2Fwallet"
+
+
+def test_switching_identity_at_the_provider_does_not_leave_a_portal_acting_as_before(app, db, holder):
+    """The agent is signed in to 海口's portal as herself, then switches to her enterprise on the account page. The
+    portal must not go on showing (and applying as) her own person: its session ends, and signing in again there
+    — one click, the provider remembers her — carries the enterprise."""
+    from portal_support import CSRF_IDENTITY, HAIKOU, sign_in
+
+    enterprise_sub, number = holder
+    with TestClient(app, base_url=HAIKOU) as http:
+        assert sign_in(http, HAIKOU, "agent", next_path="/wallet").status_code == 200
+        mine = http.get("/wallet")
+        assert number not in mine.text and 'href="http://localhost/account"' in mine.text  # the way to switch
+        account = http.get("http://localhost/account")
+        token = CSRF_IDENTITY.search(account.text).group(1)
+        switched = http.post("http://localhost/account", data={"csrf_token": token, "acting": enterprise_sub})
+        assert switched.status_code == 200 and "海南椰风科技有限公司" in switched.text
+        stale = http.get("/wallet", follow_redirects=False)
+        assert stale.status_code in (302, 303) and "/auth/login" in stale.headers["location"]
+        again = http.get("/auth/login", params={"next": "/wallet"})
+        assert str(again.url).endswith("/wallet") and number in again.text  # the enterprise's licence now
