@@ -68,11 +68,11 @@ def _apply_get(request: Request, ctx: Ctx, user: PortalUser, code: str) -> Respo
     aids = _aids(portal, user, guide, schema)
     if draft is None:  # a new application starts from what the government already holds
         attempt.form_data = applying.first_values(schema, user.identity, aids)
-    message = ctx._("已恢复上次保存的草稿。") if draft else None
+    message = ctx._("已恢复您上次填写、尚未提交的内容，可继续填写；如需重新开始，请点“清空重填”。") if draft else None
     form_id, fresh = _form_id(ctx, code), bool(ctx.query.get("new"))
     submitted = None if fresh else submitted_forms.recent(request, portal.secret_key, user.subject, form_id)
     response = _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message, aids=aids,
-                            key=submitted.key if submitted else None, submitted=submitted)
+                            key=submitted.key if submitted else None, submitted=submitted, has_draft=draft is not None)
     if fresh:  # 开始新的申请: this page's key is a new one
         submitted_forms.forget(request, response, portal.secret_key, user.subject, form_id)
     return response
@@ -98,14 +98,14 @@ def _item(session, portal, ctx: Ctx, code: str):
 
 
 def _render_form(request, ctx, theme, guide, schema, attempt, uploads, user, message=None, status=200, *, aids=None,
-                 key: str | None = None, submitted: submitted_forms.Submitted | None = None):
+                 key: str | None = None, submitted: submitted_forms.Submitted | None = None, has_draft: bool = True):
     snapshot = request.app.state.directory.snapshot
     aids = aids or _aids(portal_of(request), user, guide, schema)
     view = apply_view(guide, schema, attempt, uploads, user.identity, ctx.lang, snapshot, aids)
     data = {"trail": trail(request, ctx, (guide.name, f"{ctx.base}/items/{quote(guide.code)}"), (ctx._("在线申请"), None)),
             "guide": guide, "view": view, "message": message, "action": f"{ctx.base}/items/{quote(guide.code)}/apply",
             "submission_key": key or submission_keys.new_key(),  # one per rendered form, kept while it is retried
-            "submitted": submitted}
+            "submitted": submitted, "has_draft": has_draft}
     return render(request, ctx, theme, "portal/apply.html", data, status)
 
 
@@ -120,6 +120,10 @@ def _apply_post(request: Request, ctx: Ctx, user: PortalUser, code: str, form) -
     portal = portal_of(request)
     action = str(form.get("action") or "save")
     key = _posted_key(form)
+    if action == "discard":  # 清空重填: what was kept for this application goes; the form starts afresh
+        with portal.database.unit_of_work(ctx.tenant.context()) as session:
+            applying.delete_draft(session, user.subject, code)
+        return redirect(ctx, f"{ctx.base}/items/{quote(code)}/apply")
     values = {k: form.getlist(k) for k in form if k.startswith("f.")}
     with portal.database.unit_of_work(ctx.tenant.context()) as session:
         theme = theme_of(session, ctx)

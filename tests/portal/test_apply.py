@@ -113,8 +113,12 @@ def test_a_draft_saved_on_one_device_resumes_on_another(app, web, seeded, publis
     with TestClient(app, base_url="http://haikou.localhost") as phone:
         sign_in(phone, next_path=APPLY)
         resumed = phone.get(APPLY)
-        assert "已恢复上次保存的草稿" in resumed.text and 'value="王小明"' in resumed.text and 'value="50000' in resumed.text
+        assert "已恢复您上次填写、尚未提交的内容" in resumed.text and 'value="王小明"' in resumed.text
+        assert 'value="50000' in resumed.text
         assert "个体工商户设立登记" in phone.get("/cases").text  # listed as a draft
+        start_over = phone.post(APPLY, data={"csrf_token": portal_csrf(resumed), "action": "discard"})
+        assert str(start_over.url).endswith(APPLY) and 'value="50000' not in start_over.text
+        assert "已恢复" not in start_over.text and "清空重填" not in start_over.text
 
 
 def test_an_e_licence_the_library_does_not_hold_is_refused_with_the_reason(web, seeded, published):
