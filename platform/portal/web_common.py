@@ -265,15 +265,30 @@ async def call(function, *args, **kwargs):
 
 
 def page(handler):
-    """Wrap an ``async (request, ctx)`` handler: builds the context, turns SignInRequired into a redirect."""
+    """Wrap an ``async (request, ctx)`` handler: builds the context, turns SignInRequired into a redirect and a
+    page that is not there (or not the user's) into the tenant's own error page, in its theme with its header."""
     async def endpoint(request: Request) -> Response:
         ctx = await context_of(request)
         try:
             return await handler(request, ctx)
         except SignInRequired as needed:
             return redirect(ctx, needed.url)
+        except HTTPException as error:
+            if error.status_code not in (403, 404):
+                raise
+            return await call(_error_page, request, ctx, error)
     endpoint.__name__ = handler.__name__
     return endpoint
+
+
+def _error_page(request: Request, ctx: Ctx, error: HTTPException) -> Response:
+    from tongban.platform.web.errors import error_body
+
+    zh, en = error.detail if isinstance(error.detail, tuple) else (None, None)
+    with portal_of(request).database.unit_of_work(ctx.tenant.context()) as session:
+        theme = theme_of(session, ctx)
+    return render(request, ctx, theme, "error.html", {"error": error_body(request, error.status_code, zh, en)},
+                  error.status_code)
 
 
 MAX_BODY = 120 * 1024 * 1024  # a form with its files: every material at its largest, and then some

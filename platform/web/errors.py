@@ -28,12 +28,17 @@ def tenant_error_messages(error: TenantResolutionError) -> tuple[str, str]:
     return (f"找不到该地区（{error.key}）的政务服务门户。", f"No government service portal is known for {error.key!r}.")
 
 
-def error_response(request: Request, status: int, detail_zh: str | None = None, detail_en: str | None = None,
-                   code: str | None = None) -> Response:
+def error_body(request: Request, status: int, detail_zh: str | None = None, detail_en: str | None = None,
+               code: str | None = None) -> dict:
     title_zh, title_en = MESSAGES.get(status, MESSAGES[500])
-    body = {"status": status, "code": code or f"http_{status}", "title_zh": title_zh, "title_en": title_en,
+    return {"status": status, "code": code or f"http_{status}", "title_zh": title_zh, "title_en": title_en,
             "detail_zh": detail_zh or title_zh, "detail_en": detail_en or title_en,
             "request_id": request.scope.get("state", {}).get("request_id")}
+
+
+def error_response(request: Request, status: int, detail_zh: str | None = None, detail_en: str | None = None,
+                   code: str | None = None) -> Response:
+    body = error_body(request, status, detail_zh, detail_en, code)
     if _wants_json(request):
         return JSONResponse({"error": body}, status_code=status)
     templates = request.app.state.templates

@@ -102,3 +102,12 @@ def test_the_applicant_is_told_the_same_last_day_as_the_staff(web, db, settings,
     assert "<dt>承诺办结</dt><dd>2026-12-11</dd>" in page.text.replace("\n", "")
     assert "2026-12-12" not in page.text
     assert "本机关将于 2026年12月11日 前" in notice
+
+
+def test_someone_elses_case_is_a_not_found_page_of_the_tenants_own_portal(app, web, db, settings, seeded, published):
+    _engine, case = submitted(db, settings, who=citizen())  # not the signed-in citizen's own
+    sign_in(web, next_path="/cases")
+    page = web.get(f"/cases/{case['number']}")
+    assert page.status_code == 404 and "页面不存在" in page.text
+    assert '<strong class="site-name">海口市' in page.text and 'href="/cases"' in page.text  # 海口's header, signed in
+    assert "返回海口市" in page.text and "返回海南省政务服务网首页" not in page.text
