@@ -1,6 +1,7 @@
 """The standard elements of a government service item (事项要素) and their checks."""
 from __future__ import annotations
 
+import re
 from decimal import Decimal, InvalidOperation
 
 from tongban.configurator.items.problems import Checker, Problem
@@ -32,12 +33,19 @@ LEVELS = {"province": ("省级", "Province"), "city_county": ("市县级", "City
 POWER_TYPES = KINDS
 
 
+ITEM_CODE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*\Z")  # it is part of URLs and file names: no spaces, / or ?
+
+
 def check_elements(elements: dict) -> list[Problem]:
     c = Checker("elements")
     if not isinstance(elements, dict):
         c.add("", "type", "事项要素应为对象", "elements must be an object")
         return c.problems
     c.text(elements, "code", "事项编码", "item code", max_len=60)
+    code = elements.get("code")
+    if isinstance(code, str) and code.strip() and len(code) <= 60 and not ITEM_CODE.match(code):
+        c.add("code", "code_format", "事项编码只能由字母、数字和 - _ . 组成，并以字母或数字开头（如 HN-SCJG-002）",
+              "an item code is letters, digits and - _ . only, starting with a letter or digit (e.g. HN-SCJG-002)")
     c.text(elements, "name", "事项名称", "item name", max_len=200)
     c.choice(elements, "kind", KINDS, "事项类型", "item kind")
     c.text(elements, "department", "实施部门", "responsible department", max_len=100)

@@ -37,6 +37,18 @@ def test_creating_an_item_with_faults_shows_each_at_its_path_and_creates_nothing
     assert "找不到该事项" in province.get("/admin/items/N-0001/elements").text
 
 
+def test_an_item_code_that_could_not_be_part_of_a_url_is_refused_on_its_field(province, db):
+    token = csrf_of(province.get("/admin/items/new").text)
+    answer = province.post("/admin/items/new", data={**GOOD, "csrf_token": token, "code": "hn qa/001?", "op": "save"})
+    assert answer.status_code == 422
+    assert "事项编码只能由字母、数字和 - _ . 组成" in answer.text and "an item code is letters, digits" in answer.text
+    assert 'href="#p-code"' in answer.text
+    fine = province.post("/admin/items/new", data={**GOOD, "csrf_token": token,
+                                                   "code": "511Z07001006-511602000000-000-1-00", "op": "save"},
+                         follow_redirects=False)
+    assert fine.status_code == 303  # a national implementation code is a code
+
+
 def test_creating_an_item_opens_its_form_builder(province, db):
     token = csrf_of(province.get("/admin/items/new").text)
     answer = province.post("/admin/items/new", data={**GOOD, "csrf_token": token, "op": "save"},
