@@ -75,8 +75,40 @@ DEMO_STAFF = [
         "4601",
         "market_regulation",  # 海口市市场监督管理局: reviews, inspects, decides and issues its items
         [(Role.APPROVER, "4601", False), (Role.REVIEWER, "4601", False), (Role.INSPECTOR, "4601", False),
-         (Role.CERTIFICATE_CLERK, "4601", False), (Role.HANDLER, "4601", False)],
+         (Role.CERTIFICATE_CLERK, "4601", False), (Role.HANDLER, "4601", False), (Role.CASHIER, "4601", False)],
         "KL4SKQ5VPZ7A2KE73TJBAE6U3OFFT7AJ",
+    ),
+    (
+        "haikou.civil",
+        "云科长",
+        "4601",
+        "civil_affairs",  # 海口市民政局: decides the 低保 the townships report up
+        [(Role.APPROVER, "4601", False), (Role.HANDLER, "4601", False)],
+        "BYAIORQE6GSVEQFIJ4V5OXGS333DRVLU",
+    ),
+    (
+        "haikou.tax",
+        "吉专管",
+        "4601",
+        "taxation",  # 国家税务总局海口市税务局: its branch of 多证合一
+        [(Role.HANDLER, "4601", False)],
+        "WKNQBVEPKBX6Z3Y2U7R3KASL2YBMEDOB",
+    ),
+    (
+        "haikou.police",
+        "麦警官",
+        "4601",
+        "public_security",  # 海口市公安局: 刻章备案 in 多证合一
+        [(Role.HANDLER, "4601", False)],
+        "VAB2BBIIJ6MYZGHUCD5B4HBOCKXTF5YR",
+    ),
+    (
+        "haikou.hrss",
+        "陈社保",
+        "4601",
+        "human_resources_social_security",  # 海口市人力资源和社会保障局: 社保登记 in 多证合一
+        [(Role.HANDLER, "4601", False)],
+        "GRSUEZRYMW24AM4BDDS6GK4K2XW7ODJD",
     ),
     (
         "changliu.clerk",
@@ -94,6 +126,22 @@ DEMO_STAFF = [
         [(Role.APPROVER, "460105100", False), (Role.REVIEWER, "460105100", False),
          (Role.CERTIFICATE_CLERK, "460105100", False), (Role.HANDLER, "460105100", False)],
         "XUCKF6TZ2FKVJQZDOXQT6JIOOBDHL7ZO",
+    ),
+    (
+        "changliu.civil",
+        "符专干",
+        "460105100",
+        "civil_affairs",  # 长流镇社会事务办: surveys households for 低保 and the like
+        [(Role.SOCIAL_ASSISTANCE_OFFICER, "460105100", False), (Role.HANDLER, "460105100", False)],
+        "2JLCT4FXEUQA45ADMIV2ZKGE5ABPBJX3",
+    ),
+    (
+        "changliu.leader",
+        "王镇长",
+        "460105100",
+        "长流镇人民政府",
+        [(Role.TOWNSHIP_LEADER, "460105100", False)],
+        "VRADCFUGVEBE57PT5PLPDNBE5H57BT6G",
     ),
     (
         "sanya.clerk",

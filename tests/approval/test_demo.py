@@ -36,3 +36,34 @@ def test_demo_seed_covers_every_state_and_runs_once(db):
     seed(db, demo=True)
     with db.unit_of_work(TenantContext.system("t")) as s:
         assert len(s.scalars(select(Case)).all()) == len(cases)
+
+
+def test_every_open_demo_task_has_a_demo_account_that_can_do_it(db):
+    """Tried as a new user would: each case the demo leaves open can be taken on by one of the accounts the README
+    lists (the 低保 reported up by 长流镇 included), not only by staff the seed made up on the spot."""
+    from tongban.platform.approval.actors import Actor, RoleGrant
+    from tongban.platform.approval.guards import require_staff
+    from tongban.platform.approval.models import Task
+    from tongban.platform.identity.grants import grants_of
+    from tongban.platform.identity.models import Account
+
+    seed(db, demo=True)
+    with db.unit_of_work(TenantContext.system("t")) as s:
+        staff = [Actor(a.subject, a.display_name, "staff", department=a.staff.department or None,
+                       grants=tuple(RoleGrant(g.role, g.tenant_code, g.tenant_path, g.subtree)
+                                    for g in grants_of(s, a.id)))
+                 for a in s.scalars(select(Account).where(Account.kind == "staff"))]
+        nobody = []
+        for task in s.scalars(select(Task).where(Task.state == "open")):
+            case = s.get(Case, task.case_id)
+            permission = "accept_cases" if task.node_kind == "start" else "approve_cases"
+            able = []
+            for actor in staff:
+                try:
+                    require_staff(s, actor, case, permission, task)
+                    able.append(actor.name)
+                except Exception:  # noqa: BLE001 - refused: not this one
+                    pass
+            if not able:
+                nobody.append((case.number, task.node_id, task.role, task.department))
+    assert nobody == []
