@@ -6,6 +6,7 @@ from __future__ import annotations
 from tongban.configurator.admin.paths import Fault, append, apply_row_op, from_problems, remove
 from tongban.configurator.admin.posted import Posted, as_text, label_parts
 from tongban.configurator.flows import Flow, FlowInvalid, check_flow, render_svg
+from tongban.configurator.items.assignees import choices as assignee_choices
 from tongban.configurator.flows.examples import EXAMPLES
 from tongban.configurator.flows.model import (
     DEFAULT_ACTIONS,
@@ -255,4 +256,5 @@ def view(flow: dict | None) -> dict:
         "join_modes": JOIN_MODES,
         "levels": LEVELS,
         "templates": TEMPLATES,
+        "assignee_choices": assignee_choices(),
     }

@@ -9,6 +9,7 @@ import json
 from tongban.configurator.admin import materials_form
 from tongban.configurator.admin.paths import Fault, append, apply_row_op
 from tongban.configurator.admin.posted import Posted, as_text, label_text
+from tongban.configurator.items.assignees import choices as assignee_choices
 from tongban.configurator.publishing.overrides import ALLOWED, TEXT_FIELDS
 
 PREFIX = "overrides"
@@ -97,6 +98,7 @@ def view(content: dict, overrides: dict) -> dict:
         "extra": materials_form.view(overrides.get("extra_materials") or [], prefix=EXTRA),
         "allowed": sorted(ALLOWED),
         "json": json.dumps(overrides, ensure_ascii=False, indent=2),
+        "assignee_choices": assignee_choices(),
     }
 
 

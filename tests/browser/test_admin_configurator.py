@@ -112,9 +112,9 @@ def build_parallel_flow(page, root: str) -> None:
     for details in page.locator("details.field-row").all():
         details.evaluate("d => d.open = true")
     values = {"nodes[0].id": "accept", "nodes[1].id": "split", "nodes[2].id": "market",
-              "nodes[2].label.zh": "市场监管审查", "nodes[2].assignment.department": "市场监督管理局",
+              "nodes[2].label.zh": "市场监管审查", "nodes[2].assignment.department": "market_regulation",
               "nodes[2].time_limit_days": "5", "nodes[3].id": "health", "nodes[3].label.zh": "卫生健康审查",
-              "nodes[3].assignment.department": "卫生健康委员会", "nodes[3].time_limit_days": "4",
+              "nodes[3].assignment.department": "health", "nodes[3].time_limit_days": "4",
               "nodes[4].id": "join", "nodes[5].id": "done"}
     for name, value in values.items():
         page.fill(f'[name="{name}"]', value)
