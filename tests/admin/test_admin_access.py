@@ -86,6 +86,7 @@ def test_the_domain_refuses_a_configurator_below_the_owner_and_the_page_says_why
     sign_in(browser, "haikou.config", clock=clock, prefix="/t/4601", secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP")
     editor = browser.get("/t/4601/admin/items/T-0001/elements")
     assert "上级（海南省）制定" in editor.text
+    assert "已发布，只读" in editor.text and "保存后将生成" not in editor.text  # nothing here saves a draft
     refused = browser.post("/t/4601/admin/items/T-0001/elements",
                            data={**form_fields(editor.text), "name": "海口版", "op": "save"})
     assert refused.status_code == 403 and "本级不能修改该事项的标准内容" in refused.text
