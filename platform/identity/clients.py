@@ -135,26 +135,45 @@ def _check_scopes(scope: str, *, first_party: bool = False) -> str:
     return " ".join(dict.fromkeys(names))
 
 
-def _check_registration(name: str, client_type: str, redirect_uris, logout_uris, first_party: bool):
-    """(redirect URIs, post-logout URIs, grant types) after checking; InvalidInput names the field."""
+class RegistrationInvalid(InvalidInput):
+    """Several fields of a client's registration wrong: ``problems`` holds each (all told at once)."""
+
+    def __init__(self, problems: list[InvalidInput]) -> None:
+        super().__init__(problems[0].zh, problems[0].en, field=problems[0].field)
+        self.problems = problems
+
+
+def _check_registration(name: str, client_type: str, redirect_uris, logout_uris, first_party: bool, scope: str,
+                        backchannel_logout_uri: str | None):
+    """(redirect URIs, post-logout URIs, grant types, scope, back-channel URI) after checking every field; every
+    problem found is raised at once (RegistrationInvalid), each naming its field."""
+    problems: list[InvalidInput] = []
+
+    def checked(rule, default=None):
+        try:
+            return rule()
+        except InvalidInput as problem:
+            problems.append(problem)
+            return default
+
     if client_type not in (PUBLIC, CONFIDENTIAL):
-        raise InvalidInput(
-            "客户端类型须为 public 或 confidential",
-            "Client type is public or confidential",
-            field="client_type",
-        )
+        problems.append(InvalidInput("客户端类型须为 public 或 confidential", "Client type is public or confidential",
+                                     field="client_type"))
     if not (name or "").strip():
-        raise InvalidInput("请填写应用名称", "Enter the application's name", field="name")
-    uris = [_check_uri(u, allow_patterns=first_party) for u in redirect_uris if u.strip()]
-    logouts = [_check_uri(u, allow_patterns=first_party) for u in logout_uris if u.strip()]
+        problems.append(InvalidInput("请填写应用名称", "Enter the application's name", field="name"))
+    uris = [checked(lambda u=u: _check_uri(u, allow_patterns=first_party)) for u in redirect_uris if u.strip()]
+    logouts = [checked(lambda u=u: _check_uri(u, allow_patterns=first_party)) for u in logout_uris if u.strip()]
     grant_types = ["authorization_code", "refresh_token"] if uris else []
     if client_type == CONFIDENTIAL:
         grant_types.append("client_credentials")
-    if not grant_types:
-        raise InvalidInput(
-            "公开客户端至少需要一个回调地址", "A public client needs a redirect URI", field="redirect_uris"
-        )
-    return uris, logouts, grant_types
+    if not grant_types and client_type == PUBLIC:
+        problems.append(InvalidInput("公开客户端至少需要一个回调地址", "A public client needs a redirect URI",
+                                     field="redirect_uris"))
+    backchannel = checked(lambda: check_backchannel_logout_uri(backchannel_logout_uri))
+    scopes = checked(lambda: _check_scopes(scope, first_party=first_party), "")
+    if problems:
+        raise RegistrationInvalid(problems)
+    return uris, logouts, grant_types, scopes, backchannel
 
 
 def register_client(
@@ -175,10 +194,9 @@ def register_client(
     backchannel_logout_session_required: bool = False,
 ) -> tuple[Client, str | None]:
     """Register a client; returns it and its secret in clear (confidential clients only), shown once."""
-    uris, logout_uris, grant_types = _check_registration(
-        name, client_type, redirect_uris, post_logout_redirect_uris, first_party
+    uris, logout_uris, grant_types, scope, backchannel_uri = _check_registration(
+        name, client_type, redirect_uris, post_logout_redirect_uris, first_party, scope, backchannel_logout_uri
     )
-    backchannel_uri = check_backchannel_logout_uri(backchannel_logout_uri)
     secret = secret or (secrets.token_urlsafe(32) if client_type == CONFIDENTIAL else None)
     client = Client(
         client_id=client_id or "app_" + secrets.token_hex(8),
@@ -190,7 +208,7 @@ def register_client(
         redirect_uris=uris,
         post_logout_redirect_uris=logout_uris,
         grant_types=grant_types,
-        scope=_check_scopes(scope, first_party=first_party),
+        scope=scope,
         may_introspect=may_introspect,
         backchannel_logout_uri=backchannel_uri,
         backchannel_logout_session_required=bool(backchannel_logout_session_required),

@@ -1,5 +1,4 @@
 """/developers/apps: register an application, see its secret once, rotate it, use it; third-party consent."""
-
 import re
 
 from identity_helpers import (authorize, code_for, csrf_of, exchange, give_consent, pkce, query_of, register_app,
@@ -54,6 +53,28 @@ def test_bad_registrations_are_refused_and_the_form_kept(browser):
     assert (
         public_without_uri.status_code == 400 and "公开客户端至少需要一个回调地址" in public_without_uri.text
     )
+
+
+def test_every_problem_is_told_at_once_each_at_its_field(browser):
+    sign_in(browser, "citizen")
+    page = register_app(browser, name=" ", redirect_uris="http://example.com/cb",
+                        backchannel_logout_uri="ftp://rp.example.cn/logout")
+    assert page.status_code == 400
+    for field, zh in (("name", "请填写应用名称"), ("redirect_uris", "回调地址无效"), ("backchannel_logout_uri", "")):
+        assert f'id="{field}-error"' in page.text, field
+        assert zh in page.text
+    assert "Enter the application" in page.text
+
+
+def test_registering_clears_the_form_so_pressing_again_adds_no_twin(browser, seeded):
+    sign_in(browser, "citizen")
+    done = register_app(browser)
+    assert done.status_code == 200 and 'name="name" value=""' in done.text  # not 椰城停车 again
+    again = browser.post("/developers/apps", data={"csrf_token": csrf_of(browser, "/developers/apps"),
+                                                   **dict(re.findall(r'name="(name|redirect_uris)" value="([^"]*)"',
+                                                                     done.text))})
+    assert again.status_code == 400 and "请填写应用名称" in again.text
+    assert browser.get("/developers/apps").text.count("椰城停车") == 1
 
 
 def test_someone_elses_app_looks_like_no_app(browser, seeded):

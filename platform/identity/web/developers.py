@@ -45,7 +45,8 @@ async def apps_page(request: Request) -> Response:
         "backchannel_logout_uri": "",
         "backchannel_logout_session_required": False,
     }
-    error, created, secret = None, None, None
+    problems, created, secret = [], None, None
+    blank = dict(form_values)
     if request.method == "POST":
         if not await csrf_ok(request):
             return _expired(request)
@@ -59,10 +60,11 @@ async def apps_page(request: Request) -> Response:
         }
         try:
             created, secret = await call(developers.register_app, service, sid, **form_values)
+            form_values = blank  # registered: pressing 注册 again must not register it twice
         except SessionRequired:
             return _login("/developers/apps")
         except IdentityError as refused:
-            error = error_text(refused)
+            problems = [error_text(p) for p in getattr(refused, "problems", [refused])]
     try:
         apps = await call(developers.my_apps, service, sid)
     except SessionRequired:
@@ -74,11 +76,11 @@ async def apps_page(request: Request) -> Response:
             "apps": apps,
             "scopes": {s: SCOPES[s] for s in developers.DEVELOPER_SCOPES},
             "form": form_values,
-            "error": error,
+            "problems": problems,
             "created": created,
             "secret": secret,
         },
-        400 if error else 200,
+        400 if problems else 200,
     )
 
 
