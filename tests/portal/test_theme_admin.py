@@ -33,6 +33,17 @@ def test_ssti_is_refused_on_save_with_its_line_and_nothing_is_kept(web, db, seed
         assert themes.theme_view(s, "4601").status is None
 
 
+def test_a_wrong_colour_is_told_at_its_field_in_both_languages(web, db, seeded):
+    sign_in(web, username="haikou.admin", next_path=PAGE, totp=ADMIN_TOTP)
+    reply = save(web, action="save", **{"token.color_primary": "red"})
+    assert reply.status_code == 422
+    field = reply.text.split('for="token-color_primary"')[1].split("</div>")[0]
+    assert 'id="token-color_primary-error"' in field and "#rrggbb" in field and 'lang="en"' in field
+    assert 'aria-invalid="true"' in field and 'value="red"' in field  # what was typed stays to be corrected
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        assert themes.theme_view(s, "4601").status is None
+
+
 def test_a_draft_is_previewed_by_the_admin_then_published_to_the_tenant_and_below(app, web, db, seeded):
     from starlette.testclient import TestClient
 
