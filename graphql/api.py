@@ -9,6 +9,7 @@ from starlette.routing import Route
 from tongban.graphql.core.http import endpoint
 from tongban.graphql.core.limits import limits_of
 from tongban.graphql.core.uploads import upload
+from tongban.graphql.supervision.uploads import upload_attachment
 
 
 def guide(request: Request):
@@ -24,5 +25,7 @@ def sdl(_request: Request):
 
 routes: list = [Route("/graphql", endpoint, methods=["GET", "POST"], name="graphql"),
                 Route("/graphql/uploads", upload, methods=["POST"], name="graphql_uploads"),
+                Route("/graphql/uploads/attachments", upload_attachment, methods=["POST"],
+                      name="graphql_attachment_uploads"),
                 Route("/graphql/guide", guide, name="graphql_guide"),
                 Route("/graphql/schema.graphql", sdl, name="graphql_sdl")]

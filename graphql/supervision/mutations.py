@@ -16,6 +16,7 @@ from tongban.graphql.core.tenancy import tenant_of
 from tongban.graphql.supervision.queries import supervision_of
 from tongban.graphql.supervision.types import AlertNode, Rating, alert_node, rating_node
 from tongban.platform.approval.reads import parse_case_id as parse_id
+from tongban.platform.supervision import attachments
 from tongban.platform.supervision.errors import Invalid, NotFound, SupervisionError
 from tongban.platform.supervision.ratings import service as ratings
 from tongban.platform.supervision.service import SupervisionService
@@ -62,6 +63,16 @@ def _dispose(info: strawberry.Info, tenant: str | None, alert_id: strawberry.ID,
         for e in errors:
             e.field = reason_field if e.field == "reason" else e.field
         return AlertPayload(alert=None, errors=errors)
+
+
+ATTACHMENTS_HELP = ("Files handed in before through POST /graphql/uploads/attachments, named by the `attachment` "
+                    "reference it returned (yours, within a day)")
+
+
+def _attached(info: strawberry.Info, references: list[str] | None) -> list[dict]:
+    """The files the references name (SupervisionError on the reference that is not one of the caller's)."""
+    context = info.context
+    return attachments.unseal(context.app.state.settings.secret_key, context.principal.subject, references or [])
 
 
 @strawberry.input
@@ -116,6 +127,7 @@ class AppealAlertInput:
     reasons: str
     tenant: str | None = strawberry.field(default=None, description="The alert's tenant, where the department "
                                                                     "works (default: the request's)")
+    attachments: list[str] | None = strawberry.field(default=None, description=ATTACHMENTS_HELP)
 
 
 @strawberry.input(description="整改: the department reports what it corrected, in answer to 督办")
@@ -124,6 +136,7 @@ class RectifyAlertInput:
     report: str
     tenant: str | None = strawberry.field(default=None, description="The alert's tenant, where the department "
                                                                     "works (default: the request's)")
+    attachments: list[str] | None = strawberry.field(default=None, description=ATTACHMENTS_HELP)
 
 
 @strawberry.input(description="一事一评: the applicant rates a case of theirs, once (1 非常不满意 … 5 非常满意)")
@@ -187,13 +200,15 @@ class SupervisionMutations:
                          description="申诉: the department appeals an issued card of its own")
     def appeal_alert(self, info: strawberry.Info, input: AppealAlertInput) -> AlertPayload:
         return _dispose(info, input.tenant, input.alert_id, lambda s, actor, place, key: s.appeal(
-            acting_staff(info.context, actor), place, key, reasons=input.reasons), "reasons")
+            acting_staff(info.context, actor), place, key, reasons=input.reasons,
+            attachments=_attached(info, input.attachments)), "reasons")
 
     @strawberry.mutation(extensions=requires(SUPERVISION_WRITE, staff=True),
                          description="整改: the department submits its rectification report after 督办")
     def rectify_alert(self, info: strawberry.Info, input: RectifyAlertInput) -> AlertPayload:
         return _dispose(info, input.tenant, input.alert_id, lambda s, actor, place, key: s.rectify(
-            acting_staff(info.context, actor), place, key, report=input.report), "report")
+            acting_staff(info.context, actor), place, key, report=input.report,
+            attachments=_attached(info, input.attachments)), "report")
 
     @strawberry.mutation(extensions=requires(CASES_WRITE, account=True), description="好差评: rate a case of yours")
     def rate_case(self, info: strawberry.Info, input: RateCaseInput) -> RatingPayload:

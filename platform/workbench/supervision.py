@@ -6,14 +6,11 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from tongban.platform.supervision import petitions
+from tongban.platform.supervision import attachments, petitions
 from tongban.platform.supervision.errors import NotFound, SupervisionError
 from tongban.platform.supervision.service import RESPONDING, SupervisionService, supervision_for
-from tongban.platform.workbench import uploads
 from tongban.platform.workbench.common import Staff, call, csrf_ok, lacking, render, signed_in_staff
 
-ATTACHMENT_TYPES = ("pdf", "jpg", "jpeg", "png", "ofd", "docx", "doc", "xlsx", "xls", "zip")
-MAX_BYTES = 20 * 1024 * 1024
 DONE = {"appeal": ("申诉已提交", "Appeal sent"), "rectify": ("整改报告已提交", "Rectification report sent"),
         "answer": ("已答复", "Answer sent")}
 
@@ -44,7 +41,7 @@ async def department_page(request: Request, *, error: SupervisionError | None = 
     done = request.query_params.get("done")
     return render(request, "supervision.html", {
         "staff": staff, "tenant": staff.tenant, "base": staff.base, "alerts": alerts, "petitions": open_petitions,
-        "done": DONE.get(done or ""), "error": error, "failed": failed, "types": ", ".join(ATTACHMENT_TYPES)}, status)
+        "done": DONE.get(done or ""), "error": error, "failed": failed, "types": ", ".join(attachments.TYPES)}, status)
 
 
 async def answer_alert(request: Request) -> Response:
@@ -88,15 +85,8 @@ async def answer_petition(request: Request) -> Response:
 
 
 async def _store(request: Request, upload: UploadFile) -> dict:
-    name = upload.filename or "file"
-    data = await upload.read(MAX_BYTES + 1)
-    ext = uploads.extension(name)
-    if ext not in ATTACHMENT_TYPES or len(data) > MAX_BYTES or not data or (
-            uploads.SIGNATURES.get(ext) and not data.startswith(uploads.SIGNATURES[ext])):
-        raise SupervisionError("attachment_invalid", f"附件“{name}”格式或大小不符（{', '.join(ATTACHMENT_TYPES)}，20 MB 以内）",
-                               f"attachment {name!r} must be one of {', '.join(ATTACHMENT_TYPES)} under 20 MB",
-                               field="attachments")
-    return await call(uploads.store, request.app.state.settings.var_dir, name, data)
+    data = await upload.read(attachments.MAX_BYTES + 1)
+    return await call(attachments.keep, request.app.state.settings.var_dir, upload.filename or "file", data)
 
 
 def _expired() -> SupervisionError:

@@ -96,9 +96,9 @@ def test_a_township_reports_a_case_up(api, identity, published):
     from tongban.platform.identity.seed import DEMO_PASSWORD
 
     with identity.unit() as session:
-        accounts.register_staff(session, identity.config.passwords, username="changliu.civil", password=DEMO_PASSWORD,
+        accounts.register_staff(session, identity.config.passwords, username="changliu.civil.api", password=DEMO_PASSWORD,
                                 name="民政专干", home_tenant_code=TOWNSHIP, department="civil_affairs")
-        subject = session.scalar(select(Account.subject).where(Account.username == "changliu.civil"))
+        subject = session.scalar(select(Account.subject).where(Account.username == "changliu.civil.api"))
     staff = staff_token(identity, ("window_clerk", TOWNSHIP, False), ("social_assistance_officer", TOWNSHIP, False),
                         ("township_leader", TOWNSHIP, False), subject=subject)
     case_id = _accepted(api, identity, staff, item="REPORT")

@@ -13,7 +13,7 @@ ALERTS = """query($first: Int, $after: String, $f: AlertFilter) { alerts(tenant:
   filter: $f) { totalCount pageInfo { hasNextPage endCursor } nodes { id severity state caseNumber department
   ruleNameZh tenant { code } supervisor { code } } } }"""
 ALERT = """query($id: ID!) { alert(tenant: "4601", id: $id) { state correctionDueAt events { action fromState toState
-  comment } } }"""
+  comment details } } }"""
 PAYLOAD = "alert { id state correctionDueAt } errors { code field messageZh }"
 
 
@@ -142,8 +142,19 @@ def test_the_department_appeals_a_card_and_answers_supervision_with_a_rectificat
     _dispose(api, world, "orderCorrection", "OrderCorrectionInput", {"alertId": card, "instructions": "三日内整改", "days": 3})
     no_report = _answer(api, department, "rectifyAlert", "RectifyAlertInput", {"alertId": card, "report": ""})
     assert [(e["code"], e["field"]) for e in no_report["errors"]] == [("reason_required", "report")]
+    report_pdf = b"%PDF-1.4\n% rectification report\n%%EOF\n"
+    refused = api.post("/graphql/uploads/attachments", headers={"Authorization": f"Bearer {department}"},
+                       files={"file": ("整改报告.pdf", b"not a pdf at all", "application/pdf")})
+    assert refused.status_code == 422 and refused.json()["errors"][0]["code"] == "attachment_invalid"
+    uploaded = api.post("/graphql/uploads/attachments", headers={"Authorization": f"Bearer {department}"},
+                        files={"file": ("整改报告.pdf", report_pdf, "application/pdf")})
+    assert uploaded.status_code == 201 and uploaded.json()["name"] == "整改报告.pdf"
+    reference = uploaded.json()["attachment"]
+    forged = _answer(api, department, "rectifyAlert", "RectifyAlertInput",
+                     {"alertId": card, "report": "已整改", "attachments": [reference[:-4] + "AAAA"]})
+    assert [(e["code"], e["field"]) for e in forged["errors"]] == [("attachment_unknown", "attachments.0")]
     rectified = _answer(api, department, "rectifyAlert", "RectifyAlertInput",
-                        {"alertId": card, "report": "已办结，已约谈经办人并调整排班"})
+                        {"alertId": card, "report": "已办结，已约谈经办人并调整排班", "attachments": [reference]})
     assert rectified["errors"] == [] and rectified["alert"]["state"] == "rectification_submitted"
     closed = _dispose(api, world, "reviewRectification", "ReviewRectificationInput",
                       {"alertId": card, "accept": True, "comment": "整改到位"})
@@ -152,3 +163,4 @@ def test_the_department_appeals_a_card_and_answers_supervision_with_a_rectificat
     assert [e["action"] for e in log] == ["appeal", "reject_appeal", "order_correction", "rectify",
                                          "accept_rectification"]
     assert log[3]["comment"] == "已办结，已约谈经办人并调整排班"
+    assert [a["name"] for a in log[3]["details"]["attachments"]] == ["整改报告.pdf"]
