@@ -30,19 +30,21 @@ from tongban.platform.portal.web_common import portal_state
 MAX_REQUEST_BYTES = (MAX_SIZE_MB + 1) * 1024 * 1024  # the largest material a catalogue allows, and the form around it
 
 
-async def upload(request: Request) -> Response:
+async def admitted(request: Request, requires: Requires, max_bytes: int, too_large: ApiError):
+    """The checks every upload beside GraphQL passes before its body is read: the bearer token and its scope,
+    the rate limit, a declared length within ``max_bytes``, a multipart body. (principal, rate decision), or
+    the refusal to send."""
     app = request.app
-    limits = limits_of(app)
     try:
         token = bearer_token(request.headers.get("authorization"))
         principal = await run_in_threadpool(verify, app, token) if token else None
-        Requires(CASES_WRITE, account=True).check(principal)
+        requires.check(principal)
     except TokenRefused as refused:
         return _errors(401, [ApiError("UNAUTHENTICATED", refused.zh, refused.en)],
                        {"www-authenticate": f'Bearer error="{refused.code}"'})
     except ApiError as error:
         return _errors(401 if error.code == "UNAUTHENTICATED" else 403, [error])
-    decision = _take(app, limits, principal, request.client.host if request.client else "")
+    decision = _take(app, limits_of(app), principal, request.client.host if request.client else "")
     if not decision.allowed:
         return _errors(429, [ApiError("RATE_LIMITED", f"请求过于频繁，请 {decision.retry_after} 秒后再试",
                                       f"too many requests; retry in {decision.retry_after} s")], decision.headers())
@@ -50,12 +52,23 @@ async def upload(request: Request) -> Response:
     if not length.isdigit():
         return _errors(411, [ApiError("LENGTH_REQUIRED", "请在请求头中给出 Content-Length",
                                       "send the Content-Length header")])
-    if int(length) > MAX_REQUEST_BYTES:
-        return _errors(413, [ApiError("PAYLOAD_TOO_LARGE", f"文件超过 {MAX_SIZE_MB} MB",
-                                      f"the file is larger than {MAX_SIZE_MB} MB")])
+    if int(length) > max_bytes:
+        return _errors(413, [too_large])
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
         return _errors(400, [ApiError("BAD_REQUEST", "请以 multipart/form-data 上传",
                                       "send the file as multipart/form-data")])
+    return principal, decision
+
+
+async def upload(request: Request) -> Response:
+    app = request.app
+    limits = limits_of(app)
+    checked = await admitted(request, Requires(CASES_WRITE, account=True), MAX_REQUEST_BYTES,
+                             ApiError("PAYLOAD_TOO_LARGE", f"文件超过 {MAX_SIZE_MB} MB",
+                                      f"the file is larger than {MAX_SIZE_MB} MB"))
+    if isinstance(checked, Response):
+        return checked
+    principal, decision = checked
     async with request.form(max_files=1, max_fields=8) as form:
         file = form.get("file")
         if not isinstance(file, UploadFile) or not file.filename:

@@ -12,11 +12,10 @@ from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import Response
 
-from tongban.graphql.core.auth import SUPERVISION_WRITE, Requires, bearer_token, verify
+from tongban.graphql.core.auth import SUPERVISION_WRITE, Requires
 from tongban.graphql.core.errors import ApiError
-from tongban.graphql.core.http import _errors, _json, _take
-from tongban.graphql.core.limits import limits_of
-from tongban.platform.identity.tokens import TokenRefused
+from tongban.graphql.core.http import _json
+from tongban.graphql.core.uploads import admitted
 from tongban.platform.supervision import attachments
 from tongban.platform.supervision.errors import SupervisionError
 
@@ -25,29 +24,11 @@ MAX_REQUEST_BYTES = attachments.MAX_BYTES + 1024 * 1024  # the largest attachmen
 
 async def upload_attachment(request: Request) -> Response:
     app = request.app
-    limits = limits_of(app)
-    try:
-        token = bearer_token(request.headers.get("authorization"))
-        principal = await run_in_threadpool(verify, app, token) if token else None
-        Requires(SUPERVISION_WRITE, staff=True).check(principal)
-    except TokenRefused as refused:
-        return _errors(401, [ApiError("UNAUTHENTICATED", refused.zh, refused.en)],
-                       {"www-authenticate": f'Bearer error="{refused.code}"'})
-    except ApiError as error:
-        return _errors(401 if error.code == "UNAUTHENTICATED" else 403, [error])
-    decision = _take(app, limits, principal, request.client.host if request.client else "")
-    if not decision.allowed:
-        return _errors(429, [ApiError("RATE_LIMITED", f"请求过于频繁，请 {decision.retry_after} 秒后再试",
-                                      f"too many requests; retry in {decision.retry_after} s")], decision.headers())
-    length = request.headers.get("content-length", "")
-    if not length.isdigit():
-        return _errors(411, [ApiError("LENGTH_REQUIRED", "请在请求头中给出 Content-Length",
-                                      "send the Content-Length header")])
-    if int(length) > MAX_REQUEST_BYTES:
-        return _errors(413, [ApiError("PAYLOAD_TOO_LARGE", "附件超过 20 MB", "the attachment is larger than 20 MB")])
-    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        return _errors(400, [ApiError("BAD_REQUEST", "请以 multipart/form-data 上传",
-                                      "send the file as multipart/form-data")])
+    checked = await admitted(request, Requires(SUPERVISION_WRITE, staff=True), MAX_REQUEST_BYTES,
+                             ApiError("PAYLOAD_TOO_LARGE", "附件超过 20 MB", "the attachment is larger than 20 MB"))
+    if isinstance(checked, Response):
+        return checked
+    principal, decision = checked
     async with request.form(max_files=1, max_fields=4) as form:
         file = form.get("file")
         if not isinstance(file, UploadFile) or not file.filename:
