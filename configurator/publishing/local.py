@@ -63,10 +63,12 @@ def _changed_meanwhile() -> CatalogueError:
 
 
 def _relation_for_update(session: Session, tenant_code: str, item: Item, actor: str) -> TenantItem:
-    row = relation(session, tenant_code, item)
-    if row is None:
-        row = TenantItem(tenant_id=tenant_code, item_id=item.id, enabled=None, overrides={}, updated_by=actor)
-        session.add(row)
+    return relation(session, tenant_code, item) or _new_relation(session, tenant_code, item, actor)
+
+
+def _new_relation(session: Session, tenant_code: str, item: Item, actor: str) -> TenantItem:
+    row = TenantItem(tenant_id=tenant_code, item_id=item.id, enabled=None, overrides={}, updated_by=actor)
+    session.add(row)
     return row
 
 
@@ -105,11 +107,11 @@ def set_overrides(session: Session, tenant_code: str, item_code: str, overrides:
     problems = check_overrides(served.content, cleaned, departments=known_departments(session))
     if problems:
         raise ContentInvalid(problems)
-    existing = relation(session, tenant_code, item)
-    if expected_revision is not None and (existing.revision if existing else 0) != expected_revision:
+    row = relation(session, tenant_code, item)
+    if expected_revision is not None and (row.revision if row else 0) != expected_revision:
         raise _changed_meanwhile()
-    row = existing or _relation_for_update(session, tenant_code, item, actor)
-    if existing is None:
+    if row is None:
+        row = _new_relation(session, tenant_code, item, actor)
         try:  # another editor may be creating the same row this moment: theirs wins, ours is a conflict
             with session.begin_nested():
                 session.flush()

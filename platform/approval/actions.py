@@ -18,6 +18,10 @@ from tongban.platform.approval.models import Case, CaseMaterial, CasePause, Task
 from tongban.platform.approval.routing import Env, advance, cancel_open_tasks, conclude, enter
 
 
+OUTCOME_OF = {"accept": "accepted", "refuse": "refused", "approve": "approved", "reject": "rejected",
+              "roll_back": "rolled_back"}  # what a task records of the action that finished it
+
+
 def _done(env: Env, task: Task, actor: Actor, outcome: str) -> None:
     task.state, task.completed_at, task.completed_by, task.outcome = "done", env.now, actor.subject, outcome
 
@@ -39,7 +43,7 @@ def accept(env: Env, case_id: int, task_id: int, actor: Actor, *, rongque: list[
     _mark_rongque(env, case, content, set(rongque))
     case.state, case.accepted_at = "in_progress", env.now
     clock.set_case_dues(env.calendar, case, clock.pauses_of(env.session, case), env.now)
-    _done(env, task, actor, "accepted")
+    _done(env, task, actor, OUTCOME_OF["accept"])
     events.append(env.session, case, actor, "accept", from_state="submitted", to_state="in_progress",
                   node_id=task.node_id, comment=comment, role=role, tenant=case.tenant_id,
                   details={"rongque": sorted(rongque), "promised_due_at": _iso(case.promised_due_at),
@@ -75,7 +79,7 @@ def refuse(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str,
     case, task = load_case_and_task(env.session, case_id, task_id, expected_revision)
     require_state(case, "submitted", action_zh="不予受理", action_en="refused")
     role = require_staff(env.session, actor, case, "accept_cases", task)
-    _done(env, task, actor, "refused")
+    _done(env, task, actor, OUTCOME_OF["refuse"])
     cancel_open_tasks(env.session, case, env.now, "refused")
     case.state, case.result, case.result_note, case.concluded_at = "refused", "refused", reason, env.now
     events.append(env.session, case, actor, "refuse", from_state="submitted", to_state="refused", node_id=task.node_id,
@@ -195,7 +199,7 @@ def approve(env: Env, case_id: int, task_id: int, actor: Actor, *, comment: str 
         _issue_certificate(env, case, node)
     if node.kind is NodeKind.DECIDE:
         case.decided_at = env.now
-    _done(env, task, actor, "approved")
+    _done(env, task, actor, OUTCOME_OF["approve"])
     events.append(env.session, case, actor, "approve", node_id=task.node_id, comment=comment, role=role,
                   tenant=case.tenant_id, details={"label": node.label.zh})
     advance(env, case, task, actor)
@@ -212,7 +216,7 @@ def reject(env: Env, case_id: int, task_id: int, actor: Actor, *, reason: str,
     role = require_staff(env.session, actor, case, "approve_cases", task)
     flow, _, _ = version_parts(env.session, case.version_id)
     require_node_action(flow, task, "reject")
-    _done(env, task, actor, "rejected")
+    _done(env, task, actor, OUTCOME_OF["reject"])
     case.decided_at, case.result, case.result_note = env.now, "rejected", reason
     events.append(env.session, case, actor, "reject", node_id=task.node_id, comment=reason, role=role,
                   tenant=case.tenant_id)
@@ -240,7 +244,7 @@ def roll_back(env: Env, case_id: int, task_id: int, actor: Actor, *, to_node: st
                          "steps inside a parallel section cannot be rolled back; roll back after they join")
     if target is None or target not in {n.id for n in earlier}:
         raise NotAllowed("bad_target", "不能回退到该环节", f"cannot roll back to {target or to_node!r}")
-    _done(env, task, actor, "rolled_back")
+    _done(env, task, actor, OUTCOME_OF["roll_back"])
     cancel_open_tasks(env.session, case, env.now, "rolled_back")
     case.round += 1
     events.append(env.session, case, actor, "roll_back", node_id=task.node_id, comment=comment, role=role,

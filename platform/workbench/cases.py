@@ -8,14 +8,14 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from tongban.configurator.flows import render_svg
-from tongban.platform.approval import queries
+from tongban.platform.approval import actions, queries
 from tongban.platform.approval.errors import ApprovalError, CaseNotFound, Conflict
 from tongban.platform.approval.flowcache import version_parts
 from tongban.platform.approval.service import ACTIONS
 from tongban.platform.db import utcnow
 from tongban.platform.workbench import actionforms, formview, uploads
 from tongban.platform.workbench.common import Staff, call, csrf_ok, not_found, render, signed_in_staff
-from tongban.platform.workbench.labels import DONE
+from tongban.platform.workbench.labels import DONE, OUTCOMES
 
 
 async def case_page(request: Request) -> Response:
@@ -67,12 +67,6 @@ def render_case(request: Request, staff: Staff, view: dict, *, done: str | None 
                   status)
 
 
-OUTCOME_OF = {"accept": "accepted", "refuse": "refused", "approve": "approved", "reject": "rejected",
-              "roll_back": "rolled_back"}
-OUTCOMES = {"accepted": ("受理", "accepted it"), "refused": ("不予受理", "refused it"), "approved": ("通过", "approved it"),
-            "rejected": ("不予许可", "rejected it"), "rolled_back": ("回退", "rolled it back")}
-
-
 def _mine_before(staff: Staff, error, posted) -> dict:
     """Whether the step this form acted on was already done by this very staff member: the same action (sent twice,
     e.g. after going back), or another one from another tab — then what was done, and that this one was not."""
@@ -80,7 +74,7 @@ def _mine_before(staff: Staff, error, posted) -> dict:
     if not staff.actor.subject or details.get("completed_by") != staff.actor.subject:
         return {"already_mine": False, "done_before": None}
     outcome = details.get("outcome")
-    same = posted is None or OUTCOME_OF.get(posted.action) == outcome
+    same = posted is None or actions.OUTCOME_OF.get(posted.action) == outcome
     return {"already_mine": same, "done_before": None if same else OUTCOMES.get(outcome, (outcome, outcome))}
 
 

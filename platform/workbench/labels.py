@@ -29,6 +29,8 @@ DOCUMENTS = {"acceptance": ("受理通知书", "Notice of acceptance"), "supplem
              "rejection": ("不予许可决定书", "Decision to refuse"), "certificate": ("证书", "Certificate")}
 DELIVERY = {"window": ("窗口领取", "Collected at the window"), "post": ("邮寄送达", "By post"),
             "electronic": ("电子送达", "Electronic")}
+OUTCOMES = {"accepted": ("受理", "accepted it"), "refused": ("不予受理", "refused it"), "approved": ("通过", "approved it"),
+            "rejected": ("不予许可", "rejected it"), "rolled_back": ("回退", "rolled it back")}  # what a finished task records
 DUE_MARKS = {"red": ("已超期", "Overdue"), "yellow": ("即将到期", "Due soon"), "paused": ("计时暂停", "Clock stopped")}
 ACTIONS = {
     "accept": ("受理", "Accept"), "refuse": ("不予受理", "Refuse to accept"),
