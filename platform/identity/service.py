@@ -166,7 +166,7 @@ class IdentityService:
             if row is None:
                 raise SessionRequired()
             account = session.get(Account, row.account_id)
-            sessions.act_as(session, row, enterprise_subject, actor=account.subject)
+            sessions.act_as(session, row, enterprise_subject, actor=account.subject, now=self.now())
 
     def sign_out(self, session_id: str | None) -> None:
         with self.unit() as session:

@@ -84,10 +84,16 @@ def session_sid(session_id: str) -> str:
 
 
 def end(session: Session, row: ProviderSession, now: datetime) -> None:
-    """Sign out: the session ends, the tokens issued under it are revoked, the rooms' sessions that came
-    from it end on every host (single sign-out), and each registered client that got tokens under it is owed
-    a Logout Token (back-channel logout, sent after commit)."""
+    """Sign out: the session ends, and what came from it ends with it (``_identity_changed``)."""
     row.ended_at = now
+    _identity_changed(session, row, now)
+
+
+def _identity_changed(session: Session, row: ProviderSession, now: datetime) -> None:
+    """What was handed out under a provider session no longer holds (signed out, or acting for someone else now):
+    the tokens issued under it are revoked, the rooms' sessions that came from it end on every host (single
+    sign-out), and each registered client that got tokens under it is owed a Logout Token (back-channel logout,
+    sent after commit)."""
     backchannel.owe_logouts(session, [row.id], sid_of=session_sid)
     session.execute(
         update(IssuedToken)
@@ -132,23 +138,25 @@ class ActingRefused(IdentityError):
         super().__init__("您不是该企业的经办人", "You are not an agent of this enterprise")
 
 
-def act_as(session: Session, row: ProviderSession, enterprise_subject: str | None, *, actor: str) -> None:
-    """Switch between acting as oneself (None) and acting for an enterprise one is an agent of. The rooms' sessions
-    that came from this one carry the identity they were given at sign-in: when it changes they end (on every
-    host), so no portal goes on acting for the enterprise — or as oneself — after the switch; the next sign-in
-    there is immediate (the provider session stays) and carries the new identity."""
+def act_as(session: Session, row: ProviderSession, enterprise_subject: str | None, *, actor: str,
+           now: datetime) -> None:
+    """Switch between acting as oneself (None) and acting for an enterprise one is an agent of. What came from this
+    session carries the identity it was given: when that changes, the rooms' sessions end (on every host), the tokens
+    issued under it are revoked and each client with a back-channel URI is owed a Logout Token — no portal or app
+    goes on acting for the enterprise, or as oneself, after the switch. The provider session stays: the next
+    sign-in anywhere is immediate and carries the new identity."""
     before = row.acting_enterprise_id
     if enterprise_subject in (None, "", "self"):
         row.acting_enterprise_id = None
         if before is not None:
-            rp_store.end_bound_to(session, session_sid(row.id))
+            _identity_changed(session, row, now)
         return
     enterprise = session.scalar(select(Enterprise).where(Enterprise.subject == enterprise_subject))
     if enterprise is None or not may_act_for(session, row.account_id, enterprise.id):
         raise ActingRefused()
     row.acting_enterprise_id = enterprise.id
     if before != enterprise.id:
-        rp_store.end_bound_to(session, session_sid(row.id))
+        _identity_changed(session, row, now)
     audit(
         session, actor=actor, action="acting_switched", target=enterprise.subject, enterprise=enterprise.uscc
     )

@@ -88,6 +88,33 @@ def test_the_acting_subject_survives_a_refresh_and_a_switch_back(browser, mobile
     assert claims_of(back["id_token"])["user_type"] == "person"
 
 
+def test_tokens_handed_out_while_acting_for_the_enterprise_stop_working_when_she_switches(browser, seeded, mobile):
+    """An app that got tokens while she acted for the enterprise must not go on acting for it once she switched back
+    to herself (or the other way round): the access token is refused and the refresh token gives nothing."""
+    from tongban.platform.identity.tokens import TokenRefused
+
+    sign_in(browser, "agent")
+    enterprise = _enterprise_sub(browser)
+    for_enterprise = _tokens(browser, mobile, acting_as=enterprise)
+    assert seeded.verify_access_token(for_enterprise["access_token"]).acting.uscc == USCC
+    switched = browser.post("/account", data={"csrf_token": csrf_of(browser, "/account"), "acting": "self"},
+                            follow_redirects=False)
+    assert switched.status_code == 303
+    with pytest.raises(TokenRefused):
+        seeded.verify_access_token(for_enterprise["access_token"])
+    refused = browser.post(
+        "/oidc/token",
+        data={"grant_type": "refresh_token", "client_id": mobile, "refresh_token": for_enterprise["refresh_token"]},
+    )
+    assert refused.status_code == 400 and refused.json()["error"] == "invalid_grant"
+    as_herself = _tokens(browser, mobile)  # signing in again is immediate and carries who she is now
+    assert seeded.verify_access_token(as_herself["access_token"]).acting is None
+    again = browser.post("/account", data={"csrf_token": csrf_of(browser, "/account"), "acting": "self"},
+                         follow_redirects=False)
+    assert again.status_code == 303  # no switch (already herself): what she holds stays valid
+    assert seeded.verify_access_token(as_herself["access_token"]).acting is None
+
+
 def test_someone_who_is_not_an_agent_cannot_act_for_the_enterprise(browser, mobile):
     sign_in(browser, "agent")
     enterprise = _enterprise_sub(browser)

@@ -153,7 +153,7 @@ def _decide(session, ctx: ProviderContext, grant, http: HttpRequest, row, consen
             raise LoginRequiredError(redirect_uri=grant.redirect_uri)
         return LoginRequired(_resume_url(http))
     if data.get("acting_as"):
-        sessions.act_as(session, row, data["acting_as"], actor=user.subject)
+        sessions.act_as(session, row, data["acting_as"], actor=user.subject, now=ctx.now)
         user = AuthorizedSubject(
             user.account_id, user.subject, row.acting_enterprise_id, row.id, user.auth_time, user.amr
         )
