@@ -14,8 +14,11 @@ def _known() -> tuple[dict, dict]:
     from tongban.platform.approval.departments import DEPARTMENTS
     from tongban.platform.identity.permissions import ROLE_LABELS, ROLE_PERMISSIONS, Permission, Role
 
+    # the province administrator holds every permission and may step in on any task (guards), but is nobody's
+    # handling role: a step assigned to it would wait for an administrator
     handling = {r.value: ROLE_LABELS[r] for r in Role
-                if ROLE_PERMISSIONS[r] & {Permission.ACCEPT_CASES, Permission.APPROVE_CASES}}
+                if r is not Role.PROVINCE_ADMIN
+                and ROLE_PERMISSIONS[r] & {Permission.ACCEPT_CASES, Permission.APPROVE_CASES}}
     return DEPARTMENTS, handling
 
 

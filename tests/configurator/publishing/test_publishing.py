@@ -212,6 +212,18 @@ def test_a_flow_step_that_would_go_to_nobody_is_not_published(db):
     assert served(db, CHANGLIU) is None
 
 
+def test_a_step_is_not_assigned_to_the_province_administrator():
+    """The province administrator may step in on any task, but a step assigned to that role would wait for an
+    administrator: it is not among the roles offered, and typing it is refused like a typo."""
+    from tongban.configurator.items.assignees import assignment_problems, choices
+
+    offered = {code for code, _ in choices()[1]}
+    assert "approver" in offered and "window_clerk" in offered and "province_admin" not in offered
+    (problem,) = assignment_problems("flow.nodes[1].assignment", {"role": "province_admin"})
+    assert (problem.path, problem.code) == ("flow.nodes[1].assignment.role", "unknown_role")
+    assert assignment_problems("flow.nodes[1].assignment", {"role": "approver"}) == []
+
+
 def _staff_of_department(db, department: str) -> None:
     from tongban.platform.identity import accounts
     from tongban.platform.identity.passwords import Passwords
