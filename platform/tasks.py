@@ -112,3 +112,16 @@ def construction_rongque_sweep() -> int:
     from tongban.platform.construction.service import ConstructionService
 
     return ConstructionService(worker_database()).sweep_rongque()
+
+
+@huey.periodic_task(crontab(minute="37"))
+def open_appointment_slots() -> int:
+    """Each window's slots opened on its next working days as days go by (idempotent: hourly, so a missed night or
+    a newly loaded calendar year is caught up within the hour)."""
+    from tongban.platform.calendar.store import build_calendar
+    from tongban.platform.db import utcnow
+    from tongban.platform.jobs import worker_database
+    from tongban.platform.portal.appointment_windows import open_ahead
+
+    with worker_database().unit_of_work(TenantContext.system("portal: open appointment slots")) as session:
+        return open_ahead(session, build_calendar(session), utcnow()).created

@@ -9,9 +9,11 @@ import strawberry
 from tongban.graphql.approval.types import CaseNode, CaseProgress, TaskNode, case_node, event_node, task_node
 from tongban.graphql.catalogue.vocabulary import CaseState
 from tongban.graphql.core.auth import CASES_READ, requires
+from tongban.graphql.core.errors import ApiError
 from tongban.graphql.core.pagination import Connection, connection, decode_cursor, page_size
 from tongban.graphql.core.tenancy import staff_tenant
 from tongban.platform.approval import reads
+from tongban.platform.db import utcnow
 
 
 @strawberry.input(description="Case filters / 办件筛选")
@@ -103,7 +105,11 @@ class ApprovalQueries:
                       description="Anyone with the case number and its six-digit query code: state and public steps")
     def case_progress(self, info: strawberry.Info, number: str, query_code: str) -> CaseProgress | None:
         context = info.context
-        found = reads.progress(context.database, context.state.approval.secret_key, number, query_code)
+        try:
+            found = reads.progress(context.database, context.state.approval.secret_key, number, query_code,
+                                   address=context.address, now=utcnow())
+        except reads.TooManyAttempts as locked:
+            raise ApiError("RATE_LIMITED", locked.zh, locked.en) from None
         if found is None:
             return None
         case = found.case

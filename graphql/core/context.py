@@ -19,6 +19,7 @@ class ApiContext:
     principal: Principal | None
     request_tenant: TenantInfo | None
     limits: ApiLimits
+    address: str = ""  # the caller's network address (rate limits on guessing)
     loaders: Loaders = field(init=False)
 
     @property
@@ -48,10 +49,10 @@ class ApiContext:
 
 
 def build_context(app: Any, principal: Principal | None, request_tenant: TenantInfo | None,
-                  limits: ApiLimits) -> ApiContext:
+                  limits: ApiLimits, address: str = "") -> ApiContext:
     from tongban.graphql.approval.loaders import build_loaders as approval_loaders
     from tongban.graphql.catalogue.loaders import build_loaders as catalogue_loaders
 
-    context = ApiContext(app, principal, request_tenant, limits)
+    context = ApiContext(app, principal, request_tenant, limits, address)
     context.loaders = Loaders({**catalogue_loaders(context), **approval_loaders(context)})
     return context

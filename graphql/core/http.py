@@ -74,7 +74,7 @@ def serve(app, call: Call) -> Response:
         return _errors(429, [error], decision.headers())
     from tongban.graphql.schema import build_schema
 
-    context = build_context(app, principal, call.tenant, limits)
+    context = build_context(app, principal, call.tenant, limits, call.address)
     allowed = {OperationType.QUERY} if call.method == "GET" else {OperationType.QUERY, OperationType.MUTATION}
     try:
         result = build_schema().execute_sync(call.query, call.variables, context, operation_name=call.operation_name,

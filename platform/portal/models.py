@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, LargeBinary, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tongban.platform.db import Base, utcnow
@@ -108,6 +108,27 @@ class ApplicationDraft(TenantOwned, Base):
     __table_args__ = (UniqueConstraint("tenant_id", "applicant_subject", "item_code"),)
 
 
+class AppointmentWindow(TenantOwned, Base):
+    """A window that takes appointments, as the tenant's administrator set it up: which items it serves (none
+    listed: every item), its daily time slots, the places in each and how many working days ahead it opens."""
+
+    __tablename__ = "portal_appointment_windows"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(50))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    items: Mapped[list] = mapped_column(JSON, default=list)  # item codes; empty: every item of the tenant
+    times: Mapped[list] = mapped_column(JSON, default=list)  # [["09:00", "10:00"], …], Beijing time
+    capacity: Mapped[int] = mapped_column(Integer)
+    horizon_days: Mapped[int] = mapped_column(Integer)  # working days ahead that can be booked
+    open: Mapped[bool] = mapped_column(Boolean, default=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str] = mapped_column(String(80), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("tenant_id", "name"),)
+
+
 class AppointmentSlot(TenantOwned, Base):
     """A window's time slot on one day with its capacity; ``booked`` only moves by a guarded update."""
 
@@ -125,7 +146,13 @@ class AppointmentSlot(TenantOwned, Base):
                       Index("ix_portal_appointment_slots_day", "tenant_id", "day"))
 
 
+ACTIVE_BOOKING = text("status = 'booked'")
+
+
 class Appointment(TenantOwned, Base):
+    """A booking: booked → cancelled (by the applicant, before it starts) | attended | no_show (by the window, on
+    or after its day). A cancelled or past booking stays on file; one person holds one active booking per slot."""
+
     __tablename__ = "portal_appointments"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -135,10 +162,13 @@ class Appointment(TenantOwned, Base):
     applicant_name: Mapped[str] = mapped_column(String(100))
     phone: Mapped[str] = mapped_column(String(20))
     item_code: Mapped[str | None] = mapped_column(String(60))
-    status: Mapped[str] = mapped_column(String(12), default="booked")  # booked | cancelled
+    status: Mapped[str] = mapped_column(String(12), default="booked")  # booked | cancelled | attended | no_show
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    handled_at: Mapped[datetime | None]  # cancelled, checked in or marked absent
+    handled_by: Mapped[str | None] = mapped_column(String(80))
 
-    __table_args__ = (UniqueConstraint("slot_id", "applicant_subject"),)
+    __table_args__ = (Index("uq_portal_appointments_active", "slot_id", "applicant_subject", unique=True,
+                            sqlite_where=ACTIVE_BOOKING, postgresql_where=ACTIVE_BOOKING),)
 
 
 class QueryAttempts(Base):

@@ -5,14 +5,12 @@ left as it is. Themes go through the same checks and publishing as an administra
 """
 from __future__ import annotations
 
-from datetime import timedelta
-
 from sqlalchemy import select
 
 from tongban.platform.calendar.store import build_calendar
 from tongban.platform.db import utcnow
-from tongban.platform.portal import appointments, themes
-from tongban.platform.portal.models import PUBLISHED, PortalTheme
+from tongban.platform.portal import appointment_windows, themes
+from tongban.platform.portal.models import PUBLISHED, AppointmentWindow, PortalTheme
 from tongban.tenants.isolation import TenantContext
 from tongban.tenants.models import Tenant
 
@@ -45,7 +43,8 @@ DEMO_THEMES = {
         "contact_address": "海口市秀英区长流镇长流墟长德路", "contact_phone": "0898-68720000",
     }, {"partials/banner.html": CHANGLIU_BANNER}),
 }
-DEMO_WINDOWS = {HAIKOU: ("海口市民游客中心 综合窗口", 4), CHANGLIU: ("长流镇便民服务中心 窗口", 2)}
+DEMO_WINDOWS = {HAIKOU: ("海口市民游客中心 综合窗口", "海口市秀英区长滨路1号 海口市民游客中心一楼", 4),
+                CHANGLIU: ("长流镇便民服务中心 窗口", "海口市秀英区长流镇长流墟长德路 便民服务中心", 2)}
 
 
 def _context(database, code: str) -> TenantContext:
@@ -67,14 +66,21 @@ def seed_demo_themes(database) -> int:
     return published
 
 
-def seed_demo_appointments(database, *, days: int = 10) -> int:
-    """Open window slots for the next ``days`` working days in 海口市 and 长流镇; the number of slots created."""
+def seed_demo_appointments(database) -> int:
+    """Set up the demo windows of 海口市 and 长流镇 where they have none, opening their slots ahead; the number of
+    slots created."""
     created = 0
-    today = appointments.beijing_today(utcnow())
-    for code, (window, capacity) in DEMO_WINDOWS.items():
+    now = utcnow()
+    for code, (name, address, capacity) in DEMO_WINDOWS.items():
         with database.unit_of_work(_context(database, code)) as session:
-            open_days = appointments.working_days(build_calendar(session), today + timedelta(days=1), days)
-            created += appointments.open_slots(session, window=window, days=open_days, capacity=capacity)
+            if session.scalar(select(AppointmentWindow.id).where(AppointmentWindow.tenant_id == code)):
+                continue
+            settings = appointment_windows.WindowSettings(
+                name=name, address=address, items=[], times=[list(t) for t in appointment_windows.DEFAULT_TIMES],
+                capacity=capacity, horizon_days=10, open=True)
+            _, opened = appointment_windows.save(session, code, settings, window_id=None, expected_revision=None,
+                                                 actor=ACTOR, calendar=build_calendar(session), now=now)
+            created += opened.created
     return created
 
 

@@ -10,7 +10,15 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from tongban.configurator.items.elements import AUDIENCES, KINDS
-from tongban.platform.portal import web_admin, web_apply, web_appointments, web_cases, web_feedback, web_guide
+from tongban.platform.portal import (
+    web_admin,
+    web_appointment_admin,
+    web_apply,
+    web_appointments,
+    web_cases,
+    web_feedback,
+    web_guide,
+)
 from tongban.platform.portal.catalogue import theme_names
 from tongban.platform.portal.reads import latest_notices
 from tongban.platform.portal.search import highlight
@@ -114,5 +122,6 @@ routes = [
     *web_feedback.routes,
     *web_appointments.routes,
     *web_admin.routes,
+    *web_appointment_admin.routes,
     *construction_portal.routes,
 ]

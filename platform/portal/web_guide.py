@@ -9,6 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from tongban.platform.content.notices import Notice, latest_notices
+from tongban.platform.portal import appointments
 from tongban.platform.portal.guide import Guide
 from tongban.platform.portal.material_docs import DOCX, material_document
 from tongban.platform.portal.web_common import (
@@ -26,14 +27,16 @@ from tongban.platform.portal.web_common import (
 )
 
 
-def _guide_and_theme(request: Request, ctx: Ctx, code: str) -> tuple[Guide, object]:
+def _guide_and_theme(request: Request, ctx: Ctx, code: str) -> tuple[Guide, object, bool]:
+    """The item's guide, the theme, and whether a window here takes appointments for it."""
     portal = portal_of(request)
     with portal.database.unit_of_work(ctx.tenant.context()) as session:
         theme = theme_of(session, ctx)
         guide = portal.guides.guide(session, ctx.tenant, code)
+        bookable = bool(appointments.windows_for(session, code))
     if guide is None:
         raise not_found(ctx)
-    return guide, theme
+    return guide, theme, bookable
 
 
 @page
@@ -42,11 +45,11 @@ async def guide_page(request: Request, ctx: Ctx):
 
 
 def _guide_page(request: Request, ctx: Ctx, code: str):
-    guide, theme = _guide_and_theme(request, ctx, code)
+    guide, theme, bookable = _guide_and_theme(request, ctx, code)
     data = {"trail": trail(request, ctx, (ctx._("全部事项"), f"{ctx.base}/items"), (guide.name, None)),
             "guide": guide, "e": guide.elements, "svg": guide.svg(ctx.lang),
             "apply_url": f"{ctx.base}/items/{quote(code)}/apply",
-            "appointment_url": ctx.link("/appointments", item=code)}
+            "appointment_url": ctx.link("/appointments", item=code) if bookable else None}
     return render(request, ctx, theme, "portal/guide.html", data)
 
 
@@ -108,7 +111,7 @@ async def power_detail(request: Request, ctx: Ctx):
 
 
 def _power_detail(request: Request, ctx: Ctx, code: str):
-    guide, theme = _guide_and_theme(request, ctx, code)
+    guide, theme, _ = _guide_and_theme(request, ctx, code)
     if not guide.elements.get("power"):
         raise not_found(ctx)
     data = {"trail": trail(request, ctx, (ctx._("权力清单"), f"{ctx.base}/powers"), (guide.name, None)),

@@ -80,7 +80,13 @@ def money_filter(value) -> str:
         return str(value)
 
 
-FILTERS = {"label": label_filter, "date": date_filter, "due": due_filter, "datetime": datetime_filter,
+@pass_context
+def weekday_filter(context, value) -> str:
+    """周一 … 周日 (Mon … Sun) of a date."""
+    return _label(context.get("lang", "zh"), WEEKDAYS[value.weekday()]) if value else ""
+
+
+FILTERS = {"label": label_filter, "date": date_filter, "weekday": weekday_filter, "due": due_filter, "datetime": datetime_filter,
            "days": days_filter, "money": money_filter}
 
 
@@ -106,6 +112,10 @@ def _defaults() -> dict:
     return {"level_labels": LEVEL_LABELS, "kind_labels": KINDS, "audience_labels": AUDIENCES,
             "case_type_labels": CASE_TYPES, "channel_labels": CHANNELS, "state_labels": STATE_LABELS, "theme": dict(BASE_TOKENS), "lang": "zh", "_": i18n.gettext_for("zh"),
             "nav": [], "user": None, "base": "", "lang_links": None, "elder": False, "preview": False}
+
+
+WEEKDAYS = (("周一", "Mon"), ("周二", "Tue"), ("周三", "Wed"), ("周四", "Thu"), ("周五", "Fri"), ("周六", "Sat"),
+            ("周日", "Sun"))
 
 
 def build_templates() -> Jinja2Templates:

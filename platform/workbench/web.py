@@ -1,7 +1,7 @@
 """工作台 (the staff workbench), mounted at /workbench on every tenant host and /t/<code>/ path."""
 from starlette.routing import Route
 
-from tongban.platform.workbench import cases, intake, supervision, tasks
+from tongban.platform.workbench import appointments, cases, intake, supervision, tasks
 from tongban.platform.workbench.common import rp
 from tongban.platform.construction import web_workbench as construction_workbench
 
@@ -9,6 +9,8 @@ routes: list = [
     *rp.routes(),
     Route("/", tasks.my_tasks, name="workbench_tasks"),
     Route("/received", tasks.received, name="workbench_received"),
+    Route("/appointments", appointments.day_page, name="workbench_appointments"),
+    Route("/appointments/{number}/{action}", appointments.handle, methods=["POST"]),
     Route("/cases/{case_id:int}", cases.case_page, name="workbench_case"),
     Route("/cases/{case_id:int}/act/{action}", cases.act, methods=["POST"], name="workbench_act"),
     Route("/cases/{case_id:int}/documents/{kind}.pdf", cases.document, name="workbench_document"),

@@ -94,6 +94,22 @@ def test_the_public_progress_query_shows_public_steps_only(api, identity, publis
     assert data_of(post(api, query, {"n": "4601-20990101-000001", "c": code}))["caseProgress"] is None
 
 
+def test_query_codes_cannot_be_guessed_through_the_api(api, identity, published):
+    """As on the portal's progress page: after five wrong codes for a case number even the right one is refused for
+    a while — twenty guesses in one request (aliases) count one by one."""
+    submitted = submit(api, identity)["data"]["submitApplication"]
+    number, code = submitted["case"]["number"], submitted["queryCode"]
+    wrong = [f"{n:06d}" for n in range(5) if f"{n:06d}" != code][:4]
+    guesses = " ".join(f'g{i}: caseProgress(number: "{number}", queryCode: "{w}") {{ state }}'
+                       for i, w in enumerate(wrong))
+    assert all(v is None for v in data_of(post(api, f"{{ {guesses} }}")).values())
+    last = "999999" if code != "999999" else "888888"
+    query = "query($n: String!, $c: String!) { caseProgress(number: $n, queryCode: $c) { state } }"
+    assert data_of(post(api, query, {"n": number, "c": last}))["caseProgress"] is None
+    refused = post(api, query, {"n": number, "c": code}).json()
+    assert refused["errors"][0]["extensions"]["code"] == "RATE_LIMITED" and "15 分钟" in refused["errors"][0]["message"]
+
+
 def test_staff_cannot_submit_and_clients_cannot_act_for_a_person(api, identity, published):
     staff = staff_token(identity, CLERK, scope="cases:write")
     body = submit(api, identity, token=staff)

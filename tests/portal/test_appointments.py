@@ -1,40 +1,68 @@
-"""Appointments: slots on working days, capacity per slot, no overbooking when many book at once."""
+"""Appointments (预约办理): windows set up by the tenant's administrator open slots on working days only (never on a day
+of a year the calendar has no data for); no overbooking when many book at once; the rules a service hall keeps
+(one booking a day, a few at a time, a pause after repeated absences); cancelling before the slot keeps the booking
+on file; every problem with what was typed at its field."""
 import threading
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from portal_support import portal_csrf, sign_in
-from sqlalchemy import select
+from sqlalchemy import func, select
 from tests_support import tenant_context
 
 from tongban.platform.calendar.store import build_calendar
+from tongban.platform.portal import appointment_desk as desk
+from tongban.platform.portal import appointment_windows as windows
 from tongban.platform.portal import appointments
-from tongban.platform.portal.models import AppointmentSlot
+from tongban.platform.portal.appointments import BEIJING
+from tongban.platform.portal.models import Appointment, AppointmentSlot
 
-TODAY = date(2026, 3, 2)  # a Monday
+NOW = datetime(2026, 3, 2, 8, 0, tzinfo=BEIJING)  # a Monday morning
+ONE = [["09:00", "10:00"]]
 
 
-def open_one(db, capacity, code="4601", day=TODAY + timedelta(days=1)):
+def at(day: date, clock: str) -> datetime:
+    return datetime.combine(day, datetime.strptime(clock, "%H:%M").time(), BEIJING)
+
+
+def set_up(db, *, capacity=3, times=ONE, horizon=3, code="4601", name="综合窗口", items=(), now=NOW, window_id=None,
+           revision=None):
     with db.unit_of_work(tenant_context(db, code)) as s:
-        appointments.open_slots(s, window="综合窗口", days=[day], capacity=capacity, times=(("09:00", "10:00"),))
-        return s.scalar(select(AppointmentSlot.id))
+        settings = windows.WindowSettings(name, "长滨路1号", list(items), times, capacity, horizon, True)
+        window, opened = windows.save(s, code, settings, window_id=window_id, expected_revision=revision,
+                                      actor="admin", calendar=build_calendar(s), now=now)
+        return window.id, window.revision, opened
 
 
-def book(db, slot_id, subject, code="4601", today=TODAY):
+def slots(db, code="4601"):
     with db.unit_of_work(tenant_context(db, code)) as s:
-        return appointments.book(s, slot_id, subject=subject, name="王小明", phone="13800000001", item_code=None,
-                                 today=today)
+        return [(x.id, x.day, x.start, x.capacity, x.booked)
+                for x in s.scalars(select(AppointmentSlot).order_by(AppointmentSlot.day, AppointmentSlot.start))]
 
 
-def test_slots_open_on_working_days_only(db):
-    with db.unit_of_work(tenant_context(db, "4601")) as s:
-        days = appointments.working_days(build_calendar(s), date(2026, 9, 30), 3)
-        assert all(build_calendar(s).is_working_day(d) for d in days)
-    assert days[0] == date(2026, 9, 30) and days[1] > date(2026, 10, 7) and len(days) == 3  # 国庆 holiday skipped
+def book(db, slot_id, subject, code="4601", now=NOW, **typed):
+    fields = {"name": "王小明", "phone": "13800000001", "item_code": None} | typed
+    with db.unit_of_work(tenant_context(db, code)) as s:
+        return appointments.book(s, slot_id, subject=subject, now=now, **fields)
+
+
+def test_slots_open_on_the_next_working_days_only(db):
+    *_, opened = set_up(db, horizon=4, now=at(date(2026, 9, 29), "10:00"))  # 国庆: 10-01 … 10-07 closed
+    days = [d for _, d, *_ in slots(db)]
+    assert days == [date(2026, 9, 30), date(2026, 10, 8), date(2026, 10, 9), date(2026, 10, 10)]  # a make-up Saturday
+    assert opened.created == 4 and not opened.unverified_years
+
+
+def test_no_slot_opens_on_a_day_the_calendar_has_no_data_for(db):
+    *_, opened = set_up(db, horizon=5, now=at(date(2026, 12, 28), "10:00"))
+    days = [d for _, d, *_ in slots(db)]
+    assert days == [date(2026, 12, 29), date(2026, 12, 30), date(2026, 12, 31)]  # not 元旦 2027 as a weekday
+    assert opened.unverified_years == {2027}
 
 
 def test_no_overbooking_when_twenty_people_race_for_three_places(db):
-    slot_id = open_one(db, capacity=3)
+    set_up(db, capacity=3, horizon=1)
+    ((slot_id, *_),) = slots(db)
     outcomes, lock = [], threading.Lock()
 
     def attempt(n):
@@ -52,46 +80,157 @@ def test_no_overbooking_when_twenty_people_race_for_three_places(db):
     for t in threads:
         t.join()
     assert outcomes.count("booked") == 3 and outcomes.count("full") == 17
-    with db.unit_of_work(tenant_context(db, "4601")) as s:
-        assert s.get(AppointmentSlot, slot_id).booked == 3
+    assert slots(db)[0][4] == 3
 
 
-def test_one_booking_per_person_and_slot_and_cancelling_frees_the_place(db):
-    slot_id = open_one(db, capacity=1)
+def test_cancelling_gives_the_place_back_and_the_booking_stays_on_file(db):
+    set_up(db, capacity=1, horizon=1)
+    ((slot_id, *_),) = slots(db)
     first = book(db, slot_id, "person:1")
-    with pytest.raises(appointments.AppointmentError) as twice:
-        book(db, slot_id, "person:1")
-    assert twice.value.code in ("already_booked", "full")
     with pytest.raises(appointments.AppointmentError) as full:
         book(db, slot_id, "person:2")
     assert full.value.code == "full"
     with db.unit_of_work(tenant_context(db, "4601")) as s:
-        appointments.cancel(s, first.number, subject="person:1")
-    assert book(db, slot_id, "person:2").status == "booked"
+        appointments.cancel(s, first.number, subject="person:1", now=NOW)
+    again = book(db, slot_id, "person:1")
+    assert again.number != first.number
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        mine = appointments.my_bookings(s, "person:1", NOW)
+        with pytest.raises(appointments.AppointmentError) as twice:
+            appointments.cancel(s, first.number, subject="person:1", now=NOW)
+    assert [(b.number, b.status) for b in mine] == [(again.number, "booked"), (first.number, "cancelled")]
+    assert twice.value.code == "not_booked"
 
 
-def test_past_slots_and_other_tenants_slots_cannot_be_booked(db):
-    slot_id = open_one(db, capacity=2)
-    with pytest.raises(appointments.AppointmentError) as past:
-        book(db, slot_id, "person:1", today=TODAY + timedelta(days=5))
-    assert past.value.code == "no_slot"
+def test_a_slot_that_has_begun_cannot_be_booked_or_cancelled_and_other_tenants_slots_not_at_all(db):
+    set_up(db, capacity=2, horizon=1)
+    ((slot_id, day, *_),) = slots(db)
+    mine = book(db, slot_id, "person:1")
+    with pytest.raises(appointments.AppointmentError) as late:
+        book(db, slot_id, "person:2", now=at(day, "09:01"))
+    assert (late.value.code, late.value.field) == ("no_slot", "slot")
     with pytest.raises(appointments.AppointmentError) as elsewhere:
-        book(db, slot_id, "person:1", code="4602")
+        book(db, slot_id, "person:2", code="4602")
     assert elsewhere.value.code == "no_slot"
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        with pytest.raises(appointments.AppointmentError) as begun:
+            appointments.cancel(s, mine.number, subject="person:1", now=at(day, "09:30"))
+        (past,) = appointments.my_bookings(s, "person:1", at(day, "11:00"))
+    assert begun.value.code == "started" and (past.status, past.may_cancel) == ("expired", False)
+    assert slots(db)[0][4] == 1
 
 
-def test_booking_on_the_portal(web, db, seeded):
+def test_what_was_typed_is_checked_at_each_field_and_nothing_is_booked(db):
+    set_up(db, horizon=1)
+    ((slot_id, *_),) = slots(db)
+    with pytest.raises(appointments.AppointmentInvalid) as invalid:
+        book(db, "99999999999999999999999", "person:1", name=" ", phone="abc<script>", item_code="NOPE",
+             known_items={"HN-SCJG-002"})
+    assert set(invalid.value.problems) == {"slot", "name", "phone", "item"}
+    assert all(zh and en for zh, en in invalid.value.problems.values())
+    with pytest.raises(appointments.AppointmentInvalid) as long_name:
+        book(db, slot_id, "person:1", name="王" * 51)
+    assert set(long_name.value.problems) == {"name"}
+    assert book(db, slot_id, "person:1", phone="0898-68720000").phone == "0898-68720000"
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        assert s.scalar(select(func.count()).select_from(Appointment)) == 1
+
+
+def test_one_booking_a_day_a_few_at_a_time_and_a_pause_after_repeated_absences(db):
+    set_up(db, capacity=5, times=[["09:00", "10:00"], ["10:00", "11:00"]], horizon=5)
+    by_day = {}
+    for slot_id, day, start, *_ in slots(db):
+        by_day.setdefault(day, []).append(slot_id)
+    days = sorted(by_day)
+    book(db, by_day[days[0]][0], "person:1")
+    with pytest.raises(appointments.AppointmentError) as same_day:
+        book(db, by_day[days[0]][1], "person:1")
+    assert same_day.value.code == "same_day"
+    book(db, by_day[days[1]][0], "person:1")
+    book(db, by_day[days[2]][0], "person:1")
+    with pytest.raises(appointments.AppointmentError) as too_many:
+        book(db, by_day[days[3]][0], "person:1")
+    assert too_many.value.code == "too_many"
+    after = at(days[2], "12:00")  # three slots gone by, nobody came
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        for booking in appointments.my_bookings(s, "person:1", after):
+            desk.mark_absent(s, booking.number, actor="clerk", now=after)
+    with pytest.raises(appointments.AppointmentError) as paused:
+        book(db, by_day[days[3]][0], "person:1", now=after)
+    assert paused.value.code == "paused" and "窗口" in paused.value.zh
+    assert book(db, by_day[days[3]][0], "person:2", now=after).status == "booked"
+
+
+def test_the_window_checks_people_in_on_their_day_and_marks_absences_after_the_slot(db):
+    set_up(db, horizon=1)
+    ((slot_id, day, *_),) = slots(db)
+    a = book(db, slot_id, "person:1")
+    b = book(db, slot_id, "person:2")
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        with pytest.raises(appointments.AppointmentError) as early:
+            desk.check_in(s, a.number, actor="clerk", now=NOW)
+        with pytest.raises(appointments.AppointmentError) as too_soon:
+            desk.mark_absent(s, b.number, actor="clerk", now=at(day, "09:30"))
+    assert (early.value.code, too_soon.value.code) == ("not_today", "not_over")
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        assert desk.check_in(s, a.number.lower(), actor="clerk", now=at(day, "09:10")).status == "attended"
+        assert desk.mark_absent(s, b.number, actor="clerk", now=at(day, "10:00")).status == "no_show"
+        with pytest.raises(appointments.AppointmentError) as twice:
+            desk.check_in(s, a.number, actor="clerk", now=at(day, "09:20"))
+        listed = desk.day_list(s, day, at(day, "10:00"))
+    assert twice.value.code == "handled"
+    assert {(x.number, x.status) for x in listed} == {(a.number, "attended"), (b.number, "no_show")}
+    with db.unit_of_work(tenant_context(db, "4602")) as s:
+        assert desk.find(s, a.number, NOW) is None  # another tenant's window sees nothing
+
+
+def test_window_settings_are_checked_at_their_fields_and_changes_reach_future_slots(db):
+    with pytest.raises(windows.WindowInvalid) as invalid:
+        windows.read_settings({"name": "", "times": "09:00-10:00\n09:30-11:00", "capacity": "0",
+                               "horizon_days": "99", "items": "HN-SCJG-002 NOPE"}, {"HN-SCJG-002"})
+    assert set(invalid.value.problems) == {"name", "times", "capacity", "horizon_days", "items"}
+    read = windows.read_settings({"name": " 综合 窗口 ", "times": "9:00-10:00，14:30～15:30", "capacity": "2",
+                                  "horizon_days": "2", "open": "1"}, set())
+    assert read.name == "综合 窗口" and read.times == [["09:00", "10:00"], ["14:30", "15:30"]]
+    window_id, revision, _ = set_up(db, capacity=2, times=[["09:00", "10:00"], ["10:00", "11:00"]], horizon=1)
+    (kept, _, _, _, _), (dropped, *_) = slots(db)
+    book(db, kept, "person:1")
+    set_up(db, capacity=5, times=[["10:00", "11:00"], ["14:30", "15:30"]], horizon=1, window_id=window_id,
+           revision=revision)
+    assert [(start, capacity, booked) for _, _, start, capacity, booked in slots(db)] == [
+        ("09:00", 5, 1), ("10:00", 5, 0), ("14:30", 5, 0)]  # the booked 09:00 stays; new places everywhere
+    with pytest.raises(windows.WindowConflict):
+        set_up(db, capacity=1, window_id=window_id, revision=revision)  # a stale form
+
+
+def test_booking_cancelling_and_the_window_on_the_portal(web, db, seeded):
     from tongban.platform.db import utcnow
 
-    tomorrow = appointments.beijing_today(utcnow()) + timedelta(days=1)
-    slot_id = open_one(db, capacity=1, day=tomorrow)
+    anonymous = web.get("/appointments")
+    assert "暂未开放网上预约" in anonymous.text
+    set_up(db, capacity=1, horizon=2, now=utcnow())
+    slot_id = slots(db)[0][0]
     anonymous = web.get("/appointments")
     assert "综合窗口" in anonymous.text and "登录后预约" in anonymous.text
     sign_in(web, next_path="/appointments")
     page = web.get("/appointments")
+    wrong = web.post("/appointments", data={"csrf_token": portal_csrf(page), "slot": "9" * 30, "name": "张三",
+                                            "phone": "12345"})
+    assert wrong.status_code == 422 and 'value="张三"' in wrong.text and 'value="12345"' in wrong.text
+    assert wrong.text.count('aria-invalid="true"') == 1 and "请选择预约时段" in wrong.text
     booked = web.post("/appointments", data={"csrf_token": portal_csrf(page), "slot": slot_id, "name": "王小明",
-                                             "phone": "13800000001"})
-    assert booked.status_code == 200 and "预约成功" in booked.text and "我的预约" in booked.text
-    again = web.post("/appointments", data={"csrf_token": portal_csrf(page), "slot": slot_id, "name": "王小明",
-                                            "phone": "13800000001"})
-    assert again.status_code == 409 and "已约满" in again.text
+                                             "phone": "13800000001"}, follow_redirects=False)
+    assert booked.status_code == 303 and "booked=YY" in booked.headers["location"]
+    shown = web.get(booked.headers["location"])
+    assert "预约成功" in shown.text and "长滨路1号" in shown.text and "我的预约" in shown.text
+    number = shown.text.split("<strong><code>")[1].split("<")[0]
+    confirm = web.get(f"/appointments/{number}/cancel")
+    assert confirm.status_code == 200 and "确定取消" in confirm.text
+    cancelled = web.post(f"/appointments/{number}/cancel", data={"csrf_token": portal_csrf(confirm)},
+                         follow_redirects=False)
+    assert cancelled.status_code == 303
+    after = web.get(cancelled.headers["location"])
+    assert "预约已取消" in after.text and "已取消" in after.text and slots(db)[0][4] == 0
+    expired = web.post("/appointments", data={"csrf_token": "stale", "slot": slot_id, "name": "王小明",
+                                              "phone": "13800000001"})
+    assert expired.status_code == 403 and "表单已过期" in expired.text and slots(db)[0][4] == 0
