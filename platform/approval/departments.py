@@ -22,6 +22,7 @@ DEPARTMENTS: dict[str, tuple[str, str]] = {
     "development_reform": ("发展和改革委员会", "Development and reform"),
     "water_affairs": ("水务局", "Water affairs"),
     "emergency_management": ("应急管理局", "Emergency management"),
+    "government_services": ("政务服务中心", "Government service centre"),  # its windows (综合窗口), rated by visit
 }
 
 
@@ -30,3 +31,21 @@ def department_name(code: str | None, lang: str = "zh") -> str:
         return ""
     zh, en = DEPARTMENTS.get(code, (code, code))
     return en if lang == "en" else zh
+
+
+def code_of(value: str | None) -> str | None:
+    """The department code a flow, a staff account or an item's elements name: the code itself, or a department's
+    name as items write it (市场监督管理局, 海口市市场监督管理局: the longest listed name it ends with). None when
+    it names no listed department (a township's own office keeps its own text)."""
+    text = "".join(str(value or "").split())
+    if not text:
+        return None
+    if text in DEPARTMENTS:
+        return text
+    matches = [(len(zh), code) for code, (zh, _en) in DEPARTMENTS.items() if text.endswith(zh)]
+    return max(matches)[1] if matches else None
+
+
+def normalised(value: str | None) -> str:
+    """``value`` as the department code when it names a listed department, else as given (trimmed)."""
+    return code_of(value) or str(value or "").strip()

@@ -17,28 +17,44 @@ def levels() -> dict[int, tuple[str, str]]:
     return dict(sorted(LEVELS.items(), reverse=True))
 
 
-def ask(database, tenant_code: str, *, kind: str, subject: str, question: str, department: str = "") -> dict:
+def ask(database, tenant_code: str, *, kind: str, subject: str, question: str, department: str = "",
+        known_departments=()) -> dict:
+    """Ask; ``known_departments``: the tenant's departments as its items name them (the form's choices)."""
     from tongban.platform.supervision import petitions
 
-    return petitions.ask(database, tenant_code, kind=kind, asker_subject=subject, question=question[:2000],
-                         department=department[:100])
+    return petitions.ask(database, tenant_code, kind=kind, asker_subject=subject, question=question,
+                         department=department, known_departments=set(known_departments))
 
 
 def my_petitions(session: Session, subject: str, limit: int = 50) -> list[dict]:
-    """The applicant's consultations and complaints in the unit of work's tenant, newest first."""
+    """The applicant's consultations and complaints in the unit of work's tenant, newest first; ``late``: not
+    answered by its deadline (the supervision rules have carded it)."""
+    from tongban.platform.db import utcnow
+
+    now = utcnow()
     from tongban.platform.supervision.models import Petition
 
     rows = session.scalars(select(Petition).where(Petition.asker_subject == subject)
                            .order_by(Petition.asked_at.desc()).limit(limit))
-    return [{"kind": KINDS.get(p.kind, (p.kind, p.kind)), "department": p.department, "question": p.question,
-             "answer": p.answer, "asked_at": p.asked_at, "answered_at": p.answered_at, "due_at": p.due_at}
+    from tongban.platform.approval.departments import DEPARTMENTS
+
+    return [{"kind": KINDS.get(p.kind, (p.kind, p.kind)), "question": p.question,
+             "department": DEPARTMENTS.get(p.department, (p.department, p.department)),
+             "answer": p.answer, "asked_at": p.asked_at, "answered_at": p.answered_at, "due_at": p.due_at,
+             "late": p.answered_at is None and p.due_at is not None and _aware(p.due_at) <= now}
             for p in rows]
+
+
+def _aware(value):
+    from datetime import timezone
+
+    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def rate(database, actor, case_id: int, *, level: int, reason: str) -> dict:
     from tongban.platform.supervision.ratings.service import rate_case
 
-    return rate_case(database, actor, case_id, level=level, reason=reason[:1000])
+    return rate_case(database, actor, case_id, level=level, reason=reason)
 
 
 def rating_of(session: Session, case_id: int) -> dict | None:

@@ -22,36 +22,44 @@ from tongban.platform.portal.web_common import (
 from tongban.tenants.isolation import TenantContext
 
 
+EXPIRED = ("表单已过期，请确认后重新提交", "The form expired: check it and submit again")
+
+
 @page
 async def consult(request: Request, ctx: Ctx):
+    """GET: the form and one's own questions; POST: ask — then back to the page (a refresh asks nothing twice),
+    or the form again with what was typed and the problem at its field."""
     user = require_user(ctx)
-    form = await request.form() if request.method == "POST" else None
-    if form is not None and not await csrf_ok(request, form):
-        form = None
-    return await call(_consult, request, ctx, user, form)
+    form = await request.form(max_fields=10) if request.method == "POST" else None
+    expired = form is not None and not await csrf_ok(request, form)
+    return await call(_consult, request, ctx, user, form, expired)
 
 
-def _consult(request: Request, ctx: Ctx, user: PortalUser, form):
+def _consult(request: Request, ctx: Ctx, user: PortalUser, form, expired: bool):
     from tongban.platform.supervision.errors import SupervisionError
 
     portal = portal_of(request)
-    error, asked, status = None, None, 200
+    error, problem_field, status = None, None, 200
     typed = {"kind": str(form.get("kind") or "consultation"), "department": str(form.get("department") or ""),
              "question": str(form.get("question") or "")} if form else {"kind": "consultation", "department": "",
                                                                         "question": ""}
-    if form is not None:
+    with portal.database.unit_of_work(ctx.tenant.context()) as session:
+        departments = [d for d, _n in portal.index.index(session, ctx.tenant).departments]
+    if expired:
+        error, status = EXPIRED, 403
+    elif form is not None:
         try:
-            asked = feedback.ask(portal.database, ctx.tenant.code, kind=typed["kind"], subject=user.subject,
-                                 question=typed["question"], department=typed["department"])
-            typed["question"] = ""
+            feedback.ask(portal.database, ctx.tenant.code, kind=typed["kind"], subject=user.subject,
+                         question=typed["question"], department=typed["department"], known_departments=departments)
+            return redirect(ctx, ctx.link("/consult", asked="1"))
         except SupervisionError as refused:
-            error, status = (refused.zh, refused.en), 422
+            error, problem_field, status = (refused.zh, refused.en), refused.field, 422
     with portal.database.unit_of_work(ctx.tenant.context()) as session:
         theme = theme_of(session, ctx)
-        departments = [d for d, _n in portal.index.index(session, ctx.tenant).departments]
         mine = feedback.my_petitions(session, user.subject)
     data = {"trail": trail(request, ctx, (ctx._("咨询投诉"), None)), "kinds": feedback.KINDS, "typed": typed,
-            "departments": departments, "mine": mine, "error": error, "asked": asked}
+            "departments": departments, "mine": mine, "error": error, "problem_field": problem_field,
+            "asked": ctx.query.get("asked") == "1" and form is None}
     return render(request, ctx, theme, "portal/consult.html", data, status)
 
 

@@ -13,6 +13,7 @@ from types import SimpleNamespace
 from sqlalchemy import String, cast, literal, select
 from sqlalchemy.orm import Session
 
+from tongban.platform.approval.departments import normalised
 from tongban.platform.supervision import bulk, casedata, notify, raising
 from tongban.platform.supervision.models import Alert, SupervisionEvent
 from tongban.platform.supervision.rules import Rule
@@ -48,7 +49,7 @@ def responsible(case, tasks, *, task=None, department: str = "", point: str | No
     return {"tenant_id": (holder.tenant_id if holder else case.tenant_id), "case_id": case.id,
             "task_id": holder.id if task is not None else None, "case_number": case.number,
             "item_code": case.item_code, "channel": case.channel,
-            "department": (holder.department if holder and holder.department else department) or "",
+            "department": normalised(holder.department if holder and holder.department else department),
             "person": (holder.assignee or holder.completed_by) if holder else None,
             "point": point or (holder.point if holder else None), "vertical": case.case_type == "vertical"}
 

@@ -7,6 +7,7 @@ from collections import defaultdict
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from tongban.platform.approval.departments import normalised
 from tongban.platform.approval.flowcache import version_parts
 from tongban.platform.approval.models import Case, CasePause, Task
 from tongban.platform.supervision.timing import CaseView
@@ -41,14 +42,14 @@ def load_views(session: Session, case_ids) -> dict[int, CaseView]:
 def _describe(session: Session, view: CaseView, link) -> None:
     case = view.case
     if link is not None:
-        view.department, view.license_required = link.department or "", bool(link.license_required)
+        view.department, view.license_required = normalised(link.department), bool(link.license_required)
         return
     if not case.version_id:
         return
     flow, _schema, content = version_parts(session, case.version_id)
     elements = content.get("elements") or {}
     view.node_kinds = frozenset(node.kind.value for node in flow.nodes)
-    view.department = elements.get("department") or ""
+    view.department = normalised(elements.get("department"))
     view.must_handle_online = bool(elements.get("must_handle_online"))
 
 
@@ -59,9 +60,9 @@ def departments(session: Session, cases) -> dict[int, str]:
     out = {}
     for case in cases:
         if case.id in links:
-            out[case.id] = links[case.id].department or ""
+            out[case.id] = normalised(links[case.id].department)
         elif case.version_id:
-            out[case.id] = (version_parts(session, case.version_id)[2].get("elements") or {}).get("department") or ""
+            out[case.id] = normalised((version_parts(session, case.version_id)[2].get("elements") or {}).get("department"))
     return out
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, or_, select
 
+from tongban.platform.approval.departments import code_of, normalised
 from tongban.platform.db import utcnow
 from tongban.platform.supervision.errors import Forbidden, NotFound, SupervisionError, WrongState
 from tongban.platform.supervision.models import Petition, SupervisionEvent, SupervisionTimer
@@ -18,14 +19,36 @@ from tongban.tenants.models import Tenant
 
 KINDS = {"consultation": ("咨询", "consultation"), "complaint": ("投诉", "complaint")}
 DEFAULT_LIMITS = {"consultation": 5, "complaint": 15}
+TEXT_MAX = 2000
+
+
+def check_department(department: str, known=None) -> str:
+    """The department a petition goes to: a listed one (kept as its code) or one of ``known`` (the tenant's own
+    departments as its items name them); empty for none. Anything else is refused on its field."""
+    text = " ".join(str(department or "").split())
+    if not text:
+        return ""
+    if code_of(text) is not None:
+        return normalised(text)
+    if known is not None and text in known:
+        return text
+    raise SupervisionError("department_unknown", "没有这个部门，请从列表中选择", "No such department: choose one from the list",
+                           field="department")
 
 
 def ask(database, tenant_code: str, *, kind: str, asker_subject: str, question: str, department: str = "",
-        limit_days: int | None = None, now: datetime | None = None) -> dict:
+        limit_days: int | None = None, now: datetime | None = None, known_departments=None) -> dict:
+    """A consultation or complaint; ``known_departments``: the tenant's own department names it may go to besides
+    the listed ones (None: any text, as an operator's import)."""
     if kind not in KINDS:
-        raise SupervisionError("kind_invalid", "类型应为咨询或投诉", "kind is consultation or complaint", field="kind")
+        raise SupervisionError("kind_invalid", "请选择咨询或投诉", "Choose question or complaint", field="kind")
     if not question.strip():
-        raise SupervisionError("question_required", "请填写内容", "the question is empty", field="question")
+        raise SupervisionError("question_required", "请填写您要咨询或投诉的内容", "Write your question or complaint",
+                               field="question")
+    if len(question.strip()) > TEXT_MAX:
+        raise SupervisionError("question_too_long", f"内容不能超过 {TEXT_MAX} 字（现有 {len(question.strip())} 字）",
+                               f"At most {TEXT_MAX} characters (now {len(question.strip())})", field="question")
+    department = check_department(department, known_departments)
     now = now or utcnow()
     with database.unit_of_work(TenantContext.of(_tenant(database, tenant_code))) as session:
         rules = current_rules(session)
@@ -46,7 +69,10 @@ def ask(database, tenant_code: str, *, kind: str, asker_subject: str, question: 
 
 def answer(database, actor, tenant_code: str, petition_id: int, *, text: str, now: datetime | None = None) -> dict:
     if not text.strip():
-        raise SupervisionError("answer_required", "请填写答复", "the answer is empty", field="answer")
+        raise SupervisionError("answer_required", "请填写答复", "Write the answer", field="answer")
+    if len(text.strip()) > TEXT_MAX:
+        raise SupervisionError("answer_too_long", f"答复不能超过 {TEXT_MAX} 字", f"At most {TEXT_MAX} characters",
+                               field="answer")
     now = now or utcnow()
     tenant = _tenant(database, tenant_code)
     if actor.kind != "system" and not (actor.may("approve_cases", tenant.path) or actor.may("accept_cases", tenant.path)):
@@ -65,11 +91,15 @@ def answer(database, actor, tenant_code: str, petition_id: int, *, text: str, no
         return petition_dict(petition)
 
 
-def petitions_of(database, tenant_code: str, *, unanswered: bool = False) -> list[dict]:
+def petitions_of(database, tenant_code: str, *, unanswered: bool = False, department: str | None = None) -> list[dict]:
+    """The tenant's petitions, oldest first; with ``department`` (a staff member's), those addressed to it and those
+    addressed to no department (the general window's to route or answer)."""
     with database.unit_of_work(TenantContext.of(_tenant(database, tenant_code))) as session:
         query = select(Petition).order_by(Petition.asked_at)
         if unanswered:
             query = query.where(Petition.answered_at.is_(None))
+        if department:
+            query = query.where(or_(Petition.department == normalised(department), Petition.department == ""))
         return [petition_dict(p) for p in session.scalars(query)]
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
+from tongban.platform.approval.departments import normalised
 from tongban.platform.calendar.store import CalendarProvider
 from tongban.platform.db import utcnow
 from tongban.platform.identity.names import staff_names
@@ -103,8 +104,8 @@ class SupervisionService:
     def department_alerts(self, actor, tenant_code: str, *, state: str | None = None) -> list[dict]:
         with self._as_department(actor, tenant_code) as session:
             query = select(Alert).where(Alert.tenant_id == tenant_code)
-            if actor.department:
-                query = query.where(Alert.department == actor.department)
+            if actor.department:  # a code, or a name as some accounts carry it: the same department either way
+                query = query.where(Alert.department == normalised(actor.department))
             if state:
                 query = query.where(Alert.state == state)
             return [alert_dict(a) for a in session.scalars(query.order_by(Alert.raised_at.desc()).limit(200))]
@@ -152,7 +153,7 @@ class SupervisionService:
         try:
             with self._as_department(actor, tenant_code) as session:
                 alert = _load(session, alert_id)
-                if actor.department and alert.department and actor.department != alert.department:
+                if actor.department and alert.department and normalised(actor.department) != alert.department:
                     raise NotFound("监察事项", alert_id)
                 disposition.move(session, alert, action, actor=actor.subject, actor_tenant=tenant_code, now=now,
                                  comment=text, details={"attachments": list(attachments or [])})

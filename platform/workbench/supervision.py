@@ -2,10 +2,13 @@
 the rectification report (整改) with attachments in answer to 督办, and complaints to answer by their deadline."""
 from __future__ import annotations
 
+from datetime import timezone
+
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from tongban.platform.db import utcnow
 from tongban.platform.supervision import attachments, petitions
 from tongban.platform.supervision.errors import NotFound, SupervisionError
 from tongban.platform.supervision.service import RESPONDING, SupervisionService, supervision_for
@@ -23,10 +26,19 @@ async def _staff(request: Request) -> Staff | Response:
     staff = await signed_in_staff(request)
     if isinstance(staff, Response):
         return staff
-    if not any(staff.actor.may(p, staff.tenant.path) for p in RESPONDING):
-        return lacking(request, staff, "处理监察事项需要审批或好差评处理权限",
-                       "Answering supervision needs the approver's or the rating handler's permission")
+    if not (_answers_alerts(staff) or _answers_petitions(staff)):
+        return lacking(request, staff, "处理监察事项需要审批、窗口受理或好差评处理权限",
+                       "Answering supervision needs the approver's, the window clerk's or the rating handler's permission")
     return staff
+
+
+def _answers_alerts(staff: Staff) -> bool:
+    return any(staff.actor.may(p, staff.tenant.path) for p in RESPONDING)
+
+
+def _answers_petitions(staff: Staff) -> bool:
+    """Who may answer petitions (``petitions.answer``'s rule): approvers, and window clerks."""
+    return staff.actor.may("approve_cases", staff.tenant.path) or staff.actor.may("accept_cases", staff.tenant.path)
 
 
 async def department_page(request: Request, *, error: SupervisionError | None = None, failed: int | None = None,
@@ -34,14 +46,19 @@ async def department_page(request: Request, *, error: SupervisionError | None = 
     staff = await _staff(request)
     if isinstance(staff, Response):
         return staff
-    alerts = await call(_service(request).department_alerts, staff.actor, staff.tenant.code)
-    may_answer = staff.actor.may("approve_cases", staff.tenant.path) or staff.actor.may("accept_cases", staff.tenant.path)
+    alerts = (await call(_service(request).department_alerts, staff.actor, staff.tenant.code)
+              if _answers_alerts(staff) else [])
     open_petitions = await call(petitions.petitions_of, request.app.state.database, staff.tenant.code,
-                                unanswered=True) if may_answer else []
+                                unanswered=True, department=staff.actor.department) if _answers_petitions(staff) else []
+    now = utcnow()
+    for petition in open_petitions:
+        due = petition["due_at"]
+        petition["late"] = due is not None and (due if due.tzinfo else due.replace(tzinfo=timezone.utc)) <= now
     done = request.query_params.get("done")
     return render(request, "supervision.html", {
         "staff": staff, "tenant": staff.tenant, "base": staff.base, "alerts": alerts, "petitions": open_petitions,
-        "done": DONE.get(done or ""), "error": error, "failed": failed, "types": ", ".join(attachments.TYPES)}, status)
+        "done": DONE.get(done or ""), "error": error, "failed": failed, "types": ", ".join(attachments.TYPES),
+        }, status)
 
 
 async def answer_alert(request: Request) -> Response:
@@ -76,11 +93,13 @@ async def answer_petition(request: Request) -> Response:
     form = await request.form()
     if not csrf_ok(request, form):
         return await department_page(request, error=_expired(), status=400)
+    petition_id = request.path_params["petition_id"]
     try:
-        await call(petitions.answer, request.app.state.database, staff.actor, staff.tenant.code,
-                   request.path_params["petition_id"], text=str(form.get("answer", "")))
+        await call(petitions.answer, request.app.state.database, staff.actor, staff.tenant.code, petition_id,
+                   text=str(form.get("answer", "")))
     except SupervisionError as error:
-        return await department_page(request, error=error, status=404 if isinstance(error, NotFound) else 400)
+        return await department_page(request, error=error, failed=f"p{petition_id}",
+                                     status=404 if isinstance(error, NotFound) else 400)
     return RedirectResponse(f"{staff.base}/supervision?done=answer", status_code=303)
 
 

@@ -10,11 +10,23 @@ def test_a_signed_in_citizen_asks_and_sees_the_question_listed(web, seeded, publ
     sign_in(web, next_path="/consult")
     page = web.get("/consult")
     empty = web.post("/consult", data={"csrf_token": portal_csrf(page), "kind": "consultation", "question": " "})
-    assert empty.status_code == 422 and "请填写内容" in empty.text
+    assert empty.status_code == 422 and "请填写您要咨询或投诉的内容" in empty.text
+    assert 'id="question-error"' in empty.text and 'aria-invalid="true"' in empty.text
+    too_long = web.post("/consult", data={"csrf_token": portal_csrf(page), "kind": "complaint",
+                                          "question": "太" * 2001})
+    assert too_long.status_code == 422 and "2001" in too_long.text and "太" * 2001 in too_long.text  # kept
+    made_up = web.post("/consult", data={"csrf_token": portal_csrf(page), "kind": "complaint",
+                                         "department": "不存在的部门", "question": "窗口排队太久"})
+    assert made_up.status_code == 422 and 'id="department-error"' in made_up.text and "窗口排队太久" in made_up.text
+    expired = web.post("/consult", data={"csrf_token": "stale", "kind": "complaint", "question": "窗口排队太久"})
+    assert expired.status_code == 403 and "表单已过期" in expired.text and "窗口排队太久" in expired.text
     asked = web.post("/consult", data={"csrf_token": portal_csrf(page), "kind": "complaint",
-                                       "department": "市场监督管理局", "question": "窗口排队太久"})
-    assert asked.status_code == 200 and "已收到" in asked.text
-    assert "窗口排队太久" in asked.text and "投诉" in asked.text and "待答复" in asked.text
+                                       "department": "市场监督管理局", "question": "窗口排队太久"},
+                     follow_redirects=False)
+    assert asked.status_code == 303  # a refresh of the page that follows asks nothing twice
+    shown = web.get(asked.headers["location"])
+    assert "已收到" in shown.text and shown.text.count("窗口排队太久") == 1
+    assert "投诉" in shown.text and "待答复" in shown.text and "市场监督管理局" in shown.text
 
 
 def test_the_applicant_rates_a_concluded_case_once(web, db, settings, seeded, published):

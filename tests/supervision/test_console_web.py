@@ -2,6 +2,7 @@
 client as staff use them: sign-in, the subtree wall, a red card confirmed, 督办, rectification with an attachment,
 acceptance; complaints with their deadline; the dashboard, its Excel export and the evaluation report."""
 import re
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -223,3 +224,26 @@ def test_a_statistician_sees_only_the_links_their_grants_open(web, db, identity,
     with TestClient(web.app, base_url=SITE) as supervisor:
         page = sign_in(supervisor, "province.supervisor", clock, site=SITE, path="/supervision/dashboard")
         assert nav_links(page.text) == {"/", "/complaints", "/dashboard", "/evaluation"}
+
+
+def test_a_window_clerk_answers_the_complaints_of_the_window_on_the_department_tab(web, db, identity, clock, carded):
+    """Clerks may answer petitions (the rule in petitions.answer): the tab opens for them with the complaints addressed
+    to a department and to none (a department's own staff see theirs and the unaddressed ones: test_petitions), each
+    with its department, when it was asked and whether it is overdue; a too-long answer is
+    refused at that complaint and changes nothing."""
+    from tongban.platform.supervision import petitions
+
+    asked = petitions.ask(db, TOWNSHIP, kind="complaint", asker_subject="person:1", question="窗口几点下班没有公示",
+                          now=clock() - timedelta(days=40))
+    petitions.ask(db, TOWNSHIP, kind="complaint", asker_subject="person:1", question="市场监管窗口让我跑了三次",
+                  department=MARKET)
+    new_staff(db, identity, "town.clerk", "window_clerk", TOWNSHIP)
+    with TestClient(web.app, base_url=SITE) as clerk:
+        tab = sign_in(clerk, "town.clerk", clock, site=SITE, path=f"/t/{TOWNSHIP}/workbench/supervision")
+        assert tab.status_code == 200 and "窗口几点下班没有公示" in tab.text and "已超期" in tab.text
+        assert "市场监管窗口让我跑了三次" in tab.text  # a clerk of no department (综合窗口) sees every one
+        action = form_action(tab.text, f"/petitions/{asked['id']}/answer")
+        long = clerk.post(SITE + action, data={"csrf_token": csrf_in(tab.text), "answer": "答" * 2001})
+        assert long.status_code == 400 and "答复不能超过 2000 字" in long.text and f'id="p{asked["id"]}"' in long.text
+        sent = clerk.post(SITE + action, data={"csrf_token": csrf_in(tab.text), "answer": "已在大厅门口公示"})
+        assert "已答复" in sent.text and "窗口几点下班没有公示" not in sent.text

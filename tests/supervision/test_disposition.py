@@ -9,7 +9,8 @@ from tongban.platform.supervision.errors import Forbidden, SupervisionError, Wro
 from tongban.platform.supervision.models import Rollup
 from tongban.tenants.isolation import TenantContext
 
-MARKET = "市场监督管理局"
+MARKET = "市场监督管理局"  # as an account may carry it; alerts name the department by its code
+MARKET_CODE = "market_regulation"
 DEPARTMENT = staff("market-head", "4601", "approver", department=MARKET)
 
 
@@ -32,7 +33,7 @@ def history(supervision, alert_id):
 
 def test_an_appeal_escalated_to_the_province_and_withdrawn_there(engine, db, supervision):
     alert = carded(engine, db)
-    assert (alert.state, alert.department, alert.supervisor_code) == ("issued", MARKET, "4601")
+    assert (alert.state, alert.department, alert.supervisor_code) == ("issued", MARKET_CODE, "4601")
     assert cards(db, "yellow_cards") == 1
     with pytest.raises(SupervisionError) as refused:
         supervision.appeal(DEPARTMENT, "4601", alert.id, reasons=" ")
@@ -80,7 +81,7 @@ def test_a_red_card_confirmed_then_supervised_until_rectified(engine, db, superv
     with db.unit_of_work(TenantContext.system("t")) as s:
         sent = [(m.recipient, m.topic) for m in s.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
                 if m.reference.get("alert") == alert.id]
-    department, supervisors = f"{MARKET}@4601.gov.test", "supervisor@4601.gov.test"
+    department, supervisors = f"{MARKET_CODE}@4601.gov.test", "supervisor@4601.gov.test"
     assert sent == [(supervisors, "alert_raised"), (department, "alert_confirmed"),
                     (department, "alert_under_supervision"), (supervisors, "alert_rectified"),
                     (department, "alert_rectification_rejected"), (supervisors, "alert_rectified"),

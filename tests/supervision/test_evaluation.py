@@ -31,7 +31,7 @@ def test_a_tenant_with_cards_ranks_below_one_that_concluded_early(engine, db):
     cities = ranking(db, PROVINCE_SUPERVISOR, "46", "2026-03", level="city_county")
     assert [r["tenant"] for r in cities] == ["4602", "4601"]
     departments = ranking(db, PROVINCE_SUPERVISOR, "46", "2026-03", by="department")
-    assert [r["department"] for r in departments] == ["市场监督管理局"]
+    assert [r["department"] for r in departments] == ["market_regulation"]
     with db.unit_of_work(TenantContext.system("t")) as s:
         assert history(s, "score_model", "2026-03")[0].actor == ADMIN.subject
 

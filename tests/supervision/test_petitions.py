@@ -28,7 +28,7 @@ def test_an_unanswered_complaint_is_warned_then_carded_across_the_holiday(db):
         tick(db, at)
         assert rule in rules_for(db, asked["id"])
     red = next(a for a in alerts(db) if a.rule_code == "petition_red")
-    assert (red.state, red.department, red.level) == ("pending", "市场监督管理局", "city_county")
+    assert (red.state, red.department, red.level) == ("pending", "market_regulation", "city_county")
 
 
 def test_an_answer_in_time_raises_nothing(db):
@@ -39,3 +39,30 @@ def test_an_answer_in_time_raises_nothing(db):
     tick(db, bj(2026, 6, 1))
     assert rules_for(db, asked["id"]) == []
     assert petitions.petitions_of(db, "460105100", unanswered=True) == []
+
+
+def test_a_petition_goes_to_its_department_and_what_does_not_do_is_refused_at_its_field(db):
+    import pytest
+
+    from tongban.platform.supervision.errors import SupervisionError
+
+    for question, department, field in (("太" * 2001, "", "question"), ("问题", "不存在的部门", "department")):
+        with pytest.raises(SupervisionError) as refused:
+            petitions.ask(db, "4601", kind="complaint", asker_subject="person:1", question=question,
+                          department=department, known_departments={"长流镇综治办"})
+        assert refused.value.field == field and refused.value.zh and refused.value.en
+    market = petitions.ask(db, "4601", kind="complaint", asker_subject="person:1", question="排队太久",
+                           department="海口市市场监督管理局", now=bj(2026, 3, 2))
+    local = petitions.ask(db, "4601", kind="consultation", asker_subject="person:1", question="综治办几点上班",
+                          department="长流镇综治办", known_departments={"长流镇综治办"}, now=bj(2026, 3, 2))
+    anyone = petitions.ask(db, "4601", kind="consultation", asker_subject="person:1", question="在哪里办",
+                           now=bj(2026, 3, 2))
+    assert (market["department"], local["department"], anyone["department"]) == ("market_regulation", "长流镇综治办", "")
+    seen = {p["id"] for p in petitions.petitions_of(db, "4601", unanswered=True, department="市场监督管理局")}
+    assert seen == {market["id"], anyone["id"]}  # its own, and those addressed to no department
+    civil = {p["id"] for p in petitions.petitions_of(db, "4601", unanswered=True, department="civil_affairs")}
+    assert civil == {anyone["id"]}
+    with pytest.raises(SupervisionError) as long_answer:
+        petitions.answer(db, staff("c", "4601", "window_clerk"), "4601", anyone["id"], text="答" * 2001)
+    assert long_answer.value.field == "answer"
+    assert petitions.answer(db, staff("c", "4601", "window_clerk"), "4601", anyone["id"], text="政务服务中心一楼")["answer"]

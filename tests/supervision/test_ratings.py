@@ -3,7 +3,7 @@ appealed and excluded; satisfaction per tenant and department."""
 import pytest
 from approval_fixtures import citizen, staff
 from sqlalchemy import select
-from supervision_helpers import HAIKOU_SUPERVISOR, alerts, bj, concluded, tick
+from supervision_helpers import HAIKOU_SUPERVISOR, accepted, alerts, bj, concluded, tick
 
 from tongban.platform.notify.outbox import OutboxMessage
 from tongban.platform.supervision.errors import NotFound, SupervisionError, WrongState
@@ -11,7 +11,7 @@ from tongban.platform.supervision.ratings import service as ratings
 from tongban.platform.supervision.stats.queries import breakdown, dashboard
 from tongban.tenants.isolation import TenantContext
 
-MARKET = "市场监督管理局"
+MARKET = "market_regulation"  # the item names 市场监督管理局: ratings and alerts keep the code
 HANDLER = staff("m", "4601", "approver", department=MARKET)
 
 
@@ -77,3 +77,41 @@ def test_an_appealed_malicious_rating_is_excluded_from_the_figures(engine, db):
     assert alerts(db, rule="rating_rectification_overdue") == []
     by_department = breakdown(db, HAIKOU_SUPERVISOR, "4601", "department")
     assert [(r["department"], r["ratings"], r["satisfaction"]) for r in by_department] == [(MARKET, 1, 1.0)]
+
+
+def test_a_case_is_rated_only_once_it_is_done_and_a_visit_only_for_a_department_that_exists(engine, db):
+    """Rating a case still being handled (or withdrawn) would open a rectification and count against a department
+    for work not yet done; a visit rated against a made-up department would rank it in the figures."""
+    open_case = accepted(engine, db, bj(2026, 3, 2))
+    with pytest.raises(WrongState) as early:
+        ratings.rate_case(db, citizen(), open_case, level=1, reason="太慢", now=bj(2026, 3, 3))
+    assert early.value.code == "not_done" and "办结" in early.value.zh
+    with pytest.raises(SupervisionError) as made_up:
+        ratings.rate_visit(db, citizen(), "4601", "A001", level=1, reason="态度差", department="不存在的部门")
+    assert made_up.value.field == "department"
+    with pytest.raises(SupervisionError) as long_reason:
+        ratings.rate_visit(db, citizen(), "4601", "A001", level=1, reason="差" * 1001, department="政务服务中心")
+    assert long_reason.value.field == "reason"
+    with db.unit_of_work(TenantContext.system("t")) as s:
+        assert not s.scalars(select(ratings.Rating)).all()  # nothing was recorded
+
+
+def test_a_bad_rating_reaches_the_department_however_its_name_is_written(engine, db):
+    """The item names its department 市场监督管理局, staff carry the code market_regulation (or the name): the
+    rectification card is theirs either way, and they can report on it."""
+    case_id = concluded(engine, db, bj(2026, 3, 2), bj(2026, 3, 3))
+    bad = ratings.rate_case(db, citizen(), case_id, level=1, reason="窗口态度差", now=bj(2026, 3, 4))
+    tick(db, bj(2026, 4, 1))
+    by_code = staff("m1", "4601", "approver", department="market_regulation")
+    by_name = staff("m2", "4601", "approver", department="海口市市场监督管理局")
+    other = staff("c1", "4601", "approver", department="civil_affairs")
+    from tongban.platform.supervision.service import SupervisionService
+
+    service = SupervisionService(db)
+    for actor in (by_code, by_name):
+        assert [(a["rule"], a["case_id"]) for a in service.department_alerts(actor, "4601")] == [(ratings.RULE, case_id)]
+    assert service.department_alerts(other, "4601") == []
+    with pytest.raises(NotFound):
+        ratings.report_rectification(db, other, "4601", bad["id"], report="已整改")
+    reported = ratings.report_rectification(db, by_name, "4601", bad["id"], report="已约谈窗口人员并整改")
+    assert reported["state"] == "reported"

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from supervision_helpers import PROVINCE_SUPERVISOR, alerts, bj, tick
 
 from tongban.configurator.publishing.models import ItemVersion
+from tongban.platform.approval.departments import normalised
 from tongban.platform.approval.errors import ApprovalError
 from tongban.platform.approval.models import Case, CasePause
 from tongban.platform.supervision.errors import SupervisionError
@@ -96,7 +97,7 @@ def recount(db) -> dict[tuple, Counter]:
     calendar = calendars_for(db).calendar()
     rows: dict[tuple, Counter] = defaultdict(Counter)
     with db.unit_of_work(TenantContext.system("recount")) as s:
-        departments = {v.id: v.content["elements"].get("department", "") for v in s.scalars(select(ItemVersion))}
+        departments = {v.id: normalised(v.content["elements"].get("department", "")) for v in s.scalars(select(ItemVersion))}
         pauses = defaultdict(list)
         for p in s.scalars(select(CasePause)):
             pauses[p.case_id].append(p)

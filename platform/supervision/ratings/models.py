@@ -35,7 +35,7 @@ class Rating(TenantOwned, Base):
     revision: Mapped[int] = mapped_column(Integer, default=1)
 
     __mapper_args__ = {"version_id_col": revision}  # noqa: RUF012
-    __table_args__ = (UniqueConstraint("case_id"), UniqueConstraint("visit_key"),
+    __table_args__ = (UniqueConstraint("case_id"), UniqueConstraint("tenant_id", "visit_key"),  # a ticket number is the hall's own
                       Index("ix_service_ratings_tenant_rated", "tenant_id", "rated_at"))
 
 

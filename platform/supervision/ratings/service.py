@@ -11,6 +11,7 @@ from datetime import datetime
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from tongban.platform.approval.departments import code_of, normalised
 from tongban.platform.approval.models import Case
 from tongban.platform.db import utcnow
 from tongban.platform.supervision import casedata, notify
@@ -25,6 +26,8 @@ from tongban.tenants.isolation import TenantContext
 from tongban.tenants.models import Tenant
 
 RULE = "rating_rectification_overdue"
+RATEABLE = ("concluded", "refused")  # a case is rated once it is done: decided, or refused at intake
+REASON_MAX = 1000
 
 
 def rate_case(database, actor, case_id: int, *, level: int, reason: str = "", now: datetime | None = None) -> dict:
@@ -33,6 +36,8 @@ def rate_case(database, actor, case_id: int, *, level: int, reason: str = "", no
         case = session.get(Case, case_id)
         if case is None or actor.subject != case.applicant_subject:
             raise NotFound("办件", case_id)
+        if case.state not in RATEABLE:
+            raise WrongState("not_done", "办件办结后才能评价", "A case can be rated once it is concluded")
         view = casedata.load_views(session, [case_id])[case_id]
         tenant = session.get(Tenant, case.tenant_id)
     return _rate(database, tenant, actor, level, reason, now, case_id=case_id, department=view.department,
@@ -44,8 +49,11 @@ def rate_visit(database, actor, tenant_code: str, visit_key: str, *, level: int,
     """A rating of one window visit (the queue ticket or visit number is ``visit_key``)."""
     if not visit_key or len(visit_key) > 80:
         raise SupervisionError("visit_required", "缺少办事记录编号", "visit_key is required", field="visit_key")
+    if department and code_of(department) is None:
+        raise SupervisionError("department_unknown", "没有这个部门，请从部门列表中选择",
+                               "No such department: choose one from the list", field="department")
     return _rate(database, _tenant(database, tenant_code), actor, level, reason, now, visit_key=visit_key,
-                 department=department, channel="window")
+                 department=normalised(department), channel="window")
 
 
 def report_rectification(database, actor, tenant_code: str, rating_id: int, *, report: str,
@@ -120,7 +128,10 @@ def _rate(database, tenant, actor, level, reason, now, **where) -> dict:
     if level not in LEVELS:
         raise SupervisionError("level_invalid", "评价等级应为 1 至 5", "level is 1 (very dissatisfied) to 5", field="level")
     if level in BAD and not (reason or "").strip():
-        raise SupervisionError("reason_required", "差评请说明原因", "a bad rating needs a reason", field="reason")
+        raise SupervisionError("reason_required", "差评请说明原因", "A bad rating needs a reason", field="reason")
+    if len((reason or "").strip()) > REASON_MAX:
+        raise SupervisionError("reason_too_long", f"评价内容不能超过 {REASON_MAX} 字",
+                               f"At most {REASON_MAX} characters", field="reason")
     now = now or utcnow()
     try:
         with database.unit_of_work(TenantContext.of(tenant)) as session:
@@ -149,7 +160,8 @@ def _rectification_step(database, actor, tenant_code, rating_id, action, states,
     now = now or utcnow()
     with _as_department(database, actor, tenant_code) as session:
         rating, rectification = _load(session, rating_id)
-        if actor.department and rectification and rectification.department and actor.department != rectification.department:
+        if (actor.department and rectification and rectification.department
+                and normalised(actor.department) != rectification.department):
             raise NotFound("评价", rating_id)
         _require(rectification, states, "处理整改", action)
         rectification.state = target
