@@ -192,5 +192,5 @@ async def complaints_page(request: Request) -> Response:
     unanswered = request.query_params.get("unanswered") == "1"
     result = await call(casefile.complaints, service(request), staff.actor, scope.code, kind=kind, unanswered=unanswered)
     return render(request, "complaints.html", {"staff": staff, "tenant": staff.tenant, "base": staff.base,
-                                               "scope": scope, "result": result, "unanswered": unanswered,
+                                               "scope": scope, "result": result, "unanswered": unanswered, "kind": kind,
                                                "trail": common.trail(request, staff, scope)})

@@ -10,12 +10,16 @@ from starlette.responses import RedirectResponse, Response
 
 from tongban.platform.db import utcnow
 from tongban.platform.supervision import attachments, petitions
+from tongban.platform.supervision.ratings import service as ratings
 from tongban.platform.supervision.errors import NotFound, SupervisionError
 from tongban.platform.supervision.service import RESPONDING, SupervisionService, supervision_for
 from tongban.platform.workbench.common import Staff, call, csrf_ok, lacking, render, signed_in_staff
 
 DONE = {"appeal": ("申诉已提交", "Appeal sent"), "rectify": ("整改报告已提交", "Rectification report sent"),
-        "answer": ("已答复", "Answer sent")}
+        "answer": ("已答复", "Answer sent"), "rating_report": ("差评整改情况已报送", "Rectification of the rating reported"),
+        "rating_callback": ("回访情况已记录，等待评价人确认", "Call-back noted: the rater is asked to confirm"),
+        "rating_appeal": ("差评申诉已提交，由监察人员裁定", "Appeal sent: a supervisor decides")}
+RATING_ACTIONS = ("report", "callback", "appeal")
 
 
 def _service(request: Request) -> SupervisionService:
@@ -48,6 +52,8 @@ async def department_page(request: Request, *, error: SupervisionError | None = 
         return staff
     alerts = (await call(_service(request).department_alerts, staff.actor, staff.tenant.code)
               if _answers_alerts(staff) else [])
+    rectifications = (await call(ratings.department_rectifications, request.app.state.database, staff.actor,
+                                 staff.tenant.code) if _answers_alerts(staff) else [])
     open_petitions = await call(petitions.petitions_of, request.app.state.database, staff.tenant.code,
                                 unanswered=True, department=staff.actor.department) if _answers_petitions(staff) else []
     now = utcnow()
@@ -57,6 +63,7 @@ async def department_page(request: Request, *, error: SupervisionError | None = 
     done = request.query_params.get("done")
     return render(request, "supervision.html", {
         "staff": staff, "tenant": staff.tenant, "base": staff.base, "alerts": alerts, "petitions": open_petitions,
+        "rectifications": rectifications,
         "done": DONE.get(done or ""), "error": error, "failed": failed, "types": ", ".join(attachments.TYPES),
         }, status)
 
@@ -101,6 +108,28 @@ async def answer_petition(request: Request) -> Response:
         return await department_page(request, error=error, failed=f"p{petition_id}",
                                      status=404 if isinstance(error, NotFound) else 400)
     return RedirectResponse(f"{staff.base}/supervision?done=answer", status_code=303)
+
+
+async def answer_rating(request: Request) -> Response:
+    """整改 of a bad rating: report what was corrected, note the call-back (回访), or appeal the rating."""
+    staff = await _staff(request)
+    if isinstance(staff, Response):
+        return staff
+    form = await request.form(max_fields=5)
+    rating_id, action = request.path_params["rating_id"], request.path_params["action"]
+    if not csrf_ok(request, form) or action not in RATING_ACTIONS:
+        return await department_page(request, error=_expired(), failed=f"r{rating_id}", status=400)
+    text, database = str(form.get("text", "")), request.app.state.database
+    step = {"report": lambda: ratings.report_rectification(database, staff.actor, staff.tenant.code, rating_id,
+                                                            report=text),
+            "callback": lambda: ratings.record_callback(database, staff.actor, staff.tenant.code, rating_id, note=text),
+            "appeal": lambda: ratings.appeal_rating(database, staff.actor, staff.tenant.code, rating_id, reason=text)}
+    try:
+        await call(step[action])
+    except SupervisionError as error:
+        return await department_page(request, error=error, failed=f"r{rating_id}",
+                                     status=404 if isinstance(error, NotFound) else 409 if error.code == "wrong_state" else 400)
+    return RedirectResponse(f"{staff.base}/supervision?done=rating_{action}", status_code=303)
 
 
 async def _store(request: Request, upload: UploadFile) -> dict:

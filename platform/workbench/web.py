@@ -22,5 +22,6 @@ routes: list = [
     Route("/supervision", supervision.department_page, name="workbench_supervision"),
     Route("/supervision/{alert_id:int}/{action}", supervision.answer_alert, methods=["POST"]),
     Route("/petitions/{petition_id:int}/answer", supervision.answer_petition, methods=["POST"]),
+    Route("/ratings/{rating_id:int}/{action}", supervision.answer_rating, methods=["POST"]),
     *construction_workbench.routes,
 ]

@@ -247,3 +247,43 @@ def test_a_window_clerk_answers_the_complaints_of_the_window_on_the_department_t
         assert long.status_code == 400 and "答复不能超过 2000 字" in long.text and f'id="p{asked["id"]}"' in long.text
         sent = clerk.post(SITE + action, data={"csrf_token": csrf_in(tab.text), "answer": "已在大厅门口公示"})
         assert "已答复" in sent.text and "窗口几点下班没有公示" not in sent.text
+
+
+def test_a_bad_rating_is_rectified_called_back_and_an_appeal_decided_through_the_screens(web, db, identity, clock,
+                                                                                        carded):
+    """差评 to 整改, 回访 and 申诉: the department does it on its tab, the supervisor decides an appeal on the console;
+    the excluded rating's rectification is void."""
+    from approval_fixtures import citizen
+
+    from tongban.platform.supervision.ratings import service as ratings
+
+    first = ratings.rate_visit(db, citizen(), TOWNSHIP, "W-001", level=1, reason="窗口人员态度差", department=MARKET)
+    second = ratings.rate_visit(db, citizen("李四", "person:9"), TOWNSHIP, "W-002", level=2, reason="乱写的",
+                                department=MARKET)
+    new_staff(db, identity, "town.approver", "approver", TOWNSHIP)
+    set_department(db, "town.approver", MARKET)
+    with TestClient(web.app, base_url=SITE) as department:
+        tab = sign_in(department, "town.approver", clock, site=SITE, path=f"/t/{TOWNSHIP}/workbench/supervision")
+        assert "差评整改" in tab.text and "窗口人员态度差" in tab.text and "待整改" in tab.text
+        empty = department.post(SITE + form_action(tab.text, f"/ratings/{first['id']}/report"),
+                                data={"csrf_token": csrf_in(tab.text), "text": " "})
+        assert empty.status_code == 400 and "请填写整改情况" in empty.text and f'id="r{first["id"]}"' in empty.text
+        reported = department.post(SITE + form_action(tab.text, f"/ratings/{first['id']}/report"),
+                                   data={"csrf_token": csrf_in(tab.text), "text": "已约谈窗口人员"})
+        assert "差评整改情况已报送" in reported.text and "已整改，待回访" in reported.text
+        called = department.post(SITE + form_action(reported.text, f"/ratings/{first['id']}/callback"),
+                                 data={"csrf_token": csrf_in(reported.text), "text": "评价人表示认可"})
+        assert "等待评价人确认" in called.text
+        appealed = department.post(SITE + form_action(called.text, f"/ratings/{second['id']}/appeal"),
+                                   data={"csrf_token": csrf_in(called.text), "text": "评价人未在本窗口办事"})
+        assert "差评申诉已提交" in appealed.text and "申诉中" in appealed.text
+
+    sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/ratings")
+    page = web.get(f"{SITE}/supervision/ratings?tenant={TOWNSHIP}&appealed=1")
+    assert "评价人未在本窗口办事" in page.text and "窗口人员态度差" not in page.text
+    decided = web.post(SITE + form_action(page.text, f"/ratings/{second['id']}/decide?tenant={TOWNSHIP}"),
+                       data={"csrf_token": csrf_in(page.text), "decision": "exclude", "reason": "核实无办事记录"})
+    assert "该差评已剔除" in decided.text and "已撤销（申诉成立）" in decided.text
+    again = web.post(SITE + form_action(page.text, f"/ratings/{second['id']}/decide?tenant={TOWNSHIP}"),
+                     data={"csrf_token": csrf_in(page.text), "decision": "uphold", "reason": ""})
+    assert again.status_code == 409 and "没有待处理的申诉" in again.text

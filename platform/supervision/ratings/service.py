@@ -59,7 +59,8 @@ def rate_visit(database, actor, tenant_code: str, visit_key: str, *, level: int,
 def report_rectification(database, actor, tenant_code: str, rating_id: int, *, report: str,
                          attachments: list | None = None, now: datetime | None = None) -> dict:
     if not report.strip():
-        raise SupervisionError("report_required", "请填写整改情况", "write what was corrected", field="report")
+        raise SupervisionError("report_required", "请填写整改情况", "Write what was corrected", field="report")
+    _not_too_long(report, "report")
     return _rectification_step(database, actor, tenant_code, rating_id, "report", ("open",), "reported", now,
                                report=report.strip(), attachments=list(attachments or []))
 
@@ -67,7 +68,8 @@ def report_rectification(database, actor, tenant_code: str, rating_id: int, *, r
 def record_callback(database, actor, tenant_code: str, rating_id: int, *, note: str, now: datetime | None = None) -> dict:
     """回访: the department called the applicant back and notes what was said."""
     if not note.strip():
-        raise SupervisionError("note_required", "请记录回访情况", "note what the applicant said", field="note")
+        raise SupervisionError("note_required", "请记录回访情况", "Note what the applicant said", field="note")
+    _not_too_long(note, "note")
     return _rectification_step(database, actor, tenant_code, rating_id, "callback", ("reported",), "called", now,
                                callback_by=actor.subject, callback_note=note.strip())
 
@@ -93,7 +95,8 @@ def applicant_confirms(database, actor, rating_id: int, *, satisfied: bool, now:
 def appeal_rating(database, actor, tenant_code: str, rating_id: int, *, reason: str, now: datetime | None = None) -> dict:
     """The department appeals a malicious or mistaken rating; the supervisor decides."""
     if not reason.strip():
-        raise SupervisionError("reason_required", "申诉必须说明理由", "an appeal needs a reason", field="reason")
+        raise SupervisionError("reason_required", "申诉必须说明理由", "An appeal needs a reason", field="reason")
+    _not_too_long(reason, "reason")
     now = now or utcnow()
     with _as_department(database, actor, tenant_code) as session:
         rating, _rectification = _load(session, rating_id)
@@ -122,6 +125,12 @@ def decide_rating_appeal(database, actor, tenant_code: str, rating_id: int, *, e
             _disarm(session, rating.id)
         _log(session, rating, actor.subject, "exclude" if exclude else "uphold", now, comment=reason)
         return rating_dict(rating)
+
+
+def _not_too_long(text: str, field: str, most: int = 2000) -> None:
+    if len(text.strip()) > most:
+        raise SupervisionError(f"{field}_too_long", f"不能超过 {most} 字（现有 {len(text.strip())} 字）",
+                               f"At most {most} characters (now {len(text.strip())})", field=field)
 
 
 def _rate(database, tenant, actor, level, reason, now, **where) -> dict:
@@ -241,3 +250,61 @@ def rectification_dict(rating: Rating, r: Rectification | None) -> dict | None:
     return {"rating_id": rating.id, "state": r.state, "due_at": r.due_at, "department": r.department,
             "report": r.report, "attachments": r.attachments, "callback_note": r.callback_note,
             "applicant_satisfied": r.applicant_satisfied}
+
+
+# --- reading them back: the department's list, the supervisors' list, the applicant's view ---------------------
+IN_HAND = ("open", "reported", "called")
+RECTIFICATION_LABELS = {"open": ("待整改", "To rectify"), "reported": ("已整改，待回访", "Rectified, to call back"),
+                        "called": ("已回访，待评价人确认", "Called back, awaiting the rater"),
+                        "confirmed": ("评价人已确认", "Confirmed by the rater"), "void": ("已撤销（申诉成立）", "Void (appeal upheld)")}
+RATING_STATES = {"valid": ("有效", "Valid"), "appealed": ("申诉中", "Under appeal"), "excluded": ("已剔除", "Excluded")}
+
+
+def department_rectifications(database, actor, tenant_code: str) -> list[dict]:
+    """The bad ratings a department has in hand here — to rectify, to call back, awaiting the rater, or under appeal —
+    soonest deadline first: the actor's department's (every department's for someone of none)."""
+    with _as_department(database, actor, tenant_code) as session:
+        query = (select(Rating, Rectification).join(Rectification, Rectification.rating_id == Rating.id)
+                 .where(Rating.tenant_id == tenant_code,
+                        (Rectification.state.in_(IN_HAND)) | (Rating.state == "appealed")))
+        if actor.department:
+            query = query.where(Rectification.department == normalised(actor.department))
+        return _listed(session, query.order_by(Rectification.due_at))
+
+
+def bad_ratings(service, actor, tenant_code: str, *, appealed_only: bool = False, limit: int = 200) -> list[dict]:
+    """The bad ratings of a supervisor's subtree, those under appeal first, then by deadline."""
+    with service.supervising(actor, tenant_code, "电子监察查看差评整改") as session:
+        query = select(Rating, Rectification).join(Rectification, Rectification.rating_id == Rating.id)
+        if appealed_only:
+            query = query.where(Rating.state == "appealed")
+        return _listed(session, query.order_by(Rating.state != "appealed", Rectification.due_at).limit(limit))
+
+
+def _listed(session, query) -> list[dict]:
+    rows = session.execute(query).all()
+    numbers = dict(session.execute(select(Case.id, Case.number).where(
+        Case.id.in_([r.case_id for r, _ in rows if r.case_id])) ).all()) if rows else {}
+    return [{**rating_dict(r), "case_number": numbers.get(r.case_id), "appeal_reason": r.appeal_reason,
+             "appeal_decision": r.appeal_decision, "state_label": RATING_STATES.get(r.state, (r.state, r.state)),
+             "rectification": {**rectification_dict(r, x), "due_at": x.due_at, "reported_at": x.reported_at,
+                               "callback_at": x.callback_at, "label": RECTIFICATION_LABELS.get(x.state, (x.state, x.state))}}
+            for r, x in rows]
+
+
+def applicant_view(session, case_id: int) -> dict | None:
+    """The case's rating as its rater sees it: the level and reason, and for a bad one what the department did
+    (its report and call-back) and whether the rater is asked to confirm."""
+    rating = session.scalar(select(Rating).where(Rating.case_id == case_id))
+    if rating is None:
+        return None
+    rectification = session.scalar(select(Rectification).where(Rectification.rating_id == rating.id))
+    view = {**rating_dict(rating), "state_label": RATING_STATES.get(rating.state, (rating.state, rating.state)),
+            "rectification": None}
+    if rectification is not None:
+        view["rectification"] = {
+            **rectification_dict(rating, rectification), "due_at": rectification.due_at,
+            "reported_at": rectification.reported_at, "callback_at": rectification.callback_at,
+            "label": RECTIFICATION_LABELS.get(rectification.state, (rectification.state, rectification.state)),
+            "may_confirm": rating.state == "valid" and rectification.state in ("called", "reported")}
+    return view
