@@ -5,6 +5,7 @@ import os
 import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from sqlalchemy.engine import make_url
 
@@ -28,6 +29,7 @@ class Settings:
     tenant_cache_seconds: float = 10.0
     huey_immediate: bool = False
     log_json: bool = True
+    public_url: str | None = None  # TONGBAN_PUBLIC_URL: where citizens reach the platform (QR codes on paper)
     extra: dict = field(default_factory=dict)
 
     @property
@@ -64,7 +66,29 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         tenant_cache_seconds=float(env.get("TONGBAN_TENANT_CACHE_SECONDS", "10")),
         huey_immediate=env.get("TONGBAN_HUEY_IMMEDIATE", "") in ("1", "true", "yes"),
         log_json=env.get("TONGBAN_LOG_FORMAT", "json") == "json",
+        public_url=_public_url(env.get("TONGBAN_PUBLIC_URL", "")),
     )
+
+
+def _public_url(value: str) -> str | None:
+    """The platform's public address (``https://zwfw.hainan.gov.cn``), without a trailing slash; None when unset
+    (each request's own origin is used then)."""
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 — raises ValueError for a port that is no number
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname) and not parts.query and not parts.fragment
+    except ValueError:  # an unclosed [ipv6 address, a port that is no number
+        usable = False
+    if not usable:
+        raise SettingsError(
+            f"TONGBAN_PUBLIC_URL 必须是 http(s) 开头的完整地址，如 https://zwfw.hainan.gov.cn（当前为 {value!r}）。"
+            f" / TONGBAN_PUBLIC_URL must be an absolute http(s) address such as https://zwfw.hainan.gov.cn"
+            f" (it is {value!r})."
+        )
+    return value.rstrip("/")
 
 
 def _development_secret(var_dir: Path) -> str:

@@ -3,7 +3,9 @@ query code, and the public list of concluded cases (办件结果公示) with app
 
 An applicant's own cases may be handled anywhere in the province (全省通办), so they are read in an explicit
 system scope filtered by the applicant's subject; a progress query finds a case by its number and shows
-it only when the query code matches. Internal events (``public`` false) are never shown.
+it only when the query code matches. Internal events (``public`` false) are never shown; staff comments on the
+public events (a clerk's note may carry an ID or phone number) only to the signed-in applicant, never on the
+progress page reached by number and code — as the API's ``caseProgress`` leaves them out.
 """
 from __future__ import annotations
 
@@ -55,6 +57,7 @@ class CaseView:
     promised_due_at: object
     materials: list[dict]
     timeline: list[dict]
+    comments_shown: bool = True  # False on the public progress page: staff comments are for the applicant only
 
 
 def status_and_result(state: str, result: str | None) -> tuple[tuple[str, str], tuple[str, str] | None]:
@@ -85,18 +88,19 @@ def _step_names(label: str, node_id: str | None, flow: Callable) -> tuple[str, s
         return label, label
 
 
-def _view(session: Session, case: Case, *, with_materials: bool) -> CaseView:
+def _view(session: Session, case: Case, *, with_materials: bool, with_comments: bool) -> CaseView:
     events = session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.public.is_(True))
                              .order_by(CaseEvent.seq))
     flow = cache(lambda: flow_of(session, case.version_id))  # read only when a step needs naming
     timeline = [{"at": e.at, "action": action_label(e, flow),
-                 "status": STATE_LABELS.get(e.to_state or "", None), "comment": e.comment} for e in events]
+                 "status": STATE_LABELS.get(e.to_state or "", None),
+                 "comment": e.comment if with_comments else None} for e in events]
     materials = [{"name": m.name, "status": MATERIAL_STATUS.get(m.status, (m.status, m.status))}
                  for m in session.scalars(select(CaseMaterial).where(CaseMaterial.case_id == case.id)
                                           .order_by(CaseMaterial.id))] if with_materials else []
     status, result = status_and_result(case.state, case.result)
     return CaseView(case.id, case.number, case.item_code, case.item_name, case.tenant_id, case.state, status, result,
-                    case.submitted_at, case.concluded_at, case.promised_due_at, materials, timeline)
+                    case.submitted_at, case.concluded_at, case.promised_due_at, materials, timeline, with_comments)
 
 
 def my_cases(session: Session, subject: str, limit: int = 200) -> list[dict]:
@@ -123,7 +127,7 @@ def applicant_case(session: Session, number: str, subject: str) -> CaseView | No
     case = session.scalar(select(Case).where(Case.number == number))
     if case is None or case.applicant_subject != subject:
         return None
-    return _view(session, case, with_materials=True)
+    return _view(session, case, with_materials=True, with_comments=True)
 
 
 def case_by_query_code(session: Session, secret_key: str, number: str, code: str) -> CaseView | None:
@@ -133,7 +137,7 @@ def case_by_query_code(session: Session, secret_key: str, number: str, code: str
     case = session.scalar(select(Case).where(Case.number == number))
     if case is None or not query_code_matches(secret_key, case.number, code, case.query_code_hash):
         return None
-    return _view(session, case, with_materials=False)
+    return _view(session, case, with_materials=False, with_comments=False)  # anyone holding a slip of paper
 
 
 def public_results(session: Session, tenant_code: str, limit: int = 200) -> list[dict]:

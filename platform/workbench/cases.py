@@ -8,7 +8,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, RedirectResponse, Response
 
 from tongban.configurator.flows import render_svg
-from tongban.platform.approval import actions, queries
+from tongban.platform.approval import actions, documents, queries
 from tongban.platform.approval.errors import ApprovalError, CaseNotFound, Conflict
 from tongban.platform.approval.flowcache import version_parts
 from tongban.platform.approval.service import ACTIONS
@@ -126,7 +126,9 @@ async def document(request: Request) -> Response:
     if isinstance(staff, Response):
         return staff
     kind = request.path_params["kind"]
-    public_url = f"{request.url.scheme}://{request.url.netloc}{staff.site}"
+    public_url = documents.public_address(request.app.state.settings.public_url,
+                                          f"{request.url.scheme}://{request.url.netloc}",
+                                          site=staff.site, tenant_code=staff.tenant.code)
     try:
         _title, pdf = await call(queries.document_pdf, request.app.state.database, staff.tenant,
                                 request.path_params["case_id"], kind, public_url=public_url)

@@ -223,7 +223,7 @@ def test_a_statistician_sees_only_the_links_their_grants_open(web, db, identity,
     assert web.get(f"{SITE}/supervision/").status_code == 403
     with TestClient(web.app, base_url=SITE) as supervisor:
         page = sign_in(supervisor, "province.supervisor", clock, site=SITE, path="/supervision/dashboard")
-        assert nav_links(page.text) == {"/", "/complaints", "/dashboard", "/evaluation"}
+        assert nav_links(page.text) == {"/", "/complaints", "/ratings", "/dashboard", "/evaluation"}
 
 
 def test_a_window_clerk_answers_the_complaints_of_the_window_on_the_department_tab(web, db, identity, clock, carded):
