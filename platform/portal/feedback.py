@@ -58,11 +58,18 @@ def rate(database, actor, case_id: int, *, level: int, reason: str) -> dict:
 
 
 def rating_of(session: Session, case_id: int) -> dict | None:
-    """The case's rating, if any (a unit of work that sees the handling tenant's rows)."""
-    from tongban.platform.supervision.ratings.models import Rating
+    """The case's rating, if any, with what the department did about a bad one (整改, 回访) and whether the rater
+    is asked to confirm it (a unit of work that sees the handling tenant's rows)."""
+    from tongban.platform.supervision.ratings.service import applicant_view
 
-    rating = session.scalar(select(Rating).where(Rating.case_id == case_id))
-    if rating is None:
+    view = applicant_view(session, case_id)
+    if view is None:
         return None
-    return {"level": rating.level, "label": levels().get(rating.level, ("", "")), "reason": rating.reason,
-            "rated_at": rating.rated_at}
+    return {**view, "label": levels().get(view["level"], ("", ""))}
+
+
+def confirm(database, actor, rating_id: int, *, satisfied: bool) -> dict:
+    """The rater says whether the rectification satisfies them (not: the department rectifies again)."""
+    from tongban.platform.supervision.ratings.service import applicant_confirms
+
+    return applicant_confirms(database, actor, rating_id, satisfied=satisfied)

@@ -119,7 +119,13 @@ RATEABLE = ("concluded", "refused")
 RATED_MESSAGES = {"ok": ("感谢您的评价", "Thank you for your rating"),
                   "reason_required": ("差评请说明原因", "A bad rating needs a reason"),
                   "already_rated": ("已经评价过了（一事一评）", "This case was rated already"),
-                  "level_invalid": ("请选择评价等级", "Choose a rating")}
+                  "level_invalid": ("请选择评价等级", "Choose a rating"),
+                  "reason_too_long": ("评价内容不能超过 1000 字", "At most 1,000 characters"),
+                  "not_done": ("办件办结后才能评价", "A case can be rated once it is concluded"),
+                  "confirmed": ("感谢您的确认，该差评整改已办结", "Thank you: the rectification is closed"),
+                  "not_satisfied": ("已退回部门重新整改", "Sent back to the department to rectify again"),
+                  "wrong_state": ("当前不能确认整改", "The rectification cannot be confirmed now"),
+                  "expired": ("表单已过期，请重新提交", "The form expired: submit it again")}
 
 
 def _ratings_available() -> bool:

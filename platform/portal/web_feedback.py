@@ -90,7 +90,36 @@ def _rate(request: Request, user: PortalUser, number: str, form) -> str:
     return "ok"
 
 
+@page
+async def confirm_rectification(request: Request, ctx: Ctx):
+    """The rater answers the department's call-back: satisfied, or not (it goes back to be rectified again)."""
+    user = require_user(ctx)
+    form = await request.form(max_fields=5)
+    number = request.path_params["number"]
+    if not await csrf_ok(request, form):
+        return redirect(ctx, ctx.link(f"/cases/{number}", rated="expired"))
+    outcome = await call(_confirm, request, user, number, str(form.get("satisfied", "")) == "yes")
+    return redirect(ctx, ctx.link(f"/cases/{number}", rated=outcome))
+
+
+def _confirm(request: Request, user: PortalUser, number: str, satisfied: bool) -> str:
+    from tongban.platform.supervision.errors import SupervisionError
+
+    portal = portal_of(request)
+    with portal.database.unit_of_work(TenantContext.system("applicant confirms a rectification")) as session:
+        view = cases.applicant_case(session, number, user.subject)
+        rating = feedback.rating_of(session, view.id) if view else None
+    if rating is None:
+        raise not_found(None)
+    try:
+        feedback.confirm(portal.database, user.actor, rating["id"], satisfied=satisfied)
+    except SupervisionError as refused:
+        return refused.code
+    return "confirmed" if satisfied else "not_satisfied"
+
+
 routes = [
     Route("/consult", consult, methods=["GET", "POST"]),
     Route("/cases/{number}/rating", rate_case, methods=["POST"]),
+    Route("/cases/{number}/rating/confirm", confirm_rectification, methods=["POST"]),
 ]

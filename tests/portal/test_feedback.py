@@ -46,3 +46,43 @@ def test_the_applicant_rates_a_concluded_case_once(web, db, settings, seeded, pu
     assert "差评请说明原因" in bad.text
     good = web.post(f"/cases/{case['number']}/rating", data={"csrf_token": portal_csrf(page), "level": "5"})
     assert "感谢您的评价" in good.text and "我的评价" in good.text and "评价本次服务" not in good.text
+
+
+def test_the_rater_reads_what_the_department_did_and_confirms_it(web, db, settings, seeded, published):
+    """A bad rating: the department's rectification and call-back show on the rater's case page, who answers
+    whether it satisfies them — not satisfied sends it back with a new deadline, satisfied closes it."""
+    from tongban.platform.identity.models import Account
+    from tongban.platform.supervision.ratings import service as ratings
+    from tongban.tenants.isolation import TenantContext
+
+    sign_in(web, next_path="/cases")
+    with db.unit_of_work(TenantContext.none()) as s:
+        account = s.scalar(select(Account).where(Account.username == "citizen"))
+        me = Actor(account.subject, "王小明", "applicant")
+    engine = service(db, settings)
+    case = engine.submit(HAIKOU, HAIKOU, me, application("NOW", applicant=me))
+    step(engine, db, case["id"], "accept", CLERK)
+    page = web.get(f"/cases/{case['number']}")
+    web.post(f"/cases/{case['number']}/rating", data={"csrf_token": portal_csrf(page), "level": "1",
+                                                       "reason": "窗口人员态度差"})
+    page = web.get(f"/cases/{case['number']}")
+    assert "部门整改" in page.text and "待整改" in page.text and "满意，确认办结" not in page.text
+    (rating,) = ratings.department_rectifications(db, _approver(), HAIKOU)
+    ratings.report_rectification(db, _approver(), HAIKOU, rating["id"], report="已约谈窗口人员")
+    ratings.record_callback(db, _approver(), HAIKOU, rating["id"], note="申请人表示理解")
+    page = web.get(f"/cases/{case['number']}")
+    assert "已约谈窗口人员" in page.text and "申请人表示理解" in page.text and "满意，确认办结" in page.text
+    again = web.post(f"/cases/{case['number']}/rating/confirm", data={"csrf_token": portal_csrf(page),
+                                                                       "satisfied": "no"})
+    assert "已退回部门重新整改" in again.text and "待整改" in again.text and "满意，确认办结" not in again.text
+    ratings.report_rectification(db, _approver(), HAIKOU, rating["id"], report="已调整窗口排班")
+    page = web.get(f"/cases/{case['number']}")
+    done = web.post(f"/cases/{case['number']}/rating/confirm", data={"csrf_token": portal_csrf(page),
+                                                                      "satisfied": "yes"})
+    assert "该差评整改已办结" in done.text and "评价人已确认" in done.text
+
+
+def _approver():
+    from approval_fixtures import staff
+
+    return staff("m", HAIKOU, "approver", department="market_regulation")
