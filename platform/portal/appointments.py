@@ -184,7 +184,11 @@ def book(session: Session, posted_slot, *, subject: str, name: str, phone: str, 
         session.flush()
     except IntegrityError as error:  # the same person, twice at once
         raise AppointmentError("already_booked", "您已预约该时段", "You have already booked this slot", "slot") from error
-    return _booking(appointment, slot, window.address, now)
+    booking = _booking(appointment, slot, window.address, now)
+    _text(session, slot.tenant_id, phone, "appointment_booked",
+          f"您已预约{slot.day:%m月%d日} {slot.start}-{slot.end} {slot.window}，预约号 {booking.number}。"
+          f"请携带身份证件和材料按时到场；不能前往请提前取消。", booking.number)
+    return booking
 
 
 def _check_person(session: Session, subject: str, now: datetime) -> None:
@@ -235,7 +239,18 @@ def cancel(session: Session, number: str, *, subject: str, now: datetime) -> Boo
     appointment.status, appointment.handled_at, appointment.handled_by = "cancelled", now, subject
     session.execute(update(AppointmentSlot).where(AppointmentSlot.id == slot.id, AppointmentSlot.booked > 0)
                     .values(booked=AppointmentSlot.booked - 1))
+    _text(session, slot.tenant_id, appointment.phone, "appointment_cancelled",
+          f"您{slot.day:%m月%d日} {slot.start} {slot.window}的预约（{appointment.number}）已取消。", appointment.number)
     return _booking(appointment, slot, "", now)
+
+
+def _text(session: Session, tenant_id: str, phone: str, topic: str, body: str, number: str) -> None:
+    """An SMS to a mobile number, sent once the transaction commits (the outbox); a landline gets none."""
+    from tongban.platform.notify import outbox
+
+    if MOBILE.fullmatch(phone or ""):
+        outbox.add(session, tenant_id=tenant_id, channel="sms", recipient=phone, body=body, topic=topic,
+                   reference={"appointment": number})
 
 
 def my_bookings(session: Session, subject: str, now: datetime) -> list[Booking]:

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from tests_support import tenant_context
 
 from tongban.platform.calendar.store import build_calendar
+from tongban.platform.notify.outbox import OutboxMessage
 from tongban.platform.portal import appointment_desk as desk
 from tongban.platform.portal import appointment_windows as windows
 from tongban.platform.portal import appointments
@@ -100,6 +101,12 @@ def test_cancelling_gives_the_place_back_and_the_booking_stays_on_file(db):
             appointments.cancel(s, first.number, subject="person:1", now=NOW)
     assert [(b.number, b.status) for b in mine] == [(again.number, "booked"), (first.number, "cancelled")]
     assert twice.value.code == "not_booked"
+    with db.unit_of_work(tenant_context(db, "4601")) as s:  # the person is told by SMS, after each commit
+        texts = [(m.topic, m.recipient, m.reference["appointment"]) for m in s.scalars(
+            select(OutboxMessage).where(OutboxMessage.channel == "sms").order_by(OutboxMessage.id))]
+    assert texts == [("appointment_booked", "13800000001", first.number),
+                     ("appointment_cancelled", "13800000001", first.number),
+                     ("appointment_booked", "13800000001", again.number)]
 
 
 def test_a_slot_that_has_begun_cannot_be_booked_or_cancelled_and_other_tenants_slots_not_at_all(db):
