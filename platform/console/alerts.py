@@ -104,8 +104,9 @@ def _load(request: Request, staff: Staff, alert_id: int) -> dict:
     supervision = service(request)
     alert = supervision.get_alert(staff.actor, staff.tenant.code, alert_id, reason=f"电子监察查看 alert {alert_id}")
     file = casefile.case_file(supervision, staff.actor, staff.tenant.code, alert["case_id"]) if alert["case_id"] else None
+    about = casefile.subject_of(supervision, staff.actor, staff.tenant.code, alert) if not file else None
     decides = staff.actor.may("supervise", _path(request, alert["supervisor"]))
-    return {"alert": alert, "file": file, "decides": decides, "attachments": _attachments(alert)}
+    return {"alert": alert, "file": file, "about": about, "decides": decides, "attachments": _attachments(alert)}
 
 
 def _path(request: Request, code: str) -> str:

@@ -37,6 +37,28 @@ def case_file(service: SupervisionService, actor, tenant_code: str, case_id: int
                 "alerts": alerts, "clock": clock}
 
 
+def subject_of(service: SupervisionService, actor, tenant_code: str, alert: dict) -> dict | None:
+    """What an alert not about a case is about: the petition answered late (its question and answer), or the bad
+    rating whose rectification is late (its level, reason and what was done)."""
+    from tongban.platform.supervision.ratings.models import Rating, Rectification
+
+    key = alert.get("subject_key") or ""
+    with service.supervising(actor, tenant_code, f"电子监察查看 alert {alert['id']}") as session:
+        if alert.get("petition_id"):
+            p = session.get(Petition, alert["petition_id"])
+            return p and {"kind": "petition", "petition_kind": p.kind, "question": p.question, "asked_at": p.asked_at,
+                          "due_at": p.due_at, "answer": p.answer, "answered_at": p.answered_at}
+        if key.startswith("rating:") and key[7:].isdigit():
+            r = session.get(Rating, int(key[7:]))
+            x = r and session.scalar(select(Rectification).where(Rectification.rating_id == r.id))
+            number = r and r.case_id and session.scalar(select(Case.number).where(Case.id == r.case_id))
+            return r and {"kind": "rating", "level": r.level, "reason": r.reason, "rated_at": r.rated_at,
+                          "case_number": number, "visit_key": r.visit_key, "state": r.state,
+                          "rectification": x and {"state": x.state, "due_at": x.due_at, "report": x.report,
+                                                  "callback_note": x.callback_note}}
+    return None
+
+
 def case_clock(calendar, case: Case, pauses: list[CasePause], now: datetime) -> dict:
     """Working days used since acceptance (pauses excluded) against the promised and legal limits."""
     start, end = case.accepted_at, case.concluded_at or now

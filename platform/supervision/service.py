@@ -208,7 +208,8 @@ def alert_dict(a: Alert) -> dict:
             "point": a.point, "case_id": a.case_id, "case_number": a.case_number, "task_id": a.task_id,
             "petition_id": a.petition_id, "raised_at": a.raised_at, "fired_for": a.fired_for,
             "supervisor": a.supervisor_code, "correction_due_at": a.correction_due_at, "escalations": a.escalations,
-            "name_zh": a.details.get("rule_zh"), "name_en": a.details.get("rule_en"), "revision": a.revision}
+            "name_zh": a.details.get("rule_zh"), "name_en": a.details.get("rule_en"), "revision": a.revision,
+            "subject_key": a.subject_key}
 
 
 def supervision_for(app) -> SupervisionService:

@@ -287,3 +287,14 @@ def test_a_bad_rating_is_rectified_called_back_and_an_appeal_decided_through_the
     again = web.post(SITE + form_action(page.text, f"/ratings/{second['id']}/decide?tenant={TOWNSHIP}"),
                      data={"csrf_token": csrf_in(page.text), "decision": "uphold", "reason": ""})
     assert again.status_code == 409 and "没有待处理的申诉" in again.text
+
+
+def test_an_alert_about_a_complaint_shows_the_complaint(web, db, clock, carded):
+    from supervision_helpers import alerts, tick
+
+    asked = complaint(db, asked_at=clock() - timedelta(days=40), question="办事大厅空调坏了一个月")
+    tick(db, clock())
+    alert = next(a for a in alerts(db) if a.petition_id == asked["id"])
+    sign_in(web, "province.supervisor", clock, site=SITE, path="/supervision/")
+    page = web.get(f"{SITE}/supervision/alerts/{alert.id}")
+    assert page.status_code == 200 and "办事大厅空调坏了一个月" in page.text and "未答复" in page.text
