@@ -1,6 +1,7 @@
 """E-license queries, each one call to the sharing service:
 
-* ``verifyLicense`` — public (扫码查验): anyone may check a number;
+* ``verifyLicense`` — public (扫码查验): anyone may check a number, within the per-address lookup limits
+  (``platform.sharing.lookups``: each alias is one lookup), personal data masked;
 * ``myLicenses`` — the holder's wallet (a person, or an agent acting for an enterprise) with its access log;
 * ``sharedLicense`` / ``sharedLicenses`` / ``sharedBaseRecord`` — registered department systems
   (client credentials, ``licenses:read``): a purpose and a case of their tenant whose applicant is the
@@ -42,7 +43,7 @@ def holder_of(principal) -> dict:
 def refusal(error: SharingError) -> ApiError:
     """A sharing refusal as the caller must see it (NotFound is answered with null before this)."""
     if isinstance(error, RateLimited):
-        return ApiError("RATE_LIMITED", error.zh, error.en, retryAfter=60)
+        return ApiError("RATE_LIMITED", error.zh, error.en, retryAfter=error.retry_after)
     if isinstance(error, Forbidden):
         return ApiError("FORBIDDEN", error.zh, error.en)
     return bad_input(error.zh, error.en, field=FIELDS.get(error.field or "", error.field))
@@ -65,7 +66,10 @@ class SharingQueries:
     def verify_license(self, info: strawberry.Info, number: str) -> LicenseVerification:
         if not number.strip() or len(number) > MAX_NUMBER:
             raise bad_input("请填写证照编号", "give the license number", field="number")
-        return verification_node(sharing_for(info.context.app).verify(number))
+        try:
+            return verification_node(sharing_for(info.context.app).verify(number, address=info.context.address))
+        except RateLimited as error:
+            raise refusal(error) from None
 
     @strawberry.field(extensions=requires(LICENSES_READ, account=True),
                       description="我的证照: the signed-in holder's licenses and who read them, when and why")

@@ -19,6 +19,7 @@ class VerificationOutcome(Enum):
     REVOKED = "revoked"
     SUSPENDED = "suspended"
     EXPIRED = "expired"
+    NOT_YET_VALID = "not_yet_valid"
     NOT_FOUND = "not_found"
 
 
@@ -30,7 +31,9 @@ class LicenseField:
     value: JSON
 
 
-@strawberry.type(description="扫码查验: validity, status and signature check; personal data masked as on paper")
+@strawberry.type(description="扫码查验: validity, status and signature check. Public: a person holder's name and ID "
+                             "number masked, addresses, phones and children's names left out; nothing of a tampered "
+                             "license's content")
 class LicenseVerification:
     number: str
     outcome: VerificationOutcome
@@ -38,7 +41,9 @@ class LicenseVerification:
     message_zh: str
     message_en: str
     signature_ok: bool
-    status: str | None = strawberry.field(description="valid | suspended | revoked | expired")
+    status: str | None = strawberry.field(
+        description="valid | suspended | revoked | expired | not_yet_valid; null when not found, and in the public "
+                    "check of a tampered license")
     status_reason: str | None
     status_at: datetime | None
     type_code: str | None

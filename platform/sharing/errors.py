@@ -29,6 +29,10 @@ class Forbidden(SharingError):
 class RateLimited(SharingError):
     status = 429
 
+    def __init__(self, code: str, zh: str, en: str, *, field: str | None = None, retry_after: int = 60):
+        super().__init__(code, zh, en, field=field)
+        self.retry_after = retry_after
+
 
 class Invalid(SharingError):
     """Input refused as a whole: ``errors`` are field-level (path, code, zh, en); nothing was written."""

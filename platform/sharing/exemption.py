@@ -136,6 +136,7 @@ def refusal_text(spec: dict, check: Verification) -> dict:
 def _refusal(spec: dict, check: Verification) -> dict:
     name = spec["name"]
     until = check.valid_until.isoformat() if check.valid_until else ""
+    starts = check.valid_from.isoformat() if check.valid_from else ""
     reason = f"（{check.status_reason}）" if check.status_reason else ""
     texts = {
         "expired": (f"您的“{name}”（{check.number}）已于 {until} 过期，不能代替上传，请先办理延续或上传有效材料",
@@ -143,6 +144,8 @@ def _refusal(spec: dict, check: Verification) -> dict:
         "revoked": (f"您的“{name}”（{check.number}）已注销{reason}，不能使用",
                     f"your {name} ({check.number}) has been revoked{reason and ' ' + reason}; it cannot be used"),
         "suspended": (f"您的“{name}”（{check.number}）暂停使用{reason}", f"your {name} ({check.number}) is suspended"),
+        "not_yet_valid": (f"您的“{name}”（{check.number}）自 {starts} 起生效，目前尚未生效，不能代替上传",
+                          f"your {name} ({check.number}) is in force from {starts}, not yet; it cannot be used"),
         "tampered": (f"“{name}”（{check.number}）未通过签名验证，不能使用",
                      f"{name} ({check.number}) failed its signature check and cannot be used"),
     }

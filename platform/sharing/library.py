@@ -17,7 +17,7 @@ from tongban.tenants.models import Tenant
 
 BEIJING = ZoneInfo("Asia/Shanghai")
 STATUSES = {"valid": ("有效", "valid"), "suspended": ("暂停", "suspended"), "revoked": ("已注销", "revoked"),
-            "expired": ("已过期", "expired")}
+            "expired": ("已过期", "expired"), "not_yet_valid": ("尚未生效", "not yet in force")}
 CHANGES = {"suspend": "suspended", "revoke": "revoked", "reinstate": "valid", "expire": "expired"}
 
 
@@ -75,11 +75,13 @@ def write(session: Session, draft: LicenseDraft, secret_key: str, *, now: dateti
 
 
 def effective_status(license_: License, on: date | None = None) -> str:
-    """The stored status, or ``expired`` once the validity period has passed."""
-    if license_.status == "valid" and license_.valid_until is not None and license_.valid_until < (on or today()):
+    """The stored status; a valid one reads ``expired`` once its validity period has passed and
+    ``not_yet_valid`` (尚未生效) before it begins — it was never suspended."""
+    day = on or today()
+    if license_.status == "valid" and license_.valid_until is not None and license_.valid_until < day:
         return "expired"
-    if license_.status == "valid" and license_.valid_from > (on or today()):
-        return "suspended"
+    if license_.status == "valid" and license_.valid_from > day:
+        return "not_yet_valid"
     return license_.status
 
 

@@ -1,9 +1,15 @@
 """License types (证照类型): configured by province admins, seeded with the common ones.
 
-A field: ``{name, zh, en, required, personal, source}``. ``personal`` fields are masked on the public
-verification page; ``source`` says where a case's value comes from (``form.<field>``, ``applicant.<key>``,
-``case.<attr>``; alternatives joined by ``|``, the first with a value wins) when a license is issued from a
-concluded case.
+A field: ``{name, zh, en, required, personal, source}``. ``source`` says where a case's value comes from
+(``form.<field>``, ``applicant.<key>``, ``case.<attr>``; alternatives joined by ``|``, the first with a value
+wins) when a license is issued from a concluded case. ``personal`` says how the public verification (扫码查验)
+shows the field — staff, the holder and department systems always see it whole (see :func:`public_mark`):
+
+* ``False``: in full; ``True``: masked to its first character;
+* ``"name"``: a person's name, masked as 王*明; ``"hidden"``: left out (a child's name, a person's address,
+  ID number, phone, date of birth);
+* ``"holder_name"`` / ``"holder_hidden"``: the same, only when the holder is a person (an enterprise's own name
+  and address are public).
 """
 from __future__ import annotations
 
@@ -21,6 +27,7 @@ FIELD_NAME = re.compile(r"^[a-z][a-z0-9_]{0,59}$")
 SOURCE = re.compile(r"^(form|applicant|case)\.[a-z_][a-z0-9_]*(\|(form|applicant|case)\.[a-z_][a-z0-9_]*)*$")
 HOLDER_KINDS = ("person", "enterprise", "any")
 PROVINCE = "46"
+PERSONAL_MARKS = (False, True, "name", "hidden", "holder_name", "holder_hidden")
 
 
 def _f(name, zh, en, source=None, *, required=True, personal=False) -> dict:
@@ -65,20 +72,21 @@ DEFAULT_TYPES: list[dict] = [
      "template": {"title_zh": "建筑工程施工许可证", "title_en": "Construction Work Permit", "accent": "#e65100"}},
     {"code": "real_estate_certificate", "name_zh": "不动产权证书", "name_en": "Real estate title certificate",
      "holder_kind": "any", "department": "不动产登记中心", "validity_years": None, "fields": [
-         _f("owner", "权利人", "Owner", "applicant.name"), _f("location", "坐落", "Location", "form.location"),
+         _f("owner", "权利人", "Owner", "applicant.name", personal="holder_name"),
+         _f("location", "坐落", "Location", "form.location", personal="holder_hidden"),
          _f("area", "面积", "Area (m²)", "form.area", required=False)],
      "template": {"title_zh": "不动产权证书", "title_en": "Real Estate Title Certificate", "accent": "#6a1b9a"}},
     {"code": "birth_certificate", "name_zh": "出生医学证明", "name_en": "Medical birth certificate",
      "holder_kind": "person", "department": "卫生健康委员会", "validity_years": None, "fields": [
-         _f("child_name", "新生儿姓名", "Child's name", "form.child_name"),
-         _f("birth_date", "出生日期", "Date of birth", "form.birth_date", personal=True),
-         _f("mother_name", "母亲姓名", "Mother", "form.mother_name", personal=True),
-         _f("father_name", "父亲姓名", "Father", "form.father_name", required=False, personal=True)],
+         _f("child_name", "新生儿姓名", "Child's name", "form.child_name", personal="hidden"),
+         _f("birth_date", "出生日期", "Date of birth", "form.birth_date", personal="hidden"),
+         _f("mother_name", "母亲姓名", "Mother", "form.mother_name", personal="name"),
+         _f("father_name", "父亲姓名", "Father", "form.father_name", required=False, personal="name")],
      "template": {"title_zh": "出生医学证明", "title_en": "Medical Birth Certificate", "accent": "#ad1457"}},
     {"code": "resident_id_card", "name_zh": "居民身份证", "name_en": "Resident identity card",
      "holder_kind": "person", "department": "公安局", "validity_years": 20, "fields": [
-         _f("name", "姓名", "Name", "applicant.name"),
-         _f("address", "住址", "Address", "form.address", personal=True)],
+         _f("name", "姓名", "Name", "applicant.name", personal="holder_name"),
+         _f("address", "住址", "Address", "form.address", personal="hidden")],
      "template": {"title_zh": "居民身份证（电子）", "title_en": "Resident Identity Card", "accent": "#01579b"}},
     {"code": "project_approval", "name_zh": "企业投资项目核准批复", "name_en": "Project approval",
      "holder_kind": "enterprise", "department": "发展和改革委员会", "validity_years": 2, "fields": [
@@ -116,6 +124,10 @@ def _check_fields(fields) -> list[dict]:
         if source is not None and not SOURCE.match(str(source)):
             errors.append(problem(f"fields[{i}].source", "invalid", "来源应为 form./applicant./case. 开头",
                                   "source starts with form., applicant. or case."))
+        if isinstance(field, dict) and field.get("personal") not in (None, *PERSONAL_MARKS):
+            errors.append(problem(f"fields[{i}].personal", "invalid",
+                                  "个人信息标记应为 true、false、name、hidden、holder_name 或 holder_hidden",
+                                  "personal is true, false, name, hidden, holder_name or holder_hidden"))
         seen.add(name)
     return errors
 
@@ -163,3 +175,29 @@ def is_province_admin(actor) -> bool:
         return True
     may = getattr(actor, "may", None)
     return bool(may and may("configure_items", f"/{PROVINCE}/"))
+
+
+# --- what the public verification shows of a field ------------------------------------------------------------
+_STRICTNESS = {None: 0, "name": 1, "mask": 2, "hidden": 3}
+_DEFAULT_MARKS = {(t["code"], f["name"]): f["personal"] for t in DEFAULT_TYPES for f in t["fields"] if f["personal"]}
+_PERSON_DATA = re.compile(r"address|phone|mobile|email|id_number|id_card|birth")
+
+
+def _resolved(mark, person: bool) -> str | None:
+    if mark is True:
+        return "mask"
+    if mark in ("holder_name", "holder_hidden"):
+        return mark.removeprefix("holder_") if person else None
+    return mark if mark in ("name", "hidden") else None
+
+
+def public_mark(type_code: str | None, spec: dict, *, person: bool) -> str | None:
+    """How anyone verifying a license sees one of its fields: None (in full), ``"name"``, ``"mask"`` or
+    ``"hidden"``. The strictest of the type's own mark, the mark the seeded type of that code gives the field
+    (a copy of a seeded type saved before a field was marked never shows more) and, for a person holder, a
+    field whose name says it holds an address, phone, e-mail, ID number or birth date (hidden unless marked)."""
+    name = str(spec.get("name", ""))
+    marks = [_resolved(spec.get("personal"), person), _resolved(_DEFAULT_MARKS.get((type_code, name)), person)]
+    if person and _PERSON_DATA.search(name):
+        marks.append("hidden")
+    return max(marks, key=_STRICTNESS.__getitem__)

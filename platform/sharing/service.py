@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from tongban.platform.db import utcnow
 from tongban.platform.sharing import (
     aids,
     api,
@@ -48,9 +49,11 @@ class SharingService:
             return seed_demo_chains(session)
 
     # --- public verification -------------------------------------------------------------------------
-    def verify(self, number: str, *, on: date | None = None) -> verification.Verification:
+    def verify(self, number: str, *, address: str, now: datetime | None = None,
+               on: date | None = None) -> verification.Verification:
+        """扫码查验 by anyone at ``address`` (its lookups counted; ``RateLimited`` over the limits): the public view."""
         with self._unit("public verification") as session:
-            return verification.verify(session, number, on=on)
+            return verification.public_verification(session, number, address=address, now=now or utcnow(), on=on)
 
     # --- the holder -------------------------------------------------------------------------------------
     def wallet(self, **who) -> tuple[wallet.HolderKeys, list[wallet.WalletEntry], list]:

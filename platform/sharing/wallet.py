@@ -70,11 +70,10 @@ def own_license(session: Session, keys: HolderKeys, number: str) -> License:
 def page_data(entries_: list[WalletEntry], log: list) -> dict:
     """The wallet as plain data for a themed page (tenant templates never see the library's rows)."""
     from tongban.platform.sharing.access import KINDS
-    from tongban.platform.sharing.verification import status_label
 
     licenses = [{"number": e.license.number, "type": (e.type_zh, e.type_en), "holder_name": e.license.holder_name,
                  "holder_id": e.license.holder_id, "valid_from": e.license.valid_from,
-                 "valid_until": e.license.valid_until, "status": status_label(e.check.status), "ok": e.check.ok,
+                 "valid_until": e.license.valid_until, "status": e.check.badge, "ok": e.check.ok,
                  "signature_ok": e.check.signature_ok} for e in entries_]
     accesses = [{"at": a.at, "who": " · ".join(p for p in (a.accessor_name, a.accessor_department, a.accessor_tenant)
                                                if p),

@@ -2,6 +2,8 @@
 the department import API and the item-chain diagram. Routes translate only; the services decide."""
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
@@ -10,9 +12,8 @@ from starlette.routing import Route
 from tongban.platform.identity.tokens import TokenRefused
 from tongban.platform.identity.web import identity_for, portal_rp
 from tongban.platform.portal.web_common import Ctx, page, render, require_user, theme_of, trail
-from tongban.platform.sharing import diagram, wallet
-from tongban.platform.sharing.access import KINDS
-from tongban.platform.sharing.errors import Invalid, SharingError
+from tongban.platform.sharing import diagram, lookups, wallet
+from tongban.platform.sharing.errors import Invalid, RateLimited, SharingError
 from tongban.platform.sharing.service import sharing_for
 from tongban.platform.sharing.verification import status_label
 from tongban.tenants.isolation import TenantContext
@@ -25,9 +26,9 @@ def _tenant(request: Request):
 
 
 def _page(request: Request, template: str, context: dict, status_code: int = 200) -> Response:
+    shared = {"tenant": _tenant(request), "status_label": status_label, "root": request.scope.get("root_path", "")}
     response = request.app.state.templates.TemplateResponse(
-        request, f"sharing/{template}", {"tenant": _tenant(request), "status_label": status_label, **context},
-        status_code=status_code)
+        request, f"sharing/{template}", {**shared, **context}, status_code=status_code)
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -37,14 +38,65 @@ def _public_url(request: Request) -> str:
 
 
 # --- verification ---------------------------------------------------------------------------------------------
+NOINDEX = {"X-Robots-Tag": "noindex, nofollow"}  # a license number is not for search engines to collect
+
+
+def _address(request: Request) -> str:
+    return request.client.host if request.client else ""
+
+
+async def _verify(request: Request):
+    return await run_in_threadpool(sharing_for(request.app).verify, request.path_params["number"],
+                                   address=_address(request))
+
+
+def _status_of(result) -> int:
+    return 404 if result.outcome == "not_found" else 200
+
+
 async def verify_page(request: Request) -> Response:
-    result = await run_in_threadpool(sharing_for(request.app).verify, request.path_params["number"])
-    return _page(request, "verify.html", {"v": result}, 404 if result.outcome == "not_found" else 200)
+    if not request.path_params["number"].strip():
+        return RedirectResponse(f"{request.scope.get('root_path', '')}/verify", status_code=303)
+    try:
+        result = await _verify(request)
+    except RateLimited as refused:
+        return _lookup_page(request, lookups.normalise(request.path_params["number"])[:100],
+                            {"zh": refused.zh, "en": refused.en}, 429, refused.retry_after)
+    return _noindex(_page(request, "verify.html", {"v": result}, _status_of(result)))
 
 
 async def verify_json(request: Request) -> Response:
-    result = await run_in_threadpool(sharing_for(request.app).verify, request.path_params["number"])
-    return JSONResponse(result.as_json(), status_code=404 if result.outcome == "not_found" else 200)
+    try:
+        result = await _verify(request)
+    except RateLimited as refused:
+        return JSONResponse({"error": refused.code, "zh": refused.zh, "en": refused.en}, status_code=429,
+                            headers={**NOINDEX, "Retry-After": str(refused.retry_after), "Cache-Control": "no-store"})
+    return JSONResponse(result.as_json(), status_code=_status_of(result), headers=NOINDEX)
+
+
+async def verify_lookup(request: Request) -> Response:
+    """查验入口: someone types the number printed on a license and is taken to its verification page."""
+    if "number" not in request.query_params:
+        return _lookup_page(request, "", None)
+    typed = request.query_params["number"][:200]
+    refused = lookups.typed_problem(typed)
+    if refused is not None:
+        return _lookup_page(request, typed, refused, 422)
+    target = quote(lookups.normalise(typed), safe="")
+    return RedirectResponse(f"{request.scope.get('root_path', '')}/verify/{target}", status_code=303)
+
+
+def _lookup_page(request: Request, typed: str, error: dict | None, status_code: int = 200,
+                 retry_after: int | None = None) -> Response:
+    response = _noindex(_page(request, "lookup.html", {"typed": typed, "error": error}, status_code))
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _noindex(response: Response) -> Response:
+    response.headers.update(NOINDEX)
+    return response
 
 
 # --- the holder's wallet --------------------------------------------------------------------------------------
@@ -157,8 +209,9 @@ def _error(request: Request, error: SharingError, *, json: bool = False) -> Resp
 
 
 routes = [
-    Route("/verify/{number}", verify_page, name="sharing_verify"),
-    Route("/api/sharing/verify/{number}", verify_json, name="sharing_verify_json"),
+    Route("/verify", verify_lookup, name="sharing_verify_lookup"),
+    Route("/verify/{number:path}", verify_page, name="sharing_verify"),
+    Route("/api/sharing/verify/{number:path}", verify_json, name="sharing_verify_json"),
     Route("/wallet", wallet_page, name="sharing_wallet"),
     Route("/wallet/{number}.pdf", wallet_pdf, name="sharing_wallet_pdf"),
     Route("/api/sharing/licenses", import_licenses, methods=["POST"], name="sharing_import"),

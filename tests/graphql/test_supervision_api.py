@@ -105,8 +105,17 @@ RATE = """mutation($input: RateCaseInput!) { rateCase(input: $input) { rating { 
   rectificationState rectificationDueAt } errors { code field } } }"""
 
 
-def test_the_applicant_rates_a_case_once_and_a_bad_rating_needs_a_reason(api, world):
+def test_the_applicant_rates_a_case_once_and_a_bad_rating_needs_a_reason(api, db, world):
+    from sqlalchemy import update
+
+    from tongban.platform.approval.models import Case
+    from tongban.tenants.isolation import TenantContext
+
     citizen = world.tokens["citizen"]
+    early = data_of(post(api, RATE, {"input": {"caseId": world.case_id, "level": 5}}, token=citizen))["rateCase"]
+    assert early == {"rating": None, "errors": [{"code": "not_done", "field": None}]}  # still being handled
+    with db.unit_of_work(TenantContext.system("test: the case is concluded")) as s:
+        s.execute(update(Case).where(Case.id == int(world.case_id)).values(state="concluded", result="approved"))
     no_reason = data_of(post(api, RATE, {"input": {"caseId": world.case_id, "level": 2}}, token=citizen))["rateCase"]
     assert no_reason == {"rating": None, "errors": [{"code": "reason_required", "field": "reason"}]}
     out_of_range = data_of(post(api, RATE, {"input": {"caseId": world.case_id, "level": 9}}, token=citizen))["rateCase"]

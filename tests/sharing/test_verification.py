@@ -74,12 +74,13 @@ def test_unknown_numbers_and_masked_personal_data(db, client, secret):
     page, body = _verify(client, "NOPE-404")
     assert page.status_code == 404 and body["outcome"] == "not_found"
     number, _ = put_license(db, secret, "BIRTH-0001", type_code="birth_certificate", holder_kind="person",
-                            holder_id=PERSON_ID, holder_name="王小宝", content_={
+                            holder_id=PERSON_ID, holder_name="王大明", content_={
                                 "child_name": "王小宝", "birth_date": "2026-01-02", "mother_name": "李四"})
     page, body = _verify(client, number)
     assert body["holder_id"] == "460100********1230" and PERSON_ID not in page.text
     shown = {f["name"]: f["value"] for f in body["fields"]}
-    assert shown["child_name"] == "王小宝" and shown["mother_name"] == "李*" and "2026-01-02" not in page.text
+    assert "child_name" not in shown and "小宝" not in page.text and "小宝" not in str(body)  # a child's name: never
+    assert shown["mother_name"] == "李*" and body["holder_name"] == "王*明" and "2026-01-02" not in page.text
 
 
 def test_key_rotation_keeps_old_signatures_verifying(db, client, secret, settings):

@@ -97,7 +97,7 @@ def put_alert(db, case_id: int, number: str, *, tenant: str = TOWNSHIP, supervis
     with db.unit_of_work(TenantContext.system("test")) as s:
         alert = Alert(tenant_id=tenant, rule_code="case_yellow", rule_version=1, severity="yellow",
                       subject_key=f"case:{case_id}:{state}:{supervisor}", case_id=case_id, case_number=number,
-                      department="市场监督管理局", level="township", point="conclusion", supervisor_code=supervisor,
+                      department="market_regulation", level="township", point="conclusion", supervisor_code=supervisor,
                       raised_at=utcnow(), state=state, details={"rule_zh": "超承诺时限（黄牌）", "rule_en": "Past the promised limit"})
         s.add(alert)
         s.flush()
