@@ -3,12 +3,14 @@ the public verification page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from zoneinfo import ZoneInfo
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
 from sqlalchemy.orm import Session
 
+from tongban.platform.db import as_utc
 from tongban.platform.sharing.library import STATUSES
 from tongban.platform.sharing.models import License, LicenseType
 from tongban.platform.sharing.verification import mask_holder_id, public_fields
@@ -35,6 +37,9 @@ def verify_url(public_url: str, number: str) -> str:
     return f"{public_url.rstrip('/')}/verify/{number}"
 
 
+BEIJING = ZoneInfo("Asia/Shanghai")
+
+
 def render(session: Session, license_: License, *, public_url: str) -> LicenseDocument:
     """The certificate as its holder prints it: the holder's own data in full, except the ID number, which
     is masked as on every printed notice."""
@@ -48,5 +53,6 @@ def render(session: Session, license_: License, *, public_url: str) -> LicenseDo
         title_en=template.get("title_en") or "", accent=template.get("accent") or "#b3261e",
         fields=public_fields(ltype, license_.content, masked=False), issuer=tenant.name if tenant else "",
         holder_id=mask_holder_id(license_.holder_kind, license_.holder_id),
-        status=STATUSES.get(license_.status, (license_.status, license_.status)), qr=qr, verify_url=target)
+        status=STATUSES.get(license_.status, (license_.status, license_.status)), qr=qr, verify_url=target,
+        issued_day=as_utc(license_.issued_at).astimezone(BEIJING).date())  # the day in Hainan, not in UTC
     return LicenseDocument(license_.number, html, target)

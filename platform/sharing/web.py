@@ -34,7 +34,10 @@ def _page(request: Request, template: str, context: dict, status_code: int = 200
 
 
 def _public_url(request: Request) -> str:
-    return f"{request.url.scheme}://{request.url.netloc}"
+    """Where a phone reaches /verify: the operator's public address when set, else the one the request came to."""
+    from tongban.platform.approval.documents import public_address
+
+    return public_address(request.app.state.settings.public_url, f"{request.url.scheme}://{request.url.netloc}")
 
 
 # --- verification ---------------------------------------------------------------------------------------------

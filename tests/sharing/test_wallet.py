@@ -32,3 +32,24 @@ def test_the_enterprise_sees_its_licenses_downloads_a_pdf_and_sees_accesses(app,
         assert "Business License" in text and "营业执照" in text.replace(" ", "") and number in text and f"http://localhost/verify/{number}" in text
         other = http.get("/wallet/BL-ELSE-0001.pdf", headers={"accept": "application/json"})
         assert other.status_code == 404 and other.json()["error"] == "not_found"
+
+
+def test_a_printed_license_and_its_qr_code_carry_hainans_day_and_the_public_address(app, db, settings):
+    """Issued at 01:30 in Hainan (17:30 UTC the day before): the paper says Hainan's day; its QR code leads to the
+    operator's public address when one is set."""
+    from datetime import datetime, timezone
+
+    from sqlalchemy import update
+
+    from tongban.platform.sharing import documents
+    from tongban.platform.sharing.models import License
+
+    seed(db)
+    number, _ = put_license(db, settings.secret_key, "BL-NIGHT-0001")
+    with system(db) as s:
+        s.execute(update(License).where(License.number == number)
+                  .values(issued_at=datetime(2026, 11, 26, 17, 30, tzinfo=timezone.utc)))
+    with system(db) as s:
+        printed = documents.render(s, by_number(s, number), public_url="https://zwfw.hainan.gov.cn")
+    assert "2026年11月27日" in printed.html and "2026年11月26日" not in printed.html
+    assert printed.verify_url.startswith("https://zwfw.hainan.gov.cn/verify/")
