@@ -48,3 +48,19 @@ def fresh_version_cache():
     from tongban.platform.approval import flowcache
 
     flowcache._CACHE.clear()
+
+
+@pytest.fixture
+def me(web, db, seeded, published):
+    """The demo citizen (王小明), signed in on ``web``, as the approval engine's applicant."""
+    from portal_support import sign_in
+    from sqlalchemy import select
+
+    from tongban.platform.approval.actors import Actor
+    from tongban.platform.identity.models import Account
+    from tongban.tenants.isolation import TenantContext
+
+    sign_in(web, next_path="/cases")
+    with db.unit_of_work(TenantContext.none()) as s:
+        account = s.scalar(select(Account).where(Account.username == "citizen"))
+        return Actor(account.subject, "王小明", "applicant")

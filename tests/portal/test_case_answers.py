@@ -4,25 +4,14 @@ import re
 
 import pytest
 from approval_fixtures import APPROVER, CLERK, HAIKOU, REVIEWER, application, citizen, service, step
-from portal_support import PDF, PNG, portal_csrf, sign_in
+from portal_support import PDF, PNG, portal_csrf
 from sqlalchemy import func, select
 
-from tongban.platform.approval.actors import Actor
 from tongban.platform.approval.models import Case, CaseEvent, CaseMaterial
 from tongban.platform.files.models import Upload
 from tongban.tenants.isolation import TenantContext
 
 MISSING = [{"material_id": "m1", "name": "申请书（签字页）", "note": "请申请人本人签字"}, {"name": "经营场所使用证明"}]
-
-
-@pytest.fixture
-def me(web, db, seeded, published):
-    from tongban.platform.identity.models import Account
-
-    sign_in(web, next_path="/cases")
-    with db.unit_of_work(TenantContext.none()) as s:
-        account = s.scalar(select(Account).where(Account.username == "citizen"))
-        return Actor(account.subject, "王小明", "applicant")
 
 
 @pytest.fixture

@@ -1,9 +1,6 @@
 """Consultations and complaints, and 好差评 on a concluded case, through the supervision room's services."""
 from approval_fixtures import CLERK, HAIKOU, application, service, step
 from portal_support import portal_csrf, sign_in
-from sqlalchemy import select
-
-from tongban.platform.approval.actors import Actor
 
 
 def test_a_signed_in_citizen_asks_and_sees_the_question_listed(web, seeded, published):
@@ -29,14 +26,7 @@ def test_a_signed_in_citizen_asks_and_sees_the_question_listed(web, seeded, publ
     assert "投诉" in shown.text and "待答复" in shown.text and "市场监督管理局" in shown.text
 
 
-def test_the_applicant_rates_a_concluded_case_once(web, db, settings, seeded, published):
-    from tongban.platform.identity.models import Account
-    from tongban.tenants.isolation import TenantContext
-
-    sign_in(web, next_path="/cases")
-    with db.unit_of_work(TenantContext.none()) as s:
-        account = s.scalar(select(Account).where(Account.username == "citizen"))
-        me = Actor(account.subject, "王小明", "applicant")
+def test_the_applicant_rates_a_concluded_case_once(web, db, settings, me):
     engine = service(db, settings)
     case = engine.submit(HAIKOU, HAIKOU, me, application("NOW", applicant=me))
     step(engine, db, case["id"], "accept", CLERK)
@@ -48,17 +38,11 @@ def test_the_applicant_rates_a_concluded_case_once(web, db, settings, seeded, pu
     assert "感谢您的评价" in good.text and "我的评价" in good.text and "评价本次服务" not in good.text
 
 
-def test_the_rater_reads_what_the_department_did_and_confirms_it(web, db, settings, seeded, published):
+def test_the_rater_reads_what_the_department_did_and_confirms_it(web, db, settings, me):
     """A bad rating: the department's rectification and call-back show on the rater's case page, who answers
     whether it satisfies them — not satisfied sends it back with a new deadline, satisfied closes it."""
-    from tongban.platform.identity.models import Account
     from tongban.platform.supervision.ratings import service as ratings
-    from tongban.tenants.isolation import TenantContext
 
-    sign_in(web, next_path="/cases")
-    with db.unit_of_work(TenantContext.none()) as s:
-        account = s.scalar(select(Account).where(Account.username == "citizen"))
-        me = Actor(account.subject, "王小明", "applicant")
     engine = service(db, settings)
     case = engine.submit(HAIKOU, HAIKOU, me, application("NOW", applicant=me))
     step(engine, db, case["id"], "accept", CLERK)

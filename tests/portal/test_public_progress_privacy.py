@@ -1,26 +1,13 @@
 """The public progress page (case number + query code, no sign-in) shows how a case goes, never what staff wrote:
 a clerk's comment may carry an ID or phone number. The API's caseProgress leaves comments out; so does this page,
 and it says the details are on the signed-in 我的办件 page — where the applicant still reads the comments."""
-import pytest
 from approval_fixtures import CLERK, HAIKOU, REVIEWER, application, service, step
-from portal_support import portal_csrf, sign_in
-from sqlalchemy import select
+from portal_support import portal_csrf
 
-from tongban.platform.approval.actors import Actor
 from tongban.tenants.isolation import TenantContext
 
 NOTE = "已电话联系申请人 13912345678，身份证号 460100199001011230 核对无误"
 MISSING = [{"material_id": "m1", "name": "申请书（签字页）"}]
-
-
-@pytest.fixture
-def me(web, db, seeded, published):
-    from tongban.platform.identity.models import Account
-
-    sign_in(web, next_path="/cases")
-    with db.unit_of_work(TenantContext.none()) as s:
-        account = s.scalar(select(Account).where(Account.username == "citizen"))
-        return Actor(account.subject, "王小明", "applicant")
 
 
 def commented_case(db, settings, who):
