@@ -1,5 +1,6 @@
-"""Supervision state for `tongban seed --demo`: a township case left open long past its time limit, then one
-supervision tick, so the console opens on real 预警/黄牌/红牌 in several tenants (the township one red)."""
+"""Supervision state for `tongban seed --demo`: a township case left open long past its time limit and a bad rating
+(差评) to rectify, then one supervision tick, so the console opens on real 预警/黄牌/红牌 in several tenants (the
+township one red)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -26,7 +27,25 @@ def seed_demo_supervision(database, *, secret_key: str) -> int:
             Case.tenant_id == TOWNSHIP, Case.received_tenant_id == TOWNSHIP, Case.state == "in_progress"))
     if people and content is not None and not left_open:
         _overdue_township_case(ApprovalService(database, secret_key=secret_key), people, content, identities)
+    if people:
+        _bad_rating(database, people["citizen"])
     return len(tick(database).alerts)
+
+
+def _bad_rating(database, citizen) -> None:
+    """The citizen rates one of her concluded 海口 cases 不满意, once: 海口's market regulation has a 差评 to
+    rectify (haikou.approver's 监察事项 tab) and the console a rectification to follow."""
+    from tongban.platform.supervision.ratings import service as ratings
+    from tongban.platform.supervision.ratings.models import Rating
+
+    with database.unit_of_work(TenantContext.system("demo rating")) as session:
+        if session.scalar(select(func.count()).select_from(Rating)):
+            return
+        case_id = session.scalar(select(Case.id).where(
+            Case.tenant_id == "4601", Case.applicant_subject == citizen.subject, Case.state == "concluded",
+            Case.item_code == "HN-SCJG-002").order_by(Case.id).limit(1))
+    if case_id is not None:
+        ratings.rate_case(database, citizen, case_id, level=2, reason="窗口一次性告知的材料与网上指南不一致，多跑了一趟")
 
 
 def _overdue_township_case(service: ApprovalService, people: dict, content: dict, identities: dict) -> None:

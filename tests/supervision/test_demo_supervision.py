@@ -44,3 +44,17 @@ def test_fresh_demo_console_lists_a_township_red_card(app, demo, clock):
         assert page.status_code == 200 and "红牌" in page.text and "黄牌" in page.text
         township = web.get(f"{SITE}/supervision/?tenant={TOWNSHIP}&level=township&severity=red")
         assert open_in_township[0] in township.text and "长流镇" in township.text
+
+
+def test_the_demo_leaves_one_bad_rating_for_haikous_market_regulation_to_rectify(demo):
+    from tongban.platform.approval.actors import Actor
+    from tongban.platform.identity.accounts import by_username
+    from tongban.platform.identity.grants import grants_of
+    from tongban.platform.supervision.ratings import service as ratings
+
+    with demo.unit_of_work(TenantContext.none()) as session:
+        account = by_username(session, "haikou.approver")
+        approver = Actor(account.subject, account.display_name, "staff", department=account.staff.department,
+                         grants=tuple(grants_of(session, account.id)))
+    (listed,) = ratings.department_rectifications(demo, approver, "4601")  # one, though the seed ran twice
+    assert listed["bad"] and listed["rectification"]["state"] == "open" and listed["department"] == "market_regulation"
