@@ -47,14 +47,10 @@ def test_fresh_demo_console_lists_a_township_red_card(app, demo, clock):
 
 
 def test_the_demo_leaves_one_bad_rating_for_haikous_market_regulation_to_rectify(demo):
-    from tongban.platform.approval.actors import Actor
-    from tongban.platform.identity.accounts import by_username
-    from tongban.platform.identity.grants import grants_of
+    from tongban.platform.approval.demo import _people
     from tongban.platform.supervision.ratings import service as ratings
 
     with demo.unit_of_work(TenantContext.none()) as session:
-        account = by_username(session, "haikou.approver")
-        approver = Actor(account.subject, account.display_name, "staff", department=account.staff.department,
-                         grants=tuple(grants_of(session, account.id)))
+        approver = _people(session)["haikou.approver"]  # as the workbench knows her
     (listed,) = ratings.department_rectifications(demo, approver, "4601")  # one, though the seed ran twice
     assert listed["bad"] and listed["rectification"]["state"] == "open" and listed["department"] == "market_regulation"
