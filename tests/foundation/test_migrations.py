@@ -99,3 +99,32 @@ def test_the_migration_history_has_one_head():
 
     script = ScriptDirectory.from_config(migrate.alembic_config("sqlite://"))
     assert len(script.get_heads()) == 1, script.get_heads()
+
+
+def test_an_upgraded_deployment_keeps_taking_bookings_and_its_department_names_become_codes(fresh_url):
+    """Data the earlier versions left: slots opened without a window get their window (0020), so the portal goes
+    on offering them; a complaint filed under a department's name is kept under its code (0019)."""
+    import json
+
+    settings = _settings_for(fresh_url)
+    migrate.upgrade(settings, "0017_lean_case_indexes")
+    engine = build_admin_engine(fresh_url)
+    try:
+        with engine.begin() as conn:
+            for start, end, capacity in (("09:00", "10:00", 4), ("14:30", "15:30", 6)):
+                conn.execute(text("INSERT INTO portal_appointment_slots (tenant_id, window_name, day, start_time, "
+                                  "end_time, capacity, booked) VALUES ('4601', '综合窗口', '2099-01-05', :s, :e, :c, 0)"),
+                             {"s": start, "e": end, "c": capacity})
+            conn.execute(text("INSERT INTO petitions (tenant_id, kind, asker_subject, department, question, asked_at, "
+                              "due_at) VALUES ('4601', 'complaint', 'person:1', '海口市市场监督管理局', '排队太久', "
+                              "CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"))
+        migrate.upgrade(settings)
+        with engine.connect() as conn:
+            (name, times, capacity, is_open), = conn.execute(text(
+                "SELECT name, times, capacity, open FROM portal_appointment_windows WHERE tenant_id = '4601'")).all()
+            department = conn.execute(text("SELECT department FROM petitions")).scalar()
+    finally:
+        engine.dispose()
+    times = json.loads(times) if isinstance(times, str) else times
+    assert (name, times, capacity, bool(is_open)) == ("综合窗口", [["09:00", "10:00"], ["14:30", "15:30"]], 6, True)
+    assert department == "market_regulation"
