@@ -1,6 +1,7 @@
 """The `tongban` command: serve, worker, db, tenants, seed, quickstart."""
 from __future__ import annotations
 
+import subprocess
 import sys
 
 import click
@@ -218,7 +219,19 @@ def quickstart(host: str, port: int) -> None:
     console.print(f"[green]已就绪：{report.tenants.created + report.tenants.unchanged} 个租户[/green]")
     console.print(f"打开 Open http://localhost:{port}/  ·  长流镇: http://localhost:{port}/t/460105100/"
                   f"  ·  登录 Sign in: http://localhost:{port}/login (演示账号见 README / demo accounts in README)")
-    serve.callback(host=host, port=port, workers=1)
+    # the job queue's consumer beside the server, as deployed: notices are sent (logged), supervision ticks,
+    # appointment slots open as days go by; it stops with the server
+    background = subprocess.Popen([sys.executable, "-c", "from tongban.platform.cli import main; main()",
+                                   "worker", "--workers", "2"])
+    console.print("后台任务已启动 / job consumer started (notices, supervision, appointment slots)")
+    try:
+        serve.callback(host=host, port=port, workers=1)
+    finally:
+        background.terminate()
+        try:
+            background.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            background.kill()
 
 
 from tongban.platform.identity.cli import register as _register_identity  # noqa: E402

@@ -1,37 +1,7 @@
 """In a real browser 390 px wide (a phone): the 查验入口 form and the verification page fit the screen, and a
 number typed in lower case with spaces lands on its verification."""
-from pathlib import Path
-
 import pytest
 from sharing_support import put_license, seed
-
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture
-def live_server(db, settings):
-    from tests_support import serving
-
-    from tongban.platform.app import create_app
-
-    with serving(create_app(settings, database=db, request_logs=False)) as port:
-        yield f"http://localhost:{port}"
-
-
-@pytest.fixture
-def phone():
-    if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is missing: run scripts/system-deps.sh (installs Debian's chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        context = browser.new_context(locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True,
-                                      has_touch=True, device_scale_factor=2)
-        yield context.new_page()
-        context.close()
-        browser.close()
 
 
 def _fits(page) -> bool:
