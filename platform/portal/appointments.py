@@ -66,6 +66,7 @@ class Booking:
     item_code: str | None
     name: str = ""
     phone: str = ""
+    tenant: str = ""  # the tenant whose window it is
 
     @property
     def may_cancel(self) -> bool:
@@ -254,12 +255,14 @@ def _text(session: Session, tenant_id: str, phone: str, topic: str, body: str, n
 
 
 def my_bookings(session: Session, subject: str, now: datetime) -> list[Booking]:
-    """The applicant's bookings here: those to come first (soonest first), then the rest (latest first)."""
-    addresses = dict(session.execute(select(AppointmentWindow.name, AppointmentWindow.address)).all())
+    """The applicant's bookings the unit of work sees — here, or everywhere in a scope filtered by the subject, as
+    "my cases" are read: those to come first (soonest first), then the rest (latest first)."""
+    addresses = {(t, n): a for t, n, a in session.execute(
+        select(AppointmentWindow.tenant_id, AppointmentWindow.name, AppointmentWindow.address))}
     rows = session.execute(select(Appointment, AppointmentSlot).join(AppointmentSlot)
                            .where(Appointment.applicant_subject == subject)
                            .order_by(AppointmentSlot.day, AppointmentSlot.start)).all()
-    bookings = [_booking(a, s, addresses.get(s.window, ""), now) for a, s in rows]
+    bookings = [_booking(a, s, addresses.get((s.tenant_id, s.window), ""), now) for a, s in rows]
     upcoming = [b for b in bookings if b.status == "booked"]
     return upcoming + [b for b in reversed(bookings) if b.status != "booked"]
 
@@ -269,4 +272,4 @@ def _booking(appointment: Appointment, slot: AppointmentSlot, address: str, now:
     if status == "booked" and starts_at(slot.day, slot.start) <= now:
         status = "expired"
     return Booking(appointment.number, slot.window, address, slot.day, slot.start, slot.end, status,
-                   appointment.item_code, appointment.applicant_name, appointment.phone)
+                   appointment.item_code, appointment.applicant_name, appointment.phone, slot.tenant_id)

@@ -23,6 +23,7 @@ from tongban.platform.portal.web_common import (
     theme_of,
     trail,
 )
+from tongban.tenants.isolation import TenantContext
 
 EXPIRED = ("表单已过期，请确认后重新提交", "The form expired: check it and submit again")
 DONE = {"cancelled": ("预约已取消，号源已释放", "The booking is cancelled and its place released")}
@@ -64,17 +65,27 @@ def _appointments(request: Request, ctx: Ctx, form, expired: bool):
         index = portal.index.index(session, ctx.tenant)
         item = index.by_code.get(item_code) if item_code else None
         days = appointments.available(session, now, item.code if item else None)
-        mine = appointments.my_bookings(session, ctx.user.subject, now) if ctx.user else []
+    mine = _mine_everywhere(portal, ctx.user.subject, now) if ctx.user else []
     just_booked = next((b for b in mine if b.number == ctx.query.get("booked")), None)
     typed = form if form is not None else {}
     identity = ctx.user.identity if ctx.user else {}
+    snapshot = request.app.state.directory.snapshot
+    elsewhere = {b.tenant: snapshot.by_code[b.tenant].name for b in mine
+                 if b.tenant != ctx.tenant.code and b.tenant in snapshot.by_code}
     data = {"trail": trail(request, ctx, (ctx._("预约办理"), None)), "days": days, "mine": mine, "error": error,
+            "elsewhere": elsewhere,
             "problems": problems, "booked": just_booked, "item": item, "items": index.by_code,
             "notice": DONE.get(ctx.query.get("done", "")),
             "chosen": str(typed.get("slot") or ""),
             "name": str(typed.get("name") if "name" in typed else (ctx.user.name if ctx.user else "")),
             "phone": str(typed.get("phone") if "phone" in typed else identity.get("phone", ""))}
     return render(request, ctx, theme, "portal/appointments.html", data, status)
+
+
+def _mine_everywhere(portal, subject: str, now):
+    """The person's bookings at every tenant's windows (one list, as 我的办件), read in a scope filtered by them."""
+    with portal.database.unit_of_work(TenantContext.system("applicant reads own bookings")) as session:
+        return appointments.my_bookings(session, subject, now)
 
 
 @page

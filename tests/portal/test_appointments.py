@@ -241,3 +241,26 @@ def test_booking_cancelling_and_the_window_on_the_portal(web, db, seeded):
     expired = web.post("/appointments", data={"csrf_token": "stale", "slot": slot_id, "name": "王小明",
                                               "phone": "13800000001"})
     assert expired.status_code == 403 and "表单已过期" in expired.text and slots(db)[0][4] == 0
+
+
+def test_my_bookings_are_one_list_whatever_portal_i_am_on(web, db, seeded):
+    """Booked at 海口's window and at 长流镇's: either portal lists both, the other place named, and its
+    cancellation leads to that place's portal."""
+    from tongban.platform.db import utcnow
+    from tongban.platform.identity.models import Account
+    from tongban.tenants.isolation import TenantContext
+
+    now = utcnow()
+    set_up(db, horizon=2, now=now)
+    set_up(db, horizon=2, now=now, code="460105100", name="长流镇便民服务中心 窗口")
+    with db.unit_of_work(TenantContext.none()) as s:
+        subject = s.scalar(select(Account.subject).where(Account.username == "citizen"))
+    haikou = book(db, slots(db)[0][0], subject, now=now)
+    changliu = book(db, slots(db, "460105100")[1][0], subject, code="460105100", now=now)
+    sign_in(web, next_path="/appointments")
+    page = web.get("/appointments")
+    assert haikou.number in page.text and changliu.number in page.text and "长流镇" in page.text
+    assert f'href="/t/460105100/appointments/{changliu.number}/cancel"' in page.text
+    assert f'href="/appointments/{haikou.number}/cancel"' in page.text
+    confirm = web.get(f"/t/460105100/appointments/{changliu.number}/cancel")
+    assert confirm.status_code == 200 and "确定取消" in confirm.text
