@@ -13,6 +13,7 @@ from tongban.graphql.core.errors import ApiError
 from tongban.graphql.core.pagination import Connection, connection, decode_cursor, page_size
 from tongban.graphql.core.tenancy import staff_tenant
 from tongban.platform.approval import reads
+from tongban.platform.portal import throttle
 from tongban.platform.db import utcnow
 
 
@@ -108,7 +109,7 @@ class ApprovalQueries:
         try:
             found = reads.progress(context.database, context.state.approval.secret_key, number, query_code,
                                    address=context.address, now=utcnow())
-        except reads.TooManyAttempts as locked:
+        except throttle.TooManyAttempts as locked:
             raise ApiError("RATE_LIMITED", locked.zh, locked.en) from None
         if found is None:
             return None

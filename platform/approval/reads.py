@@ -80,24 +80,22 @@ class Progress:
     public_events: list[CaseEvent]
 
 
-class TooManyAttempts(Exception):
-    zh, en = "查询过于频繁，请 15 分钟后再试", "Too many attempts: try again in 15 minutes"
-
-
 def progress(database, secret_key: str, number: str, query_code: str, *, address: str,
              now: datetime) -> Progress | None:
     """The public progress query: the case and its public events, when the query code matches; else None. Wrong
     codes count per case number and per address as on the portal's page (``portal.throttle``): over the limit even
-    the right code is refused (``TooManyAttempts``), so codes cannot be guessed through the API either."""
+    the right code is refused (``portal.throttle.TooManyAttempts``), so codes cannot be guessed through the API
+    either."""
     from tongban.platform.portal import throttle
 
-    keys = throttle.keys_for(number or "", address)
+    def matching():
+        found = session.scalar(select(Case).where(Case.number == (number or "").strip()))
+        ok = found is not None and query_code_matches(secret_key, found.number, query_code or "", found.query_code_hash)
+        return found if ok else None
+
     with database.unit_of_work(TenantContext.system("api: progress query")) as session:
-        if throttle.blocked(session, keys, now):
-            raise TooManyAttempts()
-        case = session.scalar(select(Case).where(Case.number == (number or "").strip()))
-        if case is None or not query_code_matches(secret_key, case.number, query_code or "", case.query_code_hash):
-            throttle.record_failure(session, keys, now)
+        case = throttle.guarded(session, number or "", address, now, matching)
+        if case is None:
             return None
         events = list(session.scalars(select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.public)
                                       .order_by(CaseEvent.seq)))

@@ -33,6 +33,7 @@ def my_petitions(session: Session, subject: str, limit: int = 50) -> list[dict]:
 
     now = utcnow()
     from tongban.platform.supervision.models import Petition
+    from tongban.platform.supervision.petitions import is_late
 
     rows = session.scalars(select(Petition).where(Petition.asker_subject == subject)
                            .order_by(Petition.asked_at.desc()).limit(limit))
@@ -41,14 +42,8 @@ def my_petitions(session: Session, subject: str, limit: int = 50) -> list[dict]:
     return [{"kind": KINDS.get(p.kind, (p.kind, p.kind)), "question": p.question,
              "department": DEPARTMENTS.get(p.department, (p.department, p.department)),
              "answer": p.answer, "asked_at": p.asked_at, "answered_at": p.answered_at, "due_at": p.due_at,
-             "late": p.answered_at is None and p.due_at is not None and _aware(p.due_at) <= now}
+             "late": is_late(p, now)}
             for p in rows]
-
-
-def _aware(value):
-    from datetime import timezone
-
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 def rate(database, actor, case_id: int, *, level: int, reason: str) -> dict:
@@ -66,6 +61,13 @@ def rating_of(session: Session, case_id: int) -> dict | None:
     if view is None:
         return None
     return {**view, "label": levels().get(view["level"], ("", ""))}
+
+
+def rateable(state: str) -> bool:
+    """Whether a case in ``state`` may be rated (the ratings' own rule)."""
+    from tongban.platform.supervision.ratings.service import RATEABLE
+
+    return state in RATEABLE
 
 
 def confirm(database, actor, rating_id: int, *, satisfied: bool) -> dict:

@@ -19,6 +19,22 @@ WINDOW = timedelta(minutes=15)
 LIMITS = {"case": 5, "ip": 30}
 
 
+class TooManyAttempts(Exception):
+    zh, en = "查询过于频繁，请 15 分钟后再试。", "Too many attempts; try again in 15 minutes."
+
+
+def guarded(session: Session, number: str, address: str, now: datetime, lookup):
+    """``lookup()`` under the limits of a case number and an address: refused (``TooManyAttempts``) while either is
+    over; a lookup that finds nothing (None) counts as a wrong code. The portal's page and the API both ask so."""
+    keys = keys_for(number, address)
+    if blocked(session, keys, now):
+        raise TooManyAttempts()
+    found = lookup()
+    if found is None:
+        record_failure(session, keys, now)
+    return found
+
+
 def keys_for(number: str, address: str) -> list[str]:
     return [f"case:{number.strip()[:40]}", f"ip:{address[:64]}"]
 

@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from tongban.platform.approval.numbers import normalise_case_number, normalise_query_code
 from tongban.platform.db import utcnow
-from tongban.platform.portal import cases, supplying, throttle
+from tongban.platform.portal import cases, feedback, supplying, throttle
 from tongban.platform.portal.models import ApplicationDraft
 from tongban.platform.portal.web_apply import FLASH_COOKIE, flash_serializer, to_case_with_flash
 from tongban.platform.portal.web_common import (
@@ -86,7 +86,7 @@ def show_case(request: Request, ctx: Ctx, user: PortalUser, number: str, *, flas
     data = {"trail": trail(request, ctx, (ctx._("我的办件"), f"{ctx.base}/cases"), (number, None)),
             "case": view, "query_code": flash.get("query_code"), "done": DONE_MESSAGES.get(flash.get("done", "")),
             "tenant_name": _tenant_name(request, view.tenant_code), "rating": rating,
-            "may_rate": rating is None and view.state in RATEABLE and _ratings_available(),
+            "may_rate": rating is None and _ratings_available() and feedback.rateable(view.state),
             "levels": _levels(), "rated": RATED_MESSAGES.get(ctx.query.get("rated", "")),
             "waits": waits.page(), "errors": _by_field(errors), "error_summary": _summary(errors),
             "values": values or {}}
@@ -115,7 +115,6 @@ def anchor_of(path: str) -> str:
     return path.replace(".materials.", "-").replace(".", "-")
 
 
-RATEABLE = ("concluded", "refused")
 RATED_MESSAGES = {"ok": ("感谢您的评价", "Thank you for your rating"),
                   "reason_required": ("差评请说明原因", "A bad rating needs a reason"),
                   "already_rated": ("已经评价过了（一事一评）", "This case was rated already"),
@@ -261,15 +260,14 @@ def _progress(request: Request, ctx: Ctx, form, address: str):
     code = normalise_query_code(str(asked.get("code") or "")[:24])[:12]
     error, view, status = None, None, 200
     if form is not None:
-        keys, now = throttle.keys_for(number, address), utcnow()
-        with portal.database.unit_of_work(TenantContext.system("progress query by number and code")) as session:
-            if throttle.blocked(session, keys, now):
-                error, status = ("查询过于频繁，请 15 分钟后再试。", "Too many attempts; try again in 15 minutes."), 429
-            else:
-                view = cases.case_by_query_code(session, portal.secret_key, number, code)
-                if view is None:
-                    throttle.record_failure(session, keys, now)
-                    error, status = ("办件编号或查询码不正确。", "The case number or query code is not right."), 404
+        try:
+            with portal.database.unit_of_work(TenantContext.system("progress query by number and code")) as session:
+                view = throttle.guarded(session, number, address, utcnow(),
+                                        lambda: cases.case_by_query_code(session, portal.secret_key, number, code))
+            if view is None:
+                error, status = ("办件编号或查询码不正确。", "The case number or query code is not right."), 404
+        except throttle.TooManyAttempts as locked:
+            error, status = (locked.zh, locked.en), 429
     with portal.database.unit_of_work(ctx.tenant.context()) as session:
         theme = theme_of(session, ctx)
     data = {"trail": trail(request, ctx, (ctx._("办件查询"), None)), "number": number, "error": error,

@@ -3,7 +3,6 @@ the public verification page."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 import segno
 from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -11,7 +10,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import Session
 
 from tongban.platform.db import as_utc
-from tongban.platform.sharing.library import STATUSES
+from tongban.platform.sharing.library import BEIJING, STATUSES
 from tongban.platform.sharing.models import License, LicenseType
 from tongban.platform.sharing.verification import mask_holder_id, public_fields
 from tongban.platform.web.templating import THEMES
@@ -35,9 +34,6 @@ class LicenseDocument:
 
 def verify_url(public_url: str, number: str) -> str:
     return f"{public_url.rstrip('/')}/verify/{number}"
-
-
-BEIJING = ZoneInfo("Asia/Shanghai")
 
 
 def render(session: Session, license_: License, *, public_url: str) -> LicenseDocument:

@@ -11,6 +11,7 @@ from tongban.platform.approval.models import Case, CaseEvent, CasePause, Task
 from tongban.platform.db import utcnow
 from tongban.platform.supervision.errors import NotFound
 from tongban.platform.supervision.models import Alert, Petition
+from tongban.platform.supervision.petitions import is_late
 from tongban.platform.supervision.service import SupervisionService, alert_dict
 
 
@@ -90,7 +91,7 @@ def complaints(service: SupervisionService, actor, tenant_code: str, *, kind: st
         return {"late": late, "petitions": [{
             "id": p.id, "kind": p.kind, "tenant": p.tenant_id, "department": p.department, "question": p.question,
             "answer": p.answer, "asked_at": p.asked_at, "answered_at": p.answered_at, "due_at": p.due_at,
-            "late": (p.answered_at or now) >= p.due_at} for p in rows]}
+            "late": is_late(p, now)} for p in rows]}
 
 
 def _case(c: Case) -> dict:

@@ -7,7 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 
 from tongban.platform.approval.departments import code_of, normalised
-from tongban.platform.db import utcnow
+from tongban.platform.db import as_utc, utcnow
 from tongban.platform.supervision.errors import Forbidden, NotFound, SupervisionError, WrongState
 from tongban.platform.supervision.models import Petition, SupervisionEvent, SupervisionTimer
 from tongban.platform.supervision.rules import current_rules
@@ -67,6 +67,16 @@ def ask(database, tenant_code: str, *, kind: str, asker_subject: str, question: 
         return petition_dict(petition)
 
 
+def is_late(petition, now: datetime) -> bool:
+    """Answered after its deadline, or still unanswered past it (what the petition rules card)."""
+    return as_utc(petition.answered_at or now) >= as_utc(petition.due_at)
+
+
+def may_answer(actor, tenant_path: str) -> bool:
+    """Approvers and window clerks answer a tenant's petitions."""
+    return actor.kind == "system" or actor.may("approve_cases", tenant_path) or actor.may("accept_cases", tenant_path)
+
+
 def answer(database, actor, tenant_code: str, petition_id: int, *, text: str, now: datetime | None = None) -> dict:
     if not text.strip():
         raise SupervisionError("answer_required", "请填写答复", "Write the answer", field="answer")
@@ -75,7 +85,7 @@ def answer(database, actor, tenant_code: str, petition_id: int, *, text: str, no
                                field="answer")
     now = now or utcnow()
     tenant = _tenant(database, tenant_code)
-    if actor.kind != "system" and not (actor.may("approve_cases", tenant.path) or actor.may("accept_cases", tenant.path)):
+    if not may_answer(actor, tenant.path):
         raise Forbidden("forbidden", "您不能答复本地区的咨询投诉", "you cannot answer petitions here")
     with database.unit_of_work(TenantContext.of(tenant)) as session:
         petition = session.get(Petition, petition_id)
@@ -91,16 +101,18 @@ def answer(database, actor, tenant_code: str, petition_id: int, *, text: str, no
         return petition_dict(petition)
 
 
-def petitions_of(database, tenant_code: str, *, unanswered: bool = False, department: str | None = None) -> list[dict]:
-    """The tenant's petitions, oldest first; with ``department`` (a staff member's), those addressed to it and those
-    addressed to no department (the general window's to route or answer)."""
+def petitions_of(database, tenant_code: str, *, unanswered: bool = False, department: str | None = None,
+                 now: datetime | None = None) -> list[dict]:
+    """The tenant's petitions, oldest first, each with whether it is late; with ``department`` (a staff member's),
+    those addressed to it and those addressed to no department (the general window's to route or answer)."""
+    now = now or utcnow()
     with database.unit_of_work(TenantContext.of(_tenant(database, tenant_code))) as session:
         query = select(Petition).order_by(Petition.asked_at)
         if unanswered:
             query = query.where(Petition.answered_at.is_(None))
         if department:
             query = query.where(or_(Petition.department == normalised(department), Petition.department == ""))
-        return [petition_dict(p) for p in session.scalars(query)]
+        return [{**petition_dict(p), "late": is_late(p, now)} for p in session.scalars(query)]
 
 
 def _tenant(database, code: str) -> Tenant:

@@ -2,13 +2,10 @@
 the rectification report (整改) with attachments in answer to 督办, and complaints to answer by their deadline."""
 from __future__ import annotations
 
-from datetime import timezone
-
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
-from tongban.platform.db import utcnow
 from tongban.platform.supervision import attachments, petitions
 from tongban.platform.supervision.ratings import service as ratings
 from tongban.platform.supervision.errors import NotFound, SupervisionError
@@ -41,8 +38,7 @@ def _answers_alerts(staff: Staff) -> bool:
 
 
 def _answers_petitions(staff: Staff) -> bool:
-    """Who may answer petitions (``petitions.answer``'s rule): approvers, and window clerks."""
-    return staff.actor.may("approve_cases", staff.tenant.path) or staff.actor.may("accept_cases", staff.tenant.path)
+    return petitions.may_answer(staff.actor, staff.tenant.path)
 
 
 async def department_page(request: Request, *, error: SupervisionError | None = None, failed: int | None = None,
@@ -56,10 +52,6 @@ async def department_page(request: Request, *, error: SupervisionError | None = 
                                  staff.tenant.code) if _answers_alerts(staff) else [])
     open_petitions = await call(petitions.petitions_of, request.app.state.database, staff.tenant.code,
                                 unanswered=True, department=staff.actor.department) if _answers_petitions(staff) else []
-    now = utcnow()
-    for petition in open_petitions:
-        due = petition["due_at"]
-        petition["late"] = due is not None and (due if due.tzinfo else due.replace(tzinfo=timezone.utc)) <= now
     done = request.query_params.get("done")
     return render(request, "supervision.html", {
         "staff": staff, "tenant": staff.tenant, "base": staff.base, "alerts": alerts, "petitions": open_petitions,
