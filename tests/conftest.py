@@ -97,6 +97,9 @@ def _forget_worker_caches() -> None:
     from tongban.platform.approval import oversight
 
     oversight.forget_rules()
+    from tongban.platform.identity import directory
+
+    directory.forget()
 
 
 def _clean(engine) -> None:

@@ -21,7 +21,17 @@ APPLICANT_TEXT = {
                       "The {procedure_en} of application {number} is finished; handling resumes."),
 }
 RESULT_ZH = {"approved": "准予许可", "rejected": "不予许可", "refused": "不予受理", "withdrawn": "已撤回"}
-HANDLER_RESOLVERS: list = []  # identity registers: (session, tenant_code, role, department) -> [contact dicts]
+
+
+def _staff_directory(session: Session, tenant_code: str, role: str | None, department: str | None) -> list[dict]:
+    from tongban.platform.identity.directory import handler_contacts
+
+    return handler_contacts(session, tenant_code, role, department)
+
+
+# who hears of a new task or a supervision card: (session, tenant_code, role, department) -> [contact dicts]; the
+# identity room's staff directory, and whatever else is registered (a test's mailboxes)
+HANDLER_RESOLVERS: list = [_staff_directory]
 
 
 def write(session: Session, notices: list) -> int:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tongban.platform.identity.accounts import AccountKind
 from tongban.platform.identity.common import IdentityError, InvalidInput, NotFound, audit, system_clock
+from tongban.platform.identity.directory import forget_after_commit
 from tongban.platform.identity.models import Account, RoleGrant
 from tongban.platform.identity.permissions import Permission, Role
 from tongban.tenants.models import Tenant
@@ -177,6 +178,7 @@ def grant_role(
         extends_to_subtree=extends_to_subtree,
     )
     session.flush()
+    forget_after_commit(session)
     return grant
 
 
@@ -213,4 +215,5 @@ def revoke_role(
         role=role.value,
         username=account.username,
     )
+    forget_after_commit(session)
     session.flush()

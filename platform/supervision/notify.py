@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from tongban.platform.approval.notices import HANDLER_RESOLVERS
 from tongban.platform.db import utcnow
+from tongban.platform.identity.directory import prefetch
 from tongban.platform.notify import outbox
 from tongban.platform.supervision import bulk
 
@@ -22,6 +23,9 @@ def alerts_raised(session: Session, alerts: list, vertical_cases: set[int]) -> N
     """The notices of many new alerts as one bulk outbox insert (contacts looked up once per recipient group)."""
     contacts: dict[tuple, list[dict]] = {}
     messages, now = [], utcnow()
+    prefetch(session, [g for a in alerts for g in ((a.supervisor_code, "supervisor", None),
+                                                    *(((a.tenant_id, None, a.department or None),)
+                                                      if a.state == "issued" else ()))])
     for alert in alerts:
         reference = {"alert": alert.id, "case": alert.case_number}
         if alert.state == "issued":

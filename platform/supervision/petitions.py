@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 
 from tongban.platform.approval.departments import code_of, normalised
+from tongban.platform.calendar.working_days import TIMEZONE as BEIJING
 from tongban.platform.db import as_utc, utcnow
 from tongban.platform.supervision.errors import Forbidden, NotFound, SupervisionError, WrongState
 from tongban.platform.supervision.models import Petition, SupervisionEvent, SupervisionTimer
@@ -98,7 +99,30 @@ def answer(database, actor, tenant_code: str, petition_id: int, *, text: str, no
                                                        SupervisionTimer.state == "armed")
                         .execution_options(synchronize_session=False))
         _log(session, petition, actor.subject, "answer", now)
+        _tell_asker(session, petition, tenant)
         return petition_dict(petition)
+
+
+def _tell_asker(session, petition: Petition, tenant: Tenant) -> int:
+    """The asker hears that the answer is there (SMS and email, sent once the answer commits); the answer itself
+    is read on the portal, signed in: a text message is no place for it."""
+    from tongban.platform.identity.directory import person_contact
+    from tongban.platform.notify import outbox
+
+    contact = person_contact(session, petition.asker_subject)
+    kind_zh, kind_en = KINDS[petition.kind]
+    asked = as_utc(petition.asked_at).astimezone(BEIJING)
+    zh = (f"您于{asked:%Y年%m月%d日}向{tenant.name}提出的{kind_zh}已答复，请登录政务服务网“咨询投诉”查看。")
+    en = f"Your {kind_en} of {asked:%Y-%m-%d} to {tenant.name} has been answered: sign in and see 咨询投诉 (Questions)."
+    reference = {"petition": petition.id}
+    if contact.get("phone"):
+        outbox.add(session, tenant_id=petition.tenant_id, channel="sms", recipient=contact["phone"], body=zh,
+                   topic="petition_answered", reference=reference)
+    if contact.get("email"):
+        outbox.add(session, tenant_id=petition.tenant_id, channel="email", recipient=contact["email"],
+                   subject=f"【{kind_zh}答复】{tenant.name}", body=f"{zh}\n{en}", topic="petition_answered",
+                   reference=reference)
+    return len(contact)
 
 
 def petitions_of(database, tenant_code: str, *, unanswered: bool = False, department: str | None = None,

@@ -101,3 +101,26 @@ def test_a_supervision_order_unanswered_by_its_deadline_goes_up_a_level(engine, 
     assert history(supervision, alert.id)[-1] == "escalate"
     tick(db, bj(2026, 5, 1))
     assert alerts(db, alert.case_id, "case_yellow")[0].escalations == 1
+
+
+def test_a_card_reaches_the_departments_staff_and_the_supervisors_in_the_directory(engine, db):
+    """No stand-in mailboxes: the accounts of the identity room, by department code and supervisor grant."""
+    from tongban.platform.identity import accounts
+    from tongban.platform.identity.grants import grant_role
+    from tongban.platform.identity.passwords import Passwords, fast_hasher
+    from tongban.platform.identity.permissions import Role
+
+    people = [("hk.market", "approver", MARKET), ("hk.tax", "approver", "税务局"), ("hk.watch", "supervisor", "")]
+    with db.unit_of_work(TenantContext.system("staff")) as session:
+        for username, role, department in people:
+            account = accounts.register_staff(session, Passwords(fast_hasher()), username=username,
+                                              password="Tongban@2026", name=username, home_tenant_code="4601",
+                                              department=department, contact=accounts.Contact(f"{username}@gov.test"))
+            grant_role(session, account=account, role=Role(role), tenant_code="4601", extends_to_subtree=False,
+                       granter=None, actor="test")
+    alert = carded(engine, db)
+    assert alert.state == "issued" and alert.department == MARKET_CODE
+    with db.unit_of_work(TenantContext.system("t")) as s:
+        sent = sorted((m.recipient, m.topic) for m in s.scalars(select(OutboxMessage))
+                      if m.reference.get("alert") == alert.id)
+    assert sent == [("hk.market@gov.test", "alert_issued"), ("hk.watch@gov.test", "alert_raised")]

@@ -66,3 +66,38 @@ def test_a_petition_goes_to_its_department_and_what_does_not_do_is_refused_at_it
         petitions.answer(db, staff("c", "4601", "window_clerk"), "4601", anyone["id"], text="答" * 2001)
     assert long_answer.value.field == "answer"
     assert petitions.answer(db, staff("c", "4601", "window_clerk"), "4601", anyone["id"], text="政务服务中心一楼")["answer"]
+
+
+def test_the_asker_is_told_an_answer_is_there_and_nobody_for_a_refused_answer(db):
+    import pytest
+    from sqlalchemy import select
+
+    from tongban.platform.identity import accounts
+    from tongban.platform.identity.passwords import Passwords, fast_hasher
+    from tongban.platform.identity.seed import demo_resident_id
+    from tongban.platform.notify.outbox import OutboxMessage
+    from tongban.platform.supervision.errors import SupervisionError
+    from tongban.tenants.isolation import TenantContext
+
+    with db.unit_of_work(TenantContext.system("register")) as session:
+        asker = accounts.register_person(session, Passwords(fast_hasher()), username="wang", password="Tongban@2026",
+                                         name="王小明", id_number=demo_resident_id("460100", "19900307", "005"),
+                                         contact=accounts.Contact("wang@example.cn", "13800000009"))
+        subject = asker.subject
+    asked = petitions.ask(db, "4601", kind="complaint", asker_subject=subject, question="窗口排队太久",
+                          now=bj(2026, 3, 2, 9))
+    clerk = staff("t-clerk", "4601", "window_clerk")
+
+    def told():
+        with db.unit_of_work(TenantContext.system("read")) as session:
+            return [(m.channel, m.recipient, m.body) for m in session.scalars(
+                select(OutboxMessage).where(OutboxMessage.topic == "petition_answered").order_by(OutboxMessage.id))]
+
+    with pytest.raises(SupervisionError):
+        petitions.answer(db, clerk, "4601", asked["id"], text="   ")
+    assert told() == []
+    petitions.answer(db, clerk, "4601", asked["id"], text="已增开两个窗口", now=bj(2026, 3, 3))
+    (sms, email) = told()
+    assert sms[:2] == ("sms", "13800000009") and "2026年03月02日" in sms[2] and "海口市" in sms[2]
+    assert "投诉已答复" in sms[2] and "已增开两个窗口" not in sms[2]  # the answer is read signed in
+    assert email[:2] == ("email", "wang@example.cn") and "has been answered" in email[2]
