@@ -83,9 +83,9 @@ class Progress:
 def progress(database, secret_key: str, number: str, query_code: str, *, address: str,
              now: datetime) -> Progress | None:
     """The public progress query: the case and its public events, when the query code matches; else None. Wrong
-    codes count per case number and per address as on the portal's page (``portal.throttle``): over the limit even
-    the right code is refused (``portal.throttle.TooManyAttempts``), so codes cannot be guessed through the API
-    either."""
+    codes count as on the portal's page (``portal.throttle``: per case number and address, per address, and per
+    case number from all addresses): over a limit even the right code is refused
+    (``portal.throttle.TooManyAttempts``), so codes cannot be guessed through the API either."""
     from tongban.platform.portal import throttle
 
     def matching():

@@ -33,6 +33,11 @@ def test_demo_seed_covers_every_state_and_runs_once(db):
         licenses = {row.number: row for row in s.scalars(select(License))}
     shop = next(c for c in cases if c.item_code == "HN-SCJG-002" and c.certificate_number)
     assert licenses[shop.certificate_number].holder_name == "秀英区椰香小吃店"  # the 个体工商户's own name
+    from tongban.platform.portal.cases import public_results
+
+    with db.unit_of_work(TenantContext.system("t")) as s:
+        published = public_results(s, "4601")  # 结果公示: the investor's licensing decisions, not the citizen's
+    assert published and all(r["applicant"] == "海南椰风****公司" for r in published)
     seed(db, demo=True)
     with db.unit_of_work(TenantContext.system("t")) as s:
         assert len(s.scalars(select(Case)).all()) == len(cases)

@@ -95,8 +95,8 @@ def test_the_public_progress_query_shows_public_steps_only(api, identity, publis
 
 
 def test_query_codes_cannot_be_guessed_through_the_api(api, identity, published):
-    """As on the portal's progress page: after five wrong codes for a case number even the right one is refused for
-    a while — twenty guesses in one request (aliases) count one by one."""
+    """As on the portal's progress page: after five wrong codes for a case number from one address even the right one
+    is refused there for a while — guesses in one request (aliases) count one by one."""
     submitted = submit(api, identity)["data"]["submitApplication"]
     number, code = submitted["case"]["number"], submitted["queryCode"]
     wrong = [f"{n:06d}" for n in range(5) if f"{n:06d}" != code][:4]
@@ -108,6 +108,24 @@ def test_query_codes_cannot_be_guessed_through_the_api(api, identity, published)
     assert data_of(post(api, query, {"n": number, "c": last}))["caseProgress"] is None
     refused = post(api, query, {"n": number, "c": code}).json()
     assert refused["errors"][0]["extensions"]["code"] == "RATE_LIMITED" and "15 分钟" in refused["errors"][0]["message"]
+
+
+def test_a_strangers_wrong_codes_through_the_api_do_not_block_the_owner(app, api, identity, published):
+    """The limit of five counts per case number *and* address: a stranger's guesses lock the stranger out, and the
+    owner asking from another address still gets the progress."""
+    from starlette.testclient import TestClient
+
+    submitted = submit(api, identity)["data"]["submitApplication"]
+    number, code = submitted["case"]["number"], submitted["queryCode"]
+    wrong = [f"{n:06d}" for n in range(6) if f"{n:06d}" != code][:5]
+    guesses = " ".join(f'g{i}: caseProgress(number: "{number}", queryCode: "{w}") {{ state }}'
+                       for i, w in enumerate(wrong))
+    query = "query($n: String!, $c: String!) { caseProgress(number: $n, queryCode: $c) { state } }"
+    with TestClient(app, base_url="http://localhost", client=("198.51.100.7", 50000)) as stranger:
+        assert all(v is None for v in data_of(post(stranger, f"{{ {guesses} }}")).values())
+        refused = post(stranger, query, {"n": number, "c": code}).json()
+    assert refused["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert data_of(post(api, query, {"n": number, "c": code}))["caseProgress"] == {"state": "SUBMITTED"}
 
 
 def test_staff_cannot_submit_and_clients_cannot_act_for_a_person(api, identity, published):
