@@ -9,6 +9,8 @@ import strawberry
 from strawberry.extensions import MaskErrors, ParserCache, ValidationCache
 from strawberry.tools import merge_types
 
+from tongban.graphql.appointments.mutations import AppointmentMutations
+from tongban.graphql.appointments.queries import AppointmentQueries
 from tongban.graphql.approval.handling import HandlingMutations
 from tongban.graphql.approval.mutations import ApprovalMutations
 from tongban.graphql.approval.queries import ApprovalQueries
@@ -20,14 +22,15 @@ from tongban.graphql.core.extensions import Limits, QueryCost
 from tongban.graphql.sharing.queries import SharingQueries
 from tongban.graphql.supervision.mutations import SupervisionMutations
 from tongban.graphql.supervision.queries import SupervisionQueries
+from tongban.graphql.supervision.rectification import RectificationMutations, RectificationQueries
 from tongban.graphql.tenants.queries import TenantQueries
 
 log = logging.getLogger("tongban.graphql")
 
-Query = merge_types("Query", (TenantQueries, CatalogueQueries, ApprovalQueries,
-                             SharingQueries, SupervisionQueries))
-Mutation = merge_types("Mutation", (ApprovalMutations, CatalogueMutations,
-                                   HandlingMutations, SupervisionMutations))
+Query = merge_types("Query", (TenantQueries, CatalogueQueries, ApprovalQueries, AppointmentQueries,
+                             SharingQueries, SupervisionQueries, RectificationQueries))
+Mutation = merge_types("Mutation", (ApprovalMutations, CatalogueMutations, HandlingMutations,
+                                   AppointmentMutations, SupervisionMutations, RectificationMutations))
 
 
 class ApiSchema(strawberry.Schema):

@@ -125,3 +125,14 @@ def open_appointment_slots() -> int:
 
     with worker_database().unit_of_work(TenantContext.system("portal: open appointment slots")) as session:
         return open_ahead(session, build_calendar(session), utcnow()).created
+
+
+@huey.periodic_task(crontab(minute="7"))
+def remind_appointments() -> int:
+    """Tomorrow's bookings texted once, in the daytime (hourly: a missed hour is caught up by the next)."""
+    from tongban.platform.db import utcnow
+    from tongban.platform.jobs import worker_database
+    from tongban.platform.portal.appointment_reminders import remind
+
+    with worker_database().unit_of_work(TenantContext.system("portal: appointment reminders")) as session:
+        return remind(session, utcnow())

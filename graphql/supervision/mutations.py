@@ -37,7 +37,7 @@ class RatingPayload:
     errors: list[UserError]
 
 
-def _errors(error: SupervisionError) -> list[UserError]:
+def supervision_errors(error: SupervisionError) -> list[UserError]:
     if isinstance(error, Invalid):
         return [user_error(e.get("code", "invalid"), e.get("zh", ""), e.get("en", ""), e.get("field")) for e in error.errors]
     return [user_error(error.code, error.zh, error.en, FIELDS.get(error.field or "", error.field))]
@@ -59,7 +59,7 @@ def _dispose(info: strawberry.Info, tenant: str | None, alert_id: strawberry.ID,
     except SupervisionError as error:
         if error.code == "forbidden":
             return AlertPayload(alert=None, errors=[not_found("监察事项", "alert", "alertId")])
-        errors = _errors(error)
+        errors = supervision_errors(error)
         for e in errors:
             e.field = reason_field if e.field == "reason" else e.field
         return AlertPayload(alert=None, errors=errors)
@@ -69,7 +69,7 @@ ATTACHMENTS_HELP = ("Files handed in before through POST /graphql/uploads/attach
                     "reference it returned (yours, within a day)")
 
 
-def _attached(info: strawberry.Info, references: list[str] | None) -> list[dict]:
+def attached_files(info: strawberry.Info, references: list[str] | None) -> list[dict]:
     """The files the references name (SupervisionError on the reference that is not one of the caller's)."""
     context = info.context
     return attachments.unseal(context.app.state.settings.secret_key, context.principal.subject, references or [])
@@ -161,7 +161,7 @@ def _rated(call: Callable[[], dict]) -> RatingPayload:
     except NotFound:
         return RatingPayload(rating=None, errors=[not_found("办件", "case", "caseId")])
     except SupervisionError as error:
-        return RatingPayload(rating=None, errors=_errors(error))
+        return RatingPayload(rating=None, errors=supervision_errors(error))
 
 
 @strawberry.type
@@ -201,14 +201,14 @@ class SupervisionMutations:
     def appeal_alert(self, info: strawberry.Info, input: AppealAlertInput) -> AlertPayload:
         return _dispose(info, input.tenant, input.alert_id, lambda s, actor, place, key: s.appeal(
             acting_staff(info.context, actor), place, key, reasons=input.reasons,
-            attachments=_attached(info, input.attachments)), "reasons")
+            attachments=attached_files(info, input.attachments)), "reasons")
 
     @strawberry.mutation(extensions=requires(SUPERVISION_WRITE, staff=True),
                          description="整改: the department submits its rectification report after 督办")
     def rectify_alert(self, info: strawberry.Info, input: RectifyAlertInput) -> AlertPayload:
         return _dispose(info, input.tenant, input.alert_id, lambda s, actor, place, key: s.rectify(
             acting_staff(info.context, actor), place, key, report=input.report,
-            attachments=_attached(info, input.attachments)), "report")
+            attachments=attached_files(info, input.attachments)), "report")
 
     @strawberry.mutation(extensions=requires(CASES_WRITE, account=True), description="好差评: rate a case of yours")
     def rate_case(self, info: strawberry.Info, input: RateCaseInput) -> RatingPayload:

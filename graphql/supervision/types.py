@@ -9,6 +9,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from tongban.graphql.tenants.types import Tenant, tenant_node
+from tongban.platform.supervision.ratings.service import RECTIFICATION_LABELS
 
 
 @strawberry.enum(description="预警 / 黄牌 / 红牌")
@@ -133,6 +134,24 @@ class FigureRow:
     figures: Figures
 
 
+@strawberry.type(description="整改 of a bad rating: the department reports, calls the rater back (回访), the rater "
+                              "confirms; an upheld appeal voids it")
+class RatingRectification:
+    state: str = strawberry.field(description="open | reported | called | confirmed | void")
+    label_zh: str
+    label_en: str
+    department: str
+    due_at: datetime | None
+    report: str | None
+    attachments: list[str] = strawberry.field(description="The names of the files attached to the report")
+    reported_at: datetime | None
+    callback_note: str | None = strawberry.field(description="回访: what the rater said when called back")
+    callback_at: datetime | None
+    applicant_satisfied: bool | None
+    may_confirm: bool | None = strawberry.field(description="caseRating only: whether the rater is asked to confirm "
+                                                            "it now (confirmRatingRectification); null elsewhere")
+
+
 @strawberry.type(description="A rating (好差评) and the rectification a bad one opens")
 class Rating:
     id: strawberry.ID
@@ -144,10 +163,35 @@ class Rating:
     bad: bool
     reason: str
     department: str
-    state: str
+    state: str = strawberry.field(description="valid | appealed | excluded (申诉成立，不计入统计)")
     rated_at: datetime
     rectification_state: str | None
     rectification_due_at: datetime | None
+    case_number: str | None = strawberry.field(default=None, description="In the lists of bad ratings")
+    appeal_reason: str | None = strawberry.field(default=None, description="The department's appeal (申诉), in lists")
+    appeal_decision: str | None = strawberry.field(default=None, description="The supervisor's reasons, in lists")
+    rectification: RatingRectification | None = strawberry.field(default=None, description=(
+        "The rectification of a bad rating, in the lists, caseRating and rateCase; appealRating and "
+        "decideRatingAppeal answer with the rating alone (null here)"))
+    tenant_code: strawberry.Private[str | None] = None
+
+    @strawberry.field(description="The tenant the rating was made in")
+    def tenant(self, info: strawberry.Info) -> Tenant | None:
+        found = info.context.snapshot.by_code.get(self.tenant_code or "")
+        return tenant_node(found) if found else None
+
+
+def rectification_node(x: dict | None) -> RatingRectification | None:
+    if not x:
+        return None
+    zh, en = x.get("label") or RECTIFICATION_LABELS.get(x["state"], (x["state"], x["state"]))
+    return RatingRectification(state=x["state"], label_zh=zh, label_en=en, department=x.get("department") or "",
+                               due_at=x.get("due_at"), report=x.get("report"),
+                               attachments=[str(a.get("name", "")) if isinstance(a, dict) else str(a)
+                                            for a in x.get("attachments") or []],
+                               reported_at=x.get("reported_at"), callback_note=x.get("callback_note"),
+                               callback_at=x.get("callback_at"), applicant_satisfied=x.get("applicant_satisfied"),
+                               may_confirm=x.get("may_confirm"))
 
 
 def rating_node(r: dict) -> Rating:
@@ -155,4 +199,7 @@ def rating_node(r: dict) -> Rating:
     return Rating(id=strawberry.ID(str(r["id"])), case_id=strawberry.ID(str(r["case_id"])) if r["case_id"] else None,
                   visit_key=r["visit_key"], level=r["level"], label_zh=r["label_zh"], label_en=r["label_en"],
                   bad=r["bad"], reason=r["reason"], department=r["department"] or "", state=r["state"],
-                  rated_at=r["rated_at"], rectification_state=fix.get("state"), rectification_due_at=fix.get("due_at"))
+                  rated_at=r["rated_at"], rectification_state=fix.get("state"), rectification_due_at=fix.get("due_at"),
+                  case_number=r.get("case_number"), appeal_reason=r.get("appeal_reason"),
+                  appeal_decision=r.get("appeal_decision"), rectification=rectification_node(fix),
+                  tenant_code=r.get("tenant"))

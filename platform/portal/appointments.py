@@ -178,7 +178,7 @@ def book(session: Session, posted_slot, *, subject: str, name: str, phone: str, 
         raise AppointmentError("full", "该时段已约满，请选择其他时段", "This slot is full: choose another", "slot")
     _check_day(session, subject, slot)
     appointment = Appointment(slot_id=slot.id, applicant_subject=subject, applicant_name=name, phone=phone,
-                              item_code=item_code, status="booked",
+                              item_code=item_code, status="booked", created_at=now,
                               number=f"YY{slot.day:%y%m%d}{secrets.token_hex(3).upper()}")
     session.add(appointment)
     try:
@@ -186,7 +186,7 @@ def book(session: Session, posted_slot, *, subject: str, name: str, phone: str, 
     except IntegrityError as error:  # the same person, twice at once
         raise AppointmentError("already_booked", "您已预约该时段", "You have already booked this slot", "slot") from error
     booking = _booking(appointment, slot, window.address, now)
-    _text(session, slot.tenant_id, phone, "appointment_booked",
+    text_applicant(session, slot.tenant_id, phone, "appointment_booked",
           f"您已预约{slot.day:%m月%d日} {slot.start}-{slot.end} {slot.window}，预约号 {booking.number}。"
           f"请携带身份证件和材料按时到场；不能前往请提前取消。", booking.number)
     return booking
@@ -240,18 +240,27 @@ def cancel(session: Session, number: str, *, subject: str, now: datetime) -> Boo
     appointment.status, appointment.handled_at, appointment.handled_by = "cancelled", now, subject
     session.execute(update(AppointmentSlot).where(AppointmentSlot.id == slot.id, AppointmentSlot.booked > 0)
                     .values(booked=AppointmentSlot.booked - 1))
-    _text(session, slot.tenant_id, appointment.phone, "appointment_cancelled",
+    text_applicant(session, slot.tenant_id, appointment.phone, "appointment_cancelled",
           f"您{slot.day:%m月%d日} {slot.start} {slot.window}的预约（{appointment.number}）已取消。", appointment.number)
     return _booking(appointment, slot, "", now)
 
 
-def _text(session: Session, tenant_id: str, phone: str, topic: str, body: str, number: str) -> None:
+def text_applicant(session: Session, tenant_id: str, phone: str, topic: str, body: str, number: str) -> None:
     """An SMS to a mobile number, sent once the transaction commits (the outbox); a landline gets none."""
     from tongban.platform.notify import outbox
 
     if MOBILE.fullmatch(phone or ""):
         outbox.add(session, tenant_id=tenant_id, channel="sms", recipient=phone, body=body, topic=topic,
                    reference={"appointment": number})
+
+
+def bookings_everywhere(database, subject: str, now: datetime) -> list[Booking]:
+    """The person's bookings at every tenant's windows (one list, as 我的办件), read in a scope filtered by them: the
+    portal's 我的预约 and the API's myAppointments."""
+    from tongban.tenants.isolation import TenantContext
+
+    with database.unit_of_work(TenantContext.system("applicant reads own bookings")) as session:
+        return my_bookings(session, subject, now)
 
 
 def my_bookings(session: Session, subject: str, now: datetime) -> list[Booking]:

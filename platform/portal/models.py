@@ -166,16 +166,19 @@ class Appointment(TenantOwned, Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     handled_at: Mapped[datetime | None]  # cancelled, checked in or marked absent
     handled_by: Mapped[str | None] = mapped_column(String(80))
+    reminded_at: Mapped[datetime | None]  # texted the day before (once)
 
     __table_args__ = (Index("uq_portal_appointments_active", "slot_id", "applicant_subject", unique=True,
                             sqlite_where=ACTIVE_BOOKING, postgresql_where=ACTIVE_BOOKING),)
 
 
 class QueryAttempts(Base):
-    """Wrong query codes per case number and per client address in the current window (not tenant data)."""
+    """Wrong query codes in the current window, per key of ``portal.throttle`` (and the license lookups' own keys;
+    not tenant data)."""
 
     __tablename__ = "portal_query_attempts"
 
-    key: Mapped[str] = mapped_column(String(120), primary_key=True)  # "case:<number>" | "ip:<address>"
+    # "case-ip:<sha256 of number and address>" | "ip:<address>" | "case:<number>" | "verify…:<address>"
+    key: Mapped[str] = mapped_column(String(120), primary_key=True)
     window_start: Mapped[datetime] = mapped_column(default=utcnow)
     failures: Mapped[int] = mapped_column(Integer, default=0)

@@ -23,7 +23,6 @@ from tongban.platform.portal.web_common import (
     theme_of,
     trail,
 )
-from tongban.tenants.isolation import TenantContext
 
 EXPIRED = ("表单已过期，请确认后重新提交", "The form expired: check it and submit again")
 DONE = {"cancelled": ("预约已取消，号源已释放", "The booking is cancelled and its place released")}
@@ -65,7 +64,7 @@ def _appointments(request: Request, ctx: Ctx, form, expired: bool):
         index = portal.index.index(session, ctx.tenant)
         item = index.by_code.get(item_code) if item_code else None
         days = appointments.available(session, now, item.code if item else None)
-    mine = _mine_everywhere(portal, ctx.user.subject, now) if ctx.user else []
+    mine = appointments.bookings_everywhere(portal.database, ctx.user.subject, now) if ctx.user else []
     just_booked = next((b for b in mine if b.number == ctx.query.get("booked")), None)
     typed = form if form is not None else {}
     identity = ctx.user.identity if ctx.user else {}
@@ -80,12 +79,6 @@ def _appointments(request: Request, ctx: Ctx, form, expired: bool):
             "name": str(typed.get("name") if "name" in typed else (ctx.user.name if ctx.user else "")),
             "phone": str(typed.get("phone") if "phone" in typed else identity.get("phone", ""))}
     return render(request, ctx, theme, "portal/appointments.html", data, status)
-
-
-def _mine_everywhere(portal, subject: str, now):
-    """The person's bookings at every tenant's windows (one list, as 我的办件), read in a scope filtered by them."""
-    with portal.database.unit_of_work(TenantContext.system("applicant reads own bookings")) as session:
-        return appointments.my_bookings(session, subject, now)
 
 
 @page

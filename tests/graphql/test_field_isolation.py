@@ -237,6 +237,119 @@ def m_validateDraft(api, w, db):
     assert data_of(_q(api, w, "sanya", query))["validateDraft"]["errors"][0]["code"] == "not_found"
 
 
+# --- appointments and 差评整改 --------------------------------------------------------------------------------
+def _window(db, code: str) -> list[int]:
+    """A window at ``code`` with slots on its next working day: their ids."""
+    from tests_support import tenant_context
+
+    from tongban.platform.calendar.store import build_calendar
+    from tongban.platform.db import utcnow
+    from tongban.platform.portal import appointment_windows as windows
+    from tongban.platform.portal.models import AppointmentSlot
+
+    with db.unit_of_work(tenant_context(db, code)) as s:
+        settings = windows.WindowSettings(f"{code} 综合窗口", "", [], [["09:00", "10:00"]], 2, 1, True)
+        windows.save(s, code, settings, window_id=None, expected_revision=None, actor="admin",
+                     calendar=build_calendar(s), now=utcnow())
+        return list(s.scalars(select(AppointmentSlot.id)))
+
+
+def _booked(api, w, db) -> str:
+    """The citizen's booking at 海口's window: its number."""
+    slot = _window(db, "4601")[0]
+    query = ('mutation { bookAppointment(input: {tenant: "4601", slotId: "%s", name: "王小明", phone: "13800000001"}) '
+             "{ appointment { number } errors { code } } }" % slot)
+    return data_of(_q(api, w, "citizen", query))["bookAppointment"]["appointment"]["number"]
+
+
+def q_appointmentSlots(api, w, db):
+    haikou, sanya = set(_window(db, "4601")), set(_window(db, "4602"))
+    query = '{ appointmentSlots(tenant: "%s") { windows { slots { id } } } }'
+    seen = {s["id"] for d in data_of(_q(api, w, None, query % "4602"))["appointmentSlots"] for x in d["windows"]
+            for s in x["slots"]}
+    assert seen == {str(i) for i in sanya} and not seen & {str(i) for i in haikou}
+    assert codes_of(_q(api, w, None, query % "469999999").json()) == ["NOT_FOUND"]
+
+
+def q_myAppointments(api, w, db):
+    _booked(api, w, db)
+    assert data_of(_q(api, w, "other", "{ myAppointments { totalCount } }"))["myAppointments"]["totalCount"] == 0
+    assert data_of(_q(api, w, "citizen", "{ myAppointments { totalCount } }"))["myAppointments"]["totalCount"] == 1
+
+
+def m_bookAppointment(api, w, db):
+    slot = _window(db, "4601")[0]
+    payload = _payload(api, w, "citizen", "bookAppointment", {"tenant": "4602", "slotId": str(slot), "name": "王小明",
+                                                               "phone": "13800000001"})
+    assert payload["errors"] == [{"code": "no_slot"}]  # 海口's slot, booked through 三亚: as if there were none
+    assert data_of(_q(api, w, "citizen", "{ myAppointments { totalCount } }"))["myAppointments"]["totalCount"] == 0
+
+
+def m_cancelAppointment(api, w, db):
+    number = _booked(api, w, db)
+    assert _payload(api, w, "other", "cancelAppointment", {"number": number})["errors"] == NOT_FOUND
+    mine = data_of(_q(api, w, "citizen", "{ myAppointments { nodes { status } } }"))["myAppointments"]["nodes"]
+    assert mine == [{"status": "BOOKED"}]
+
+
+def _rated(api, w, db) -> str:
+    """The citizen's case concluded and rated 不满意: the rating's id."""
+    from sqlalchemy import update
+
+    from tongban.platform.approval.models import Case
+
+    with db.unit_of_work(TenantContext.system("test: the case is concluded")) as s:
+        s.execute(update(Case).where(Case.id == int(w.case_id)).values(state="concluded", result="approved"))
+    query = 'mutation { rateCase(input: {caseId: "%s", level: 1, reason: "差"}) { rating { id } } }' % w.case_id
+    return data_of(_q(api, w, "citizen", query))["rateCase"]["rating"]["id"]
+
+
+def _rating_states(api, w) -> tuple:
+    found = data_of(_q(api, w, "haikou", '{ badRatings(tenant: "4601") { state rectification { state } } }'))
+    return tuple((r["state"], r["rectification"]["state"]) for r in found["badRatings"])
+
+
+def q_ratingsToRectify(api, w, db):
+    _rated(api, w, db)
+    query = '{ ratingsToRectify(tenant: "%s") { id } }'
+    assert codes_of(_q(api, w, "sanya", query % TOWNSHIP).json()) == ["NOT_FOUND"]
+    assert data_of(_q(api, w, "sanya", query % "4602"))["ratingsToRectify"] == []
+    assert len(data_of(_q(api, w, "haikou", query % TOWNSHIP))["ratingsToRectify"]) == 1
+
+
+def q_badRatings(api, w, db):
+    _rated(api, w, db)
+    query = '{ badRatings(tenant: "%s") { id } }'
+    assert codes_of(_q(api, w, "sanya", query % "4601").json()) == ["NOT_FOUND"]
+    assert data_of(_q(api, w, "sanya", query % "4602"))["badRatings"] == []
+    assert len(data_of(_q(api, w, "haikou", query % "4601"))["badRatings"]) == 1
+
+
+def q_caseRating(api, w, db):
+    rating = _rated(api, w, db)
+    query = '{ caseRating(caseId: "%s") { id } }' % w.case_id
+    assert data_of(_q(api, w, "other", query))["caseRating"] is None
+    assert data_of(_q(api, w, "haikou", query))["caseRating"] is None  # staff see the case, not the rater's view
+    assert data_of(_q(api, w, "citizen", query))["caseRating"] == {"id": rating}
+
+
+def m_confirmRatingRectification(api, w, db):
+    rating = _rated(api, w, db)
+    payload = _payload(api, w, "other", "confirmRatingRectification", {"ratingId": rating, "satisfied": True})
+    assert payload["errors"] == NOT_FOUND and _rating_states(api, w) == (("valid", "open"),)
+
+
+def _refused_on_the_rating(field, extra, tenants=(TOWNSHIP, "4601", "4602")):
+    """三亚's staff on 长流镇's bad rating, from its tenant (not theirs) or from their own (no such rating)."""
+    def check(api, w, db):
+        rating = _rated(api, w, db)
+        for tenant in tenants:
+            payload = _payload(api, w, "sanya", field, {"ratingId": rating, "tenant": tenant, **extra})
+            assert payload["errors"] == NOT_FOUND, (tenant, payload)
+        assert _rating_states(api, w) == (("valid", "open"),)
+    return check
+
+
 CASE_STAFF = {"acceptCase": {"taskId": 1}, "refuseCase": {"taskId": 1, "reason": "x"},
               "requestSupplement": {"taskId": 1, "missing": [{"name": "申请书"}]}, "approveCase": {"taskId": 1},
               "rejectCase": {"taskId": 1, "reason": "x"}, "forwardCase": {"taskId": 1, "department": "民政局"},
@@ -254,6 +367,12 @@ ISOLATION.update({field: _refused_on_the_case(field, "other", extra) for field, 
 ISOLATION.update({field: _refused_on_the_alert(field, extra) for field, extra in ALERTS.items()})
 ISOLATION.update({"appealAlert": _refused_to_another_department("appealAlert", {"reasons": "系统误判"}),
                   "rectifyAlert": _refused_to_another_department("rectifyAlert", {"report": "已整改"})})
+ISOLATION.update({
+    "reportRatingRectification": _refused_on_the_rating("reportRatingRectification", {"report": "已整改"}),
+    "recordRatingCallback": _refused_on_the_rating("recordRatingCallback", {"note": "已回访"}),
+    "appealRating": _refused_on_the_rating("appealRating", {"reason": "恶意评价"}),
+    "decideRatingAppeal": _refused_on_the_rating("decideRatingAppeal", {"decision": "EXCLUDE"}, ("4601", "4602")),
+})
 ISOLATION.update({
     "editDraft": _catalogue_refused("editDraft", {"itemCode": "PROMISED", "part": "FORM", "value": {}}),
     "publishItem": _catalogue_refused("publishItem", {"itemCode": "PROMISED", "scope": {"codes": ["4601"]}}),

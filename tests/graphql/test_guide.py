@@ -48,7 +48,9 @@ def test_every_worked_operation_of_the_guide_is_valid_against_the_schema(api):
 
     examples = _examples(api.get("/graphql/guide").text)
     assert {"Verify", "Wallet", "DepartmentRead", "Alerts", "AlertLog", "Supervise", "Statistics", "Rate",
-            "Items", "Item", "Apply", "Mine", "Desk"} <= set(examples)
+            "Items", "Item", "Apply", "Mine", "Desk", "Slots", "Book", "MyAppointments", "CancelBooking",
+            "RatingsToRectify", "Rectify", "MyRating", "ConfirmRectification", "RatingAppeal", "Appeals",
+            "DecideRatingAppeal"} <= set(examples)
     schema = build_schema()._schema
     for name, text in examples.items():
         assert validate(schema, parse(text)) == [], (name, text)

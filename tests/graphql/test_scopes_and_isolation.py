@@ -29,6 +29,11 @@ QUERIES = {  # field: (query, scope it needs, who)
     "alerts": ('{ alerts(tenant: "4601") { totalCount } }', "supervision:read", S),
     "alert": ('{ alert(tenant: "4601", id: "1") { id } }', "supervision:read", S),
     "statistics": ('{ statistics(tenant: "4601") { totals { received } } }', "supervision:read", S),
+    "appointmentSlots": ('{ appointmentSlots(tenant: "4601") { day } }', "catalog:read", A),
+    "myAppointments": ("{ myAppointments { totalCount } }", "cases:read", P),
+    "caseRating": ('{ caseRating(caseId: "1") { id } }', "cases:read", P),
+    "ratingsToRectify": (f'{{ ratingsToRectify(tenant: "{T}") {{ id }} }}', "supervision:read", S),
+    "badRatings": ('{ badRatings(tenant: "4601") { id } }', "supervision:read", S),
 }
 TASK = 'caseId: "1", taskId: "1"'
 ALERT = 'alertId: "1", tenant: "4601"'
@@ -70,6 +75,19 @@ MUTATIONS = {  # field: (mutation, scope, who)
                     "supervision:write", S),
     "rectifyAlert": (f'mutation {{ rectifyAlert(input: {{{ALERT}, report: "x"}}) {{ errors {{ code }} }} }}',
                      "supervision:write", S),
+    "bookAppointment": ('mutation { bookAppointment(input: {slotId: "1", name: "王小明", phone: "13800000001", '
+                        'tenant: "4601"}) { errors { code } } }', "cases:write", P),
+    "cancelAppointment": ('mutation { cancelAppointment(input: {number: "YY1"}) { errors { code } } }', "cases:write", P),
+    "confirmRatingRectification": ('mutation { confirmRatingRectification(input: {ratingId: "1", satisfied: true}) '
+                                   "{ errors { code } } }", "cases:write", P),
+    "reportRatingRectification": (f'mutation {{ reportRatingRectification(input: {{ratingId: "1", tenant: "{T}", '
+                                  'report: "x"}) { errors { code } } }', "supervision:write", S),
+    "recordRatingCallback": (f'mutation {{ recordRatingCallback(input: {{ratingId: "1", tenant: "{T}", note: "x"}}) '
+                             "{ errors { code } } }", "supervision:write", S),
+    "appealRating": (f'mutation {{ appealRating(input: {{ratingId: "1", tenant: "{T}", reason: "x"}}) '
+                     "{ errors { code } } }", "supervision:write", S),
+    "decideRatingAppeal": ('mutation { decideRatingAppeal(input: {ratingId: "1", tenant: "4601", decision: UPHOLD}) '
+                           "{ errors { code } } }", "supervision:write", S),
     "createItemDraft": ('mutation { createItemDraft(input: {elements: {code: "X"}}) { errors { code } } }',
                         "catalog:write", S),
     "editDraft": ('mutation { editDraft(input: {itemCode: "X", part: FORM, value: {}}) { errors { code } } }',

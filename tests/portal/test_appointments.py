@@ -15,6 +15,7 @@ from tongban.platform.notify.outbox import OutboxMessage
 from tongban.platform.portal import appointment_desk as desk
 from tongban.platform.portal import appointment_windows as windows
 from tongban.platform.portal import appointments
+from tongban.platform.portal.appointment_reminders import remind
 from tongban.platform.portal.appointments import BEIJING
 from tongban.platform.portal.models import Appointment, AppointmentSlot
 
@@ -264,3 +265,45 @@ def test_my_bookings_are_one_list_whatever_portal_i_am_on(web, db, seeded):
     assert f'href="/appointments/{haikou.number}/cancel"' in page.text
     confirm = web.get(f"/t/460105100/appointments/{changliu.number}/cancel")
     assert confirm.status_code == 200 and "确定取消" in confirm.text
+
+
+# --- the day before: each booking still on for tomorrow is texted once, in the daytime, with when, where and its
+# number; not one cancelled, not one made today, not a landline, never at night
+
+
+FRIDAY = at(date(2026, 2, 27), "08:00")
+
+
+def reminders(db):
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        return [(m.recipient, m.body) for m in s.scalars(select(OutboxMessage)
+                                                         .where(OutboxMessage.topic == "appointment_reminder")
+                                                         .order_by(OutboxMessage.id))]
+
+
+def run_reminders(db, when):
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        return remind(s, when)
+
+
+def test_tomorrows_bookings_are_texted_once_in_the_daytime(db):
+    set_up(db, horizon=5, now=FRIDAY)
+    by_day = {day: slot_id for slot_id, day, *_ in slots(db)}
+    tuesday, wednesday = by_day[date(2026, 3, 3)], by_day[date(2026, 3, 4)]
+    tuesdays = book(db, tuesday, "person:1", now=FRIDAY, phone="13800000001")
+    book(db, wednesday, "person:2", now=FRIDAY, phone="13800000002")
+    book(db, tuesday, "person:3", now=FRIDAY, phone="0898-66668888")  # a landline gets no text
+    cancelled = book(db, tuesday, "person:4", now=FRIDAY, phone="13800000004")
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        appointments.cancel(s, cancelled.number, subject="person:4", now=FRIDAY)
+    book(db, tuesday, "person:5", now=at(date(2026, 3, 2), "09:30"), phone="13800000005")  # booked today
+
+    assert run_reminders(db, at(date(2026, 3, 2), "07:00")) == 0 and reminders(db) == []  # not before nine
+    run_reminders(db, at(date(2026, 3, 2), "10:07"))
+    ((phone, text),) = reminders(db)
+    assert phone == "13800000001"
+    assert "明天（03月03日 周二）09:00-10:00" in text and "综合窗口（长滨路1号）" in text and tuesdays.number in text
+    assert run_reminders(db, at(date(2026, 3, 2), "11:07")) == 0 and len(reminders(db)) == 1  # once
+    assert run_reminders(db, at(date(2026, 3, 3), "20:30")) == 0  # not in the evening
+    run_reminders(db, at(date(2026, 3, 3), "09:07"))
+    assert [p for p, _ in reminders(db)] == ["13800000001", "13800000002"]
