@@ -16,6 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from tongban.platform.calendar.working_days import WorkCalendar
+from tongban.platform.portal.appointment_closures import closed_days
 from tongban.platform.portal.appointments import beijing_today
 from tongban.platform.portal.models import Appointment, AppointmentSlot, AppointmentWindow
 
@@ -153,15 +154,16 @@ def open_ahead(session: Session, calendar: WorkCalendar, now: datetime, *, windo
         future = list(session.scalars(select(AppointmentSlot).where(AppointmentSlot.window == window.name,
                                                                       AppointmentSlot.day > today)))
         existing = {(s.day, s.start) for s in future}
+        closed = closed_days(session, window.tenant_id, window.name, today + timedelta(days=1))
         for slot in future:
-            slot.capacity = window.capacity
+            slot.capacity = 0 if slot.day in closed else window.capacity
         stale = [s.id for s in future if (s.start, s.end) not in kept and s.booked == 0]
         if stale:  # a slot someone booked, even if cancelled since, stays with its bookings on file
             stale = sorted(set(stale) - set(session.scalars(
                 select(Appointment.slot_id).where(Appointment.slot_id.in_(stale)))))
         if stale:
             session.execute(delete(AppointmentSlot).where(AppointmentSlot.id.in_(stale)))
-        for day in days:
+        for day in (d for d in days if d not in closed):
             for start, end in window.times:
                 if (day, start) not in existing:
                     session.add(AppointmentSlot(tenant_id=window.tenant_id, window=window.name, day=day, start=start,

@@ -136,7 +136,7 @@ def available(session: Session, now: datetime, item_code: str | None = None) -> 
     horizon = max(w.horizon_days for w in windows.values())
     today = beijing_today(now)
     rows = session.scalars(select(AppointmentSlot).where(
-        _not_started(now), AppointmentSlot.window.in_(windows),
+        _not_started(now), AppointmentSlot.window.in_(windows), AppointmentSlot.capacity > 0,  # 0: a closed day
         AppointmentSlot.day <= today + timedelta(days=horizon * 3 + 14))
         .order_by(AppointmentSlot.day, AppointmentSlot.window, AppointmentSlot.start))
     days: dict[date, dict[str, dict]] = {}
@@ -245,13 +245,15 @@ def cancel(session: Session, number: str, *, subject: str, now: datetime) -> Boo
     return _booking(appointment, slot, "", now)
 
 
-def text_applicant(session: Session, tenant_id: str, phone: str, topic: str, body: str, number: str) -> None:
-    """An SMS to a mobile number, sent once the transaction commits (the outbox); a landline gets none."""
+def text_applicant(session: Session, tenant_id: str, phone: str, topic: str, body: str, number: str) -> bool:
+    """An SMS to a mobile number, sent once the transaction commits (the outbox); a landline gets none (False)."""
     from tongban.platform.notify import outbox
 
-    if MOBILE.fullmatch(phone or ""):
-        outbox.add(session, tenant_id=tenant_id, channel="sms", recipient=phone, body=body, topic=topic,
-                   reference={"appointment": number})
+    if not MOBILE.fullmatch(phone or ""):
+        return False
+    outbox.add(session, tenant_id=tenant_id, channel="sms", recipient=phone, body=body, topic=topic,
+               reference={"appointment": number})
+    return True
 
 
 def bookings_everywhere(database, subject: str, now: datetime) -> list[Booking]:

@@ -146,6 +146,22 @@ class AppointmentSlot(TenantOwned, Base):
                       Index("ix_portal_appointment_slots_day", "tenant_id", "day"))
 
 
+class AppointmentClosure(TenantOwned, Base):
+    """A day the hall (or one window) takes no appointments — a typhoon, a power cut, a training day: no slot of it
+    is offered, and the bookings it held are cancelled with a text saying why."""
+
+    __tablename__ = "portal_appointment_closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    window: Mapped[str] = mapped_column("window_name", String(50), default="")  # "": every window of the tenant
+    reason: Mapped[str] = mapped_column(String(100))
+    closed_by: Mapped[str] = mapped_column(String(80))
+    closed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("tenant_id", "day", "window_name"),)
+
+
 ACTIVE_BOOKING = text("status = 'booked'")
 
 

@@ -1,6 +1,7 @@
 """The tenant admin's appointment windows (/portal-admin/appointments): the windows that take bookings, their
-items, daily times, places and how far ahead; saving one opens its slots. Needs ``administer_tenant`` here. The
-rules are ``appointment_windows``'; this only translates."""
+items, daily times, places and how far ahead; saving one opens its slots. Closing a day (临时闭厅) asks first, naming
+the bookings it cancels; a closure can be reopened. Needs ``administer_tenant`` here. The rules are
+``appointment_windows``' and ``appointment_closures``'; this only translates."""
 from __future__ import annotations
 
 from starlette.requests import Request
@@ -8,7 +9,9 @@ from starlette.routing import Route
 
 from tongban.platform.calendar.store import build_calendar
 from tongban.platform.db import utcnow
+from tongban.platform.portal import appointment_closures as closures
 from tongban.platform.portal import appointment_windows as windows
+from tongban.platform.portal.appointments import AppointmentError, AppointmentInvalid
 from tongban.platform.portal.web_admin import _admin
 from tongban.platform.portal.web_common import Ctx, call, csrf_ok, page, portal_of, redirect, render, trail
 from tongban.themes.loader import BASE_THEME
@@ -49,10 +52,61 @@ def _save(request: Request, ctx: Ctx, actor: str, form):
                                   missing=missing))
 
 
-def _page(request: Request, ctx: Ctx, typed: dict | None, problems: dict, error, status: int):
+@page
+async def close_day(request: Request, ctx: Ctx):
+    """POST: the day, window and reason; without ``confirm`` the page asks first, naming what it cancels."""
+    user = _admin(ctx)
+    form = await request.form(max_fields=10, max_part_size=4 * 1024)
+    if not await csrf_ok(request, form):
+        return await call(_page, request, ctx, None, {}, EXPIRED, 403, closing=dict(form))
+    return await call(_close, request, ctx, user.subject, form)
+
+
+def _close(request: Request, ctx: Ctx, actor: str, form):
+    portal, now = portal_of(request), utcnow()
+    typed = {k: str(form.get(k) or "") for k in ("day", "window", "reason")}
+    try:
+        with portal.database.unit_of_work(ctx.tenant.context()) as session:
+            names = {w.name for w in windows.windows(session)}
+            day, window, reason = closures.read_closure(form, names, now)
+            if form.get("confirm") != "1":
+                held = closures.affected(session, day, window, now)
+                return _page(request, ctx, None, {}, None, 200, closing=typed, confirming=held)
+            done = closures.close(session, ctx.tenant.code, day, window, reason, actor=actor,
+                                  tenant_name=ctx.tenant.name, now=now)
+    except AppointmentInvalid as invalid:
+        return _page(request, ctx, None, invalid.problems, None, 422, closing=typed)
+    except AppointmentError as refused:
+        return _page(request, ctx, None, {refused.field or "day": (refused.zh, refused.en)}, None, 409, closing=typed)
+    return redirect(ctx, ctx.link("/portal-admin/appointments", closed=done.day.isoformat(), cancelled=done.cancelled,
+                                  texted=done.texted))
+
+
+@page
+async def reopen_day(request: Request, ctx: Ctx):
+    _admin(ctx)
+    form = await request.form(max_fields=5, max_part_size=1024)
+    if not await csrf_ok(request, form):
+        return await call(_page, request, ctx, None, {}, EXPIRED, 403)
+    return await call(_reopen, request, ctx, request.path_params["closure_id"])
+
+
+def _reopen(request: Request, ctx: Ctx, closure_id: str):
+    portal = portal_of(request)
+    try:
+        with portal.database.unit_of_work(ctx.tenant.context()) as session:
+            reopened = closures.reopen(session, int(closure_id) if closure_id.isdigit() else 0, now=utcnow())
+    except AppointmentError as refused:
+        return _page(request, ctx, None, {}, (refused.zh, refused.en), 409)
+    return redirect(ctx, ctx.link("/portal-admin/appointments", reopened=reopened.day.isoformat()))
+
+
+def _page(request: Request, ctx: Ctx, typed: dict | None, problems: dict, error, status: int, *,
+          closing: dict | None = None, confirming: int | None = None):
     portal = portal_of(request)
     with portal.database.unit_of_work(ctx.tenant.context()) as session:
         rows = windows.windows(session)
+        closed = closures.upcoming(session, utcnow())
     editing = next((w for w in rows if str(w.id) == ctx.query.get("edit")), None)
     if typed is not None:
         form = {**windows.default_form(), "open": "", **typed}
@@ -63,8 +117,12 @@ def _page(request: Request, ctx: Ctx, typed: dict | None, problems: dict, error,
     data = {"trail": trail(request, ctx, (ctx._("预约窗口设置"), None)), "windows": rows, "form": form,
             "problems": problems, "error": error, "saved": ctx.query.get("saved"),
             "opened": ctx.query.get("opened"), "missing": missing,
-            "times_of": windows.times_text}
+            "times_of": windows.times_text, "closures": closed, "closing": closing or {}, "confirming": confirming,
+            "closed": ctx.query.get("closed"), "cancelled": ctx.query.get("cancelled"),
+            "texted": ctx.query.get("texted"), "reopened": ctx.query.get("reopened")}
     return render(request, ctx, BASE_THEME, "portal/admin_appointments.html", data, status)
 
 
-routes = [Route("/portal-admin/appointments", windows_page, methods=["GET", "POST"])]
+routes = [Route("/portal-admin/appointments", windows_page, methods=["GET", "POST"]),
+          Route("/portal-admin/appointments/closures", close_day, methods=["POST"]),
+          Route("/portal-admin/appointments/closures/{closure_id}/reopen", reopen_day, methods=["POST"])]

@@ -9,7 +9,7 @@ from starlette.requests import Request
 from starlette.routing import Route
 
 from tongban.platform.db import utcnow
-from tongban.platform.portal import appointments
+from tongban.platform.portal import appointment_closures, appointments
 from tongban.platform.portal.web_common import (
     Ctx,
     call,
@@ -64,6 +64,7 @@ def _appointments(request: Request, ctx: Ctx, form, expired: bool):
         index = portal.index.index(session, ctx.tenant)
         item = index.by_code.get(item_code) if item_code else None
         days = appointments.available(session, now, item.code if item else None)
+        closures = [(c.day, c.window, c.reason) for c in appointment_closures.upcoming(session, now)]
     mine = appointments.bookings_everywhere(portal.database, ctx.user.subject, now) if ctx.user else []
     just_booked = next((b for b in mine if b.number == ctx.query.get("booked")), None)
     typed = form if form is not None else {}
@@ -72,7 +73,7 @@ def _appointments(request: Request, ctx: Ctx, form, expired: bool):
     elsewhere = {b.tenant: snapshot.by_code[b.tenant].name for b in mine
                  if b.tenant != ctx.tenant.code and b.tenant in snapshot.by_code}
     data = {"trail": trail(request, ctx, (ctx._("预约办理"), None)), "days": days, "mine": mine, "error": error,
-            "elsewhere": elsewhere,
+            "elsewhere": elsewhere, "closures": closures,
             "problems": problems, "booked": just_booked, "item": item, "items": index.by_code,
             "notice": DONE.get(ctx.query.get("done", "")),
             "chosen": str(typed.get("slot") or ""),

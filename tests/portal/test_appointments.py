@@ -307,3 +307,112 @@ def test_tomorrows_bookings_are_texted_once_in_the_daytime(db):
     assert run_reminders(db, at(date(2026, 3, 3), "20:30")) == 0  # not in the evening
     run_reminders(db, at(date(2026, 3, 3), "09:07"))
     assert [p for p, _ in reminders(db)] == ["13800000001", "13800000002"]
+
+
+# --- 临时闭厅: a day closed for a typhoon takes no bookings; those it held are cancelled with a text saying why
+
+
+def close_day(db, day, reason="台风“摩羯”橙色预警", window="", now=NOW):
+    from tongban.platform.portal import appointment_closures as closures
+
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        return closures.close(s, "4601", day, window, reason, actor="haikou.admin", tenant_name="海口市", now=now)
+
+
+def offered_days(db, now=NOW):
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        return [d["day"] for d in appointments.available(s, now)]
+
+
+def statuses(db):
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        return sorted((a.applicant_subject, a.status) for a in s.scalars(select(Appointment)))
+
+
+def test_a_closed_day_cancels_its_bookings_with_a_text_and_stays_closed_until_reopened(db):
+    from tongban.platform.portal import appointment_closures as closures
+
+    window_id, revision, _ = set_up(db, capacity=3, horizon=3, times=[["09:00", "10:00"], ["10:00", "11:00"]])
+    # open: Mon 2, Tue 3, Wed 4 March
+    by_day = {}
+    for slot_id, day, *_ in slots(db):
+        by_day.setdefault(day, slot_id)
+    tuesday, wednesday = date(2026, 3, 3), date(2026, 3, 4)
+    book(db, by_day[tuesday], "person:1", phone="13800000001")
+    book(db, by_day[tuesday], "person:2", phone="0898-66668888")  # a landline: cancelled, not texted
+    book(db, by_day[wednesday], "person:3", phone="13800000003")
+
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        assert closures.affected(s, tuesday, "", NOW) == 2  # what the administrator is asked to confirm
+    done = close_day(db, tuesday)
+    assert (done.cancelled, done.texted) == (2, 1)
+    assert statuses(db) == [("person:1", "cancelled"), ("person:2", "cancelled"), ("person:3", "booked")]
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        (text,) = [m.body for m in s.scalars(select(OutboxMessage).where(OutboxMessage.topic == "appointment_closed"))]
+    assert "因台风“摩羯”橙色预警，海口市综合窗口03月03日暂停办理" in text and "请改约其他时间" in text
+    assert tuesday not in offered_days(db) and wednesday in offered_days(db)
+    with pytest.raises(appointments.AppointmentError) as again:
+        book(db, by_day[tuesday], "person:4")
+    assert again.value.field == "slot"
+    with pytest.raises(appointments.AppointmentError) as twice:
+        close_day(db, tuesday, window="综合窗口")  # the whole hall is closed already
+    assert twice.value.code == "already_closed" and twice.value.field == "day"
+
+    set_up(db, capacity=3, horizon=3, times=[["09:00", "10:00"], ["10:00", "11:00"]],
+           window_id=window_id, revision=revision, now=NOW + timedelta(hours=1))  # saving again keeps it closed
+    assert tuesday not in offered_days(db)
+
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
+        (closure,) = closures.upcoming(s, NOW)
+        closures.reopen(s, closure.id, now=NOW)
+    assert tuesday in offered_days(db)
+    assert statuses(db)[:2] == [("person:1", "cancelled"), ("person:2", "cancelled")]  # they book again themselves
+
+
+def test_a_day_beyond_the_opened_slots_is_never_opened(db):
+    window_id, revision, _ = set_up(db, horizon=2)  # Mon 2 and Tue 3 March open
+    close_day(db, date(2026, 3, 5))  # Thursday, not opened yet
+    set_up(db, horizon=5, window_id=window_id, revision=revision)  # opened further: Wed 4 … Mon 9 March, but not Thursday
+    days = {d for _, d, *_ in slots(db)}
+    assert date(2026, 3, 4) in days and date(2026, 3, 6) in days and date(2026, 3, 5) not in days
+
+
+def test_a_closure_is_checked_at_its_fields_and_changes_nothing(db):
+    from tongban.platform.portal import appointment_closures as closures
+
+    for typed, field in (({"day": "明天", "reason": "台风"}, "day"), ({"day": "2026-03-01", "reason": "台风"}, "day"),
+                         ({"day": "2026-03-03", "window": "不存在", "reason": "台风"}, "window"),
+                         ({"day": "2026-03-03", "reason": "  "}, "reason"),
+                         ({"day": "2026-03-03", "reason": "台" * 101}, "reason")):
+        with pytest.raises(appointments.AppointmentInvalid) as refused:
+            closures.read_closure(typed, {"综合窗口"}, NOW)
+        assert set(refused.value.problems) == {field}
+        zh, en = refused.value.problems[field]
+        assert zh and en
+
+
+def test_the_administrator_closes_a_day_after_confirming_and_citizens_see_it(web, db, seeded):
+    from tongban.platform.db import utcnow
+    from tongban.platform.identity.seed import DEMO_STAFF as STAFF
+
+    admin_totp = {username: secret for username, *_rest, secret in STAFF}["haikou.admin"]
+    now = utcnow()
+    set_up(db, horizon=3, now=now)
+    day = sorted({d for _, d, *_ in slots(db)})[-1]
+    book(db, [i for i, d, *_ in slots(db) if d == day][0], "person:9", now=now, phone="13800000009")
+    sign_in(web, username="haikou.admin", next_path="/portal-admin/appointments", totp=admin_totp)
+    page = web.get("/portal-admin/appointments")
+    assert "临时闭厅" in page.text
+    typed = {"csrf_token": portal_csrf(page), "day": day.isoformat(), "window": "", "reason": "台风"}
+    empty = web.post("/portal-admin/appointments/closures", data={**typed, "reason": ""})
+    assert empty.status_code == 422 and "请填写闭厅原因" in empty.text and 'id="c-reason-error"' in empty.text
+    asked = web.post("/portal-admin/appointments/closures", data=typed)
+    assert asked.status_code == 200 and "将取消 1 个预约并短信告知" in asked.text
+    assert statuses(db) == [("person:9", "booked")]  # nothing yet
+    done = web.post("/portal-admin/appointments/closures", data={**typed, "confirm": "1"}, follow_redirects=False)
+    assert done.status_code == 303
+    shown = web.get(done.headers["location"])
+    assert "取消 1 个预约，短信通知 1 人" in shown.text and "恢复预约" in shown.text
+    assert statuses(db) == [("person:9", "cancelled")]
+    portal = web.get("/appointments")
+    assert "全部窗口暂停预约：台风" in portal.text

@@ -50,6 +50,11 @@ def test_a_printed_license_and_its_qr_code_carry_hainans_day_and_the_public_addr
         s.execute(update(License).where(License.number == number)
                   .values(issued_at=datetime(2026, 11, 26, 17, 30, tzinfo=timezone.utc)))
     with system(db) as s:
-        printed = documents.render(s, by_number(s, number), public_url="https://zwfw.hainan.gov.cn")
+        printed = documents.render(s, by_number(s, number), public_url="https://zwfw.hainan.gov.cn",
+                                   now=datetime(2026, 11, 27, 2, tzinfo=timezone.utc))
     assert "2026年11月27日" in printed.html and "2026年11月26日" not in printed.html
+    with system(db) as s:  # printed months later: the paper names its day and sends the reader to the QR code
+        later = documents.render(s, by_number(s, number), public_url="https://zwfw.hainan.gov.cn",
+                                 now=datetime(2027, 3, 1, 17, tzinfo=timezone.utc))
+    assert "2027年03月02日打印，当前状态以扫码查验结果为准" in later.html
     assert printed.verify_url.startswith("https://zwfw.hainan.gov.cn/verify/")
