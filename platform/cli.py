@@ -200,7 +200,9 @@ def worker(workers: int) -> None:
     """启动后台任务处理 / run a huey consumer."""
     import tongban.platform.tasks  # noqa: F401  (registers the tasks)
     from tongban.platform.jobs import huey
+    from tongban.platform.web.logs import configure_logging
 
+    configure_logging(_settings().log_json)  # as the web process: what the tasks log (messages sent, ticks) shows
     console.print(f"huey consumer: {type(huey.storage).__name__}, {workers} workers")
     huey.create_consumer(workers=workers, worker_type="thread").run()
 

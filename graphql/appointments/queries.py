@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
-from tongban.graphql.appointments.types import AppointmentDay, AppointmentNode, appointment_node, day_node
+from tongban.graphql.appointments.types import AppointmentClosure, AppointmentDay, AppointmentNode, appointment_node, day_node
 from tongban.graphql.core.auth import CASES_READ, CATALOG_READ, requires
 from tongban.graphql.core.errors import bad_input
 from tongban.graphql.core.pagination import Connection, connection, decode_cursor, page_size
 from tongban.graphql.core.tenancy import tenant_of
 from tongban.platform.db import utcnow
-from tongban.platform.portal import appointments
+from tongban.platform.portal import appointment_closures, appointments
 from tongban.platform.portal.web_common import portal_state
 
 
@@ -38,6 +38,16 @@ class AppointmentQueries:
                 raise bad_input(f"本地区没有事项 {item_code[:60]}", f"no item {item_code[:60]} here", field="itemCode")
             days = appointments.available(session, utcnow(), item_code)
         return [day_node(d) for d in days]
+
+    @strawberry.field(extensions=requires(CATALOG_READ, anonymous=True),
+                      description="临时闭厅: the days from today on that a tenant's hall or one of its windows takes no "
+                                  "bookings (their slots are not in appointmentSlots), soonest first")
+    def appointment_closures(self, info: strawberry.Info, tenant: str | None = None) -> list[AppointmentClosure]:
+        context = info.context
+        place = tenant_of(context, tenant)
+        with context.database.unit_of_work(place.context()) as session:
+            rows = appointment_closures.upcoming(session, utcnow())
+        return [AppointmentClosure(day=c.day, window=c.window or None, reason=c.reason) for c in rows]
 
     @strawberry.field(extensions=requires(CASES_READ, account=True),
                       description="我的预约: the caller's bookings at every tenant's windows — those to come first "

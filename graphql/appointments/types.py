@@ -32,6 +32,13 @@ class AppointmentDay:
     windows: list[WindowNode]
 
 
+@strawberry.type(description="临时闭厅: a day a tenant's hall (or one window) takes no bookings, and why")
+class AppointmentClosure:
+    day: date
+    window: str | None = strawberry.field(description="The window closed; null: every window")
+    reason: str = strawberry.field(description="As texted to those whose bookings it cancelled (台风、停电 …)")
+
+
 def day_node(d: dict) -> AppointmentDay:
     return AppointmentDay(day=d["day"], places_left=d["left"], windows=[
         WindowNode(name=w["name"], address=w["address"], slots=[

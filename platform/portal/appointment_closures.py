@@ -58,7 +58,13 @@ def read_closure(form, window_names: set[str], now: datetime) -> tuple[date, str
     return day, window, reason
 
 
-def close(session: Session, tenant_code: str, day: date, window: str, reason: str, *, actor: str, tenant_name: str,
+def closure_text(reason: str, window: str, day: date, start: str, end: str, number: str) -> str:
+    """The text a cancelled booking's holder gets (and the administrator reads before confirming)."""
+    return (f"因{reason}，{window}{day:%m月%d日}暂停办理，您 {start}-{end} 的预约（预约号 {number}）已取消，"
+            "请改约其他时间。")
+
+
+def close(session: Session, tenant_code: str, day: date, window: str, reason: str, *, actor: str,
           now: datetime) -> Closed:
     """Close ``day`` for ``window`` (every window when ""): its slots not yet begun are taken off and their bookings
     cancelled, each texted."""
@@ -76,10 +82,9 @@ def close(session: Session, tenant_code: str, day: date, window: str, reason: st
                                                                  Appointment.status == "booked")):
             booking.status, booking.handled_at, booking.handled_by = "cancelled", now, f"closure:{actor}"[:80]
             cancelled += 1
-            texted += text_applicant(
-                session, tenant_code, booking.phone, "appointment_closed",
-                f"因{reason}，{tenant_name}{slot.window}{slot.day:%m月%d日}暂停办理，您 {slot.start}-{slot.end} 的预约"
-                f"（预约号 {booking.number}）已取消，请改约其他时间。", booking.number)
+            texted += text_applicant(session, tenant_code, booking.phone, "appointment_closed",
+                                     closure_text(reason, slot.window, slot.day, slot.start, slot.end, booking.number),
+                                     booking.number)
         slot.booked = 0
     session.flush()
     return Closed(closure.id, day, window, cancelled, texted)

@@ -20,7 +20,8 @@ WEEKDAYS = "一二三四五六日"
 
 
 def remind(session: Session, now: datetime) -> int:
-    """Text tomorrow's bookings not yet reminded (in the daytime only); the number texted."""
+    """Remind tomorrow's bookings not yet reminded (in the daytime only); how many (a landline's is marked, not
+    texted)."""
     if not FROM <= beijing_now(now).time() < UNTIL:
         return 0
     today = beijing_today(now)
@@ -37,8 +38,8 @@ def remind(session: Session, now: datetime) -> int:
     for appointment, slot, address in rows:
         appointment.reminded_at = now
         place = f"{slot.window}（{address}）" if address else slot.window
-        text_applicant(session, slot.tenant_id, appointment.phone, "appointment_reminder",
-              f"提醒：您预约了明天（{slot.day:%m月%d日} 周{WEEKDAYS[slot.day.weekday()]}）{slot.start}-{slot.end} "
-              f"在{place}办理，预约号 {appointment.number}。请携带身份证件和材料按时到场；不能前往请登录取消。",
-              appointment.number)
+        when = f"{slot.day:%m月%d日} 周{WEEKDAYS[slot.day.weekday()]}"
+        body = (f"提醒：您预约了明天（{when}）{slot.start}-{slot.end} 在{place}办理，预约号 {appointment.number}。"
+                "请携带身份证件和材料按时到场；不能前往请登录取消。")
+        text_applicant(session, slot.tenant_id, appointment.phone, "appointment_reminder", body, appointment.number)
     return len(rows)

@@ -187,8 +187,8 @@ def book(session: Session, posted_slot, *, subject: str, name: str, phone: str, 
         raise AppointmentError("already_booked", "您已预约该时段", "You have already booked this slot", "slot") from error
     booking = _booking(appointment, slot, window.address, now)
     text_applicant(session, slot.tenant_id, phone, "appointment_booked",
-          f"您已预约{slot.day:%m月%d日} {slot.start}-{slot.end} {slot.window}，预约号 {booking.number}。"
-          f"请携带身份证件和材料按时到场；不能前往请提前取消。", booking.number)
+                   f"您已预约{slot.day:%m月%d日} {slot.start}-{slot.end} {slot.window}，预约号 {booking.number}。"
+                   f"请携带身份证件和材料按时到场；不能前往请提前取消。", booking.number)
     return booking
 
 
@@ -241,7 +241,8 @@ def cancel(session: Session, number: str, *, subject: str, now: datetime) -> Boo
     session.execute(update(AppointmentSlot).where(AppointmentSlot.id == slot.id, AppointmentSlot.booked > 0)
                     .values(booked=AppointmentSlot.booked - 1))
     text_applicant(session, slot.tenant_id, appointment.phone, "appointment_cancelled",
-          f"您{slot.day:%m月%d日} {slot.start} {slot.window}的预约（{appointment.number}）已取消。", appointment.number)
+                   f"您{slot.day:%m月%d日} {slot.start} {slot.window}的预约（{appointment.number}）已取消。",
+                   appointment.number)
     return _booking(appointment, slot, "", now)
 
 

@@ -18,12 +18,22 @@ def levels() -> dict[int, tuple[str, str]]:
 
 
 def ask(database, tenant_code: str, *, kind: str, subject: str, question: str, department: str = "",
-        known_departments=()) -> dict:
-    """Ask; ``known_departments``: the tenant's departments as its items name them (the form's choices)."""
+        known_departments=(), case_number: str = "") -> dict:
+    """Ask; ``known_departments``: the tenant's departments as its items name them (the form's choices);
+    ``case_number``: one of the asker's cases here it is about."""
     from tongban.platform.supervision import petitions
 
     return petitions.ask(database, tenant_code, kind=kind, asker_subject=subject, question=question,
-                         department=department, known_departments=set(known_departments))
+                         department=department, known_departments=set(known_departments), case_number=case_number)
+
+
+def cases_to_ask_about(session: Session, subject: str, tenant_code: str, limit: int = 50) -> list[tuple[str, str]]:
+    """The applicant's cases handled by ``tenant_code``, newest first: (number, item name) for the form's choice."""
+    from tongban.platform.approval.models import Case
+
+    return [(r.number, r.item_name) for r in session.execute(
+        select(Case.number, Case.item_name).where(Case.applicant_subject == subject, Case.tenant_id == tenant_code)
+        .order_by(Case.submitted_at.desc(), Case.id.desc()).limit(limit))]
 
 
 def my_petitions(session: Session, subject: str, limit: int = 50) -> list[dict]:
@@ -39,7 +49,7 @@ def my_petitions(session: Session, subject: str, limit: int = 50) -> list[dict]:
                            .order_by(Petition.asked_at.desc()).limit(limit))
     from tongban.platform.approval.departments import DEPARTMENTS
 
-    return [{"kind": KINDS.get(p.kind, (p.kind, p.kind)), "question": p.question,
+    return [{"kind": KINDS.get(p.kind, (p.kind, p.kind)), "question": p.question, "case_number": p.case_number,
              "department": DEPARTMENTS.get(p.department, (p.department, p.department)),
              "answer": p.answer, "asked_at": p.asked_at, "answered_at": p.answered_at, "due_at": p.due_at,
              "late": is_late(p, now)}

@@ -38,8 +38,8 @@ LIMITS = {"case-ip": 5, "ip": 30, "case": 50}
 
 
 class TooManyAttempts(Exception):
-    zh = "查询过于频繁，请 15 分钟后再试。申请人本人可登录后在“我的办件”中查看。"
-    en = "Too many attempts; try again in 15 minutes. The applicant can sign in and see the case under My cases."
+    zh = "查询码错误次数过多，请 15 分钟后再试。申请人本人可登录后在“我的办件”中查看。"
+    en = "Too many wrong query codes; try again in 15 minutes. The applicant can sign in and see the case under My cases."
 
 
 def guarded(session: Session, number: str, address: str, now: datetime, lookup):

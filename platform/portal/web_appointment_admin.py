@@ -71,9 +71,10 @@ def _close(request: Request, ctx: Ctx, actor: str, form):
             day, window, reason = closures.read_closure(form, names, now)
             if form.get("confirm") != "1":
                 held = closures.affected(session, day, window, now)
-                return _page(request, ctx, None, {}, None, 200, closing=typed, confirming=held)
-            done = closures.close(session, ctx.tenant.code, day, window, reason, actor=actor,
-                                  tenant_name=ctx.tenant.name, now=now)
+                shown = window or min(names, default="")  # the text names each booking's own window
+                sample = closures.closure_text(reason, shown, day, "09:00", "10:00", "YY…")
+                return _page(request, ctx, None, {}, None, 200, closing=typed | {"sample": sample}, confirming=held)
+            done = closures.close(session, ctx.tenant.code, day, window, reason, actor=actor, now=now)
     except AppointmentInvalid as invalid:
         return _page(request, ctx, None, invalid.problems, None, 422, closing=typed)
     except AppointmentError as refused:

@@ -41,16 +41,18 @@ def _consult(request: Request, ctx: Ctx, user: PortalUser, form, expired: bool):
     portal = portal_of(request)
     error, problem_field, status = None, None, 200
     typed = {"kind": str(form.get("kind") or "consultation"), "department": str(form.get("department") or ""),
-             "question": str(form.get("question") or "")} if form else {"kind": "consultation", "department": "",
-                                                                        "question": ""}
+             "case": str(form.get("case") or ""), "question": str(form.get("question") or "")} if form else {
+        "kind": "consultation", "department": "", "case": str(ctx.query.get("case") or "")[:40], "question": ""}
     with portal.database.unit_of_work(ctx.tenant.context()) as session:
         departments = [d for d, _n in portal.index.index(session, ctx.tenant).departments]
+        own_cases = feedback.cases_to_ask_about(session, user.subject, ctx.tenant.code)
     if expired:
         error, status = EXPIRED, 403
     elif form is not None:
         try:
             feedback.ask(portal.database, ctx.tenant.code, kind=typed["kind"], subject=user.subject,
-                         question=typed["question"], department=typed["department"], known_departments=departments)
+                         question=typed["question"], department=typed["department"], known_departments=departments,
+                         case_number=typed["case"])
             return redirect(ctx, ctx.link("/consult", asked="1"))
         except SupervisionError as refused:
             error, problem_field, status = (refused.zh, refused.en), refused.field, 422
@@ -58,7 +60,7 @@ def _consult(request: Request, ctx: Ctx, user: PortalUser, form, expired: bool):
         theme = theme_of(session, ctx)
         mine = feedback.my_petitions(session, user.subject)
     data = {"trail": trail(request, ctx, (ctx._("咨询投诉"), None)), "kinds": feedback.KINDS, "typed": typed,
-            "departments": departments, "mine": mine, "error": error, "problem_field": problem_field,
+            "departments": departments, "own_cases": own_cases, "mine": mine, "error": error, "problem_field": problem_field,
             "asked": ctx.query.get("asked") == "1" and form is None}
     return render(request, ctx, theme, "portal/consult.html", data, status)
 

@@ -150,6 +150,7 @@ class Petition(TenantOwned, Base):
     kind: Mapped[str] = mapped_column(String(16))  # consultation | complaint
     asker_subject: Mapped[str] = mapped_column(String(80))
     department: Mapped[str] = mapped_column(String(100), default="")
+    case_number: Mapped[str | None] = mapped_column(String(40))  # the asker's own case it is about, if any
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)
     answered_by: Mapped[str | None] = mapped_column(String(80))

@@ -7,8 +7,11 @@ from datetime import datetime
 from sqlalchemy import delete, or_, select
 
 from tongban.platform.approval.departments import code_of, normalised
+from tongban.platform.approval.models import Case
+from tongban.platform.approval.numbers import normalise_case_number
 from tongban.platform.calendar.working_days import TIMEZONE as BEIJING
 from tongban.platform.db import as_utc, utcnow
+from tongban.platform.supervision import casedata
 from tongban.platform.supervision.errors import Forbidden, NotFound, SupervisionError, WrongState
 from tongban.platform.supervision.models import Petition, SupervisionEvent, SupervisionTimer
 from tongban.platform.supervision.rules import current_rules
@@ -38,9 +41,11 @@ def check_department(department: str, known=None) -> str:
 
 
 def ask(database, tenant_code: str, *, kind: str, asker_subject: str, question: str, department: str = "",
-        limit_days: int | None = None, now: datetime | None = None, known_departments=None) -> dict:
+        limit_days: int | None = None, now: datetime | None = None, known_departments=None,
+        case_number: str = "") -> dict:
     """A consultation or complaint; ``known_departments``: the tenant's own department names it may go to besides
-    the listed ones (None: any text, as an operator's import)."""
+    the listed ones (None: any text, as an operator's import). ``case_number``: one of the asker's own cases handled
+    here that it is about — its department answers when none was chosen."""
     if kind not in KINDS:
         raise SupervisionError("kind_invalid", "请选择咨询或投诉", "Choose question or complaint", field="kind")
     if not question.strip():
@@ -55,9 +60,13 @@ def ask(database, tenant_code: str, *, kind: str, asker_subject: str, question: 
         rules = current_rules(session)
         limits = {**DEFAULT_LIMITS, **(rules["petition_warning"].params.get("limit_days") or {})}
         days = limit_days if limit_days is not None else limits[kind]
+        case = _own_case(session, tenant_code, asker_subject, case_number) if case_number.strip() else None
+        if case is not None and not department:
+            department = casedata.departments(session, [case]).get(case.id) or ""
         calendar = calendars_for(database).calendar(session)
         petition = Petition(tenant_id=tenant_code, kind=kind, asker_subject=asker_subject, department=department,
-                            question=question.strip(), asked_at=now, due_at=calendar.add_working_days(now, days).due)
+                            case_number=case.number if case is not None else None, question=question.strip(),
+                            asked_at=now, due_at=calendar.add_working_days(now, days).due)
         session.add(petition)
         session.flush()
         plans = petition_timers(petition, days, rules, calendar)
@@ -66,6 +75,17 @@ def ask(database, tenant_code: str, *, kind: str, asker_subject: str, question: 
                                  "state": "armed"} for p in plans])
         _log(session, petition, asker_subject, "ask", now)
         return petition_dict(petition)
+
+
+def _own_case(session, tenant_code: str, asker_subject: str, typed: str) -> Case:
+    """The asker's case handled by ``tenant_code`` with the typed number; anything else is refused at its field
+    (someone else's case reads as no case)."""
+    case = session.scalar(select(Case).where(Case.number == normalise_case_number(typed)[:40],
+                                             Case.tenant_id == tenant_code, Case.applicant_subject == asker_subject))
+    if case is None:
+        raise SupervisionError("case_unknown", "没有找到您在本地区办理的这个办件", "No case of yours with this number is "
+                               "handled here", field="case")
+    return case
 
 
 def is_late(petition, now: datetime) -> bool:
@@ -153,5 +173,6 @@ def _log(session, petition: Petition, actor: str, action: str, now: datetime) ->
 
 
 def petition_dict(p: Petition) -> dict:
-    return {"id": p.id, "kind": p.kind, "tenant": p.tenant_id, "department": p.department, "question": p.question,
+    return {"id": p.id, "kind": p.kind, "tenant": p.tenant_id, "department": p.department,
+            "case_number": p.case_number, "question": p.question,
             "answer": p.answer, "asked_at": p.asked_at, "answered_at": p.answered_at, "due_at": p.due_at}

@@ -271,6 +271,24 @@ def q_appointmentSlots(api, w, db):
     assert codes_of(_q(api, w, None, query % "469999999").json()) == ["NOT_FOUND"]
 
 
+def q_appointmentClosures(api, w, db):
+    from datetime import timedelta
+
+    from tests_support import tenant_context
+
+    from tongban.platform.db import utcnow
+    from tongban.platform.portal import appointment_closures
+    from tongban.platform.portal.appointments import beijing_today
+
+    day = beijing_today(utcnow()) + timedelta(days=3)
+    with db.unit_of_work(tenant_context(db, "4602")) as s:
+        appointment_closures.close(s, "4602", day, "", "台风", actor="sanya.admin", now=utcnow())
+    query = '{ appointmentClosures(tenant: "%s") { day window reason } }'
+    assert data_of(_q(api, w, None, query % "4602"))["appointmentClosures"] == [
+        {"day": day.isoformat(), "window": None, "reason": "台风"}]
+    assert data_of(_q(api, w, None, query % "4601"))["appointmentClosures"] == []
+
+
 def q_myAppointments(api, w, db):
     _booked(api, w, db)
     assert data_of(_q(api, w, "other", "{ myAppointments { totalCount } }"))["myAppointments"]["totalCount"] == 0

@@ -30,6 +30,7 @@ QUERIES = {  # field: (query, scope it needs, who)
     "alert": ('{ alert(tenant: "4601", id: "1") { id } }', "supervision:read", S),
     "statistics": ('{ statistics(tenant: "4601") { totals { received } } }', "supervision:read", S),
     "appointmentSlots": ('{ appointmentSlots(tenant: "4601") { day } }', "catalog:read", A),
+    "appointmentClosures": ('{ appointmentClosures(tenant: "4601") { day } }', "catalog:read", A),
     "myAppointments": ("{ myAppointments { totalCount } }", "cases:read", P),
     "caseRating": ('{ caseRating(caseId: "1") { id } }', "cases:read", P),
     "ratingsToRectify": (f'{{ ratingsToRectify(tenant: "{T}") {{ id }} }}', "supervision:read", S),

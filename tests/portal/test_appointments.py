@@ -316,7 +316,7 @@ def close_day(db, day, reason="台风“摩羯”橙色预警", window="", now=N
     from tongban.platform.portal import appointment_closures as closures
 
     with db.unit_of_work(tenant_context(db, "4601")) as s:
-        return closures.close(s, "4601", day, window, reason, actor="haikou.admin", tenant_name="海口市", now=now)
+        return closures.close(s, "4601", day, window, reason, actor="haikou.admin", now=now)
 
 
 def offered_days(db, now=NOW):
@@ -349,7 +349,7 @@ def test_a_closed_day_cancels_its_bookings_with_a_text_and_stays_closed_until_re
     assert statuses(db) == [("person:1", "cancelled"), ("person:2", "cancelled"), ("person:3", "booked")]
     with db.unit_of_work(tenant_context(db, "4601")) as s:
         (text,) = [m.body for m in s.scalars(select(OutboxMessage).where(OutboxMessage.topic == "appointment_closed"))]
-    assert "因台风“摩羯”橙色预警，海口市综合窗口03月03日暂停办理" in text and "请改约其他时间" in text
+    assert "因台风“摩羯”橙色预警，综合窗口03月03日暂停办理" in text and "请改约其他时间" in text
     assert tuesday not in offered_days(db) and wednesday in offered_days(db)
     with pytest.raises(appointments.AppointmentError) as again:
         book(db, by_day[tuesday], "person:4")
@@ -402,12 +402,13 @@ def test_the_administrator_closes_a_day_after_confirming_and_citizens_see_it(web
     book(db, [i for i, d, *_ in slots(db) if d == day][0], "person:9", now=now, phone="13800000009")
     sign_in(web, username="haikou.admin", next_path="/portal-admin/appointments", totp=admin_totp)
     page = web.get("/portal-admin/appointments")
-    assert "临时闭厅" in page.text
+    assert "临时闭厅" in page.text and 'aria-invalid="true"' not in page.text  # no field is wrong before typing
     typed = {"csrf_token": portal_csrf(page), "day": day.isoformat(), "window": "", "reason": "台风"}
     empty = web.post("/portal-admin/appointments/closures", data={**typed, "reason": ""})
     assert empty.status_code == 422 and "请填写闭厅原因" in empty.text and 'id="c-reason-error"' in empty.text
     asked = web.post("/portal-admin/appointments/closures", data=typed)
-    assert asked.status_code == 200 and "将取消 1 个预约并短信告知" in asked.text
+    assert asked.status_code == 200 and "将取消 1 个预约并短信告知" in asked.text and "短信内容：因台风，综合窗口" in asked.text
+    assert asked.text.index("确认关闭") < asked.text.index("新增窗口")  # asked at the top, not below the windows
     assert statuses(db) == [("person:9", "booked")]  # nothing yet
     done = web.post("/portal-admin/appointments/closures", data={**typed, "confirm": "1"}, follow_redirects=False)
     assert done.status_code == 303

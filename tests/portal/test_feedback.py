@@ -1,5 +1,5 @@
 """Consultations and complaints, and 好差评 on a concluded case, through the supervision room's services."""
-from approval_fixtures import CLERK, HAIKOU, application, service, step
+from approval_fixtures import CLERK, HAIKOU, application, citizen, service, step
 from portal_support import portal_csrf, sign_in
 
 
@@ -70,3 +70,35 @@ def _approver():
     from approval_fixtures import staff
 
     return staff("m", HAIKOU, "approver", department="market_regulation")
+
+
+def test_a_complaint_about_my_case_goes_to_the_department_handling_it(web, db, settings, me):
+    """From the case page: the case is chosen on the form; the complaint carries its number to the department that
+    handles it (the item's 市场监督管理局, none chosen); a number that is not one's own is refused at its field."""
+    from sqlalchemy import select
+
+    from tongban.platform.supervision.models import Petition
+    from tongban.tenants.isolation import TenantContext
+
+    engine = service(db, settings)
+    case = engine.submit(HAIKOU, HAIKOU, me, application(applicant=me))
+    page = web.get(f"/cases/{case['number']}")
+    assert f"/consult?case={case['number']}" in page.text and "对此办件咨询或投诉" in page.text
+    form = web.get(f"/consult?case={case['number']}")
+    assert f'<option value="{case["number"]}" selected>' in form.text
+    someone = citizen("李四", "person:2")
+    theirs = engine.submit(HAIKOU, HAIKOU, someone, application(applicant=someone))
+    for number in (theirs["number"], "4601-20260101-999999"):  # someone else's case reads as no case
+        refused = web.post("/consult", data={"csrf_token": portal_csrf(form), "kind": "complaint", "case": number,
+                                             "question": "一直没有受理"})
+        assert refused.status_code == 422 and 'id="case-error"' in refused.text and "一直没有受理" in refused.text
+    with db.unit_of_work(TenantContext.system("read")) as s:
+        assert s.scalars(select(Petition)).all() == []
+    asked = web.post("/consult", data={"csrf_token": portal_csrf(form), "kind": "complaint",
+                                       "case": case["number"], "question": "一直没有受理"}, follow_redirects=False)
+    assert asked.status_code == 303
+    shown = web.get(asked.headers["location"])
+    assert "涉及办件" in shown.text and f'href="/cases/{case["number"]}"' in shown.text
+    with db.unit_of_work(TenantContext.system("read")) as s:
+        (petition,) = s.scalars(select(Petition)).all()
+    assert (petition.case_number, petition.department) == (case["number"], "market_regulation")

@@ -72,7 +72,7 @@ def test_a_wrong_code_looks_like_no_case_and_five_from_one_address_block_that_ad
     for _ in range(4):
         ask(web, case["number"], "999999" if case["query_code"] != "999999" else "888888")
     locked = ask(web, case["number"], case["query_code"])
-    assert locked.status_code == 429 and "查询过于频繁" in locked.text and "我的办件" in locked.text
+    assert locked.status_code == 429 and "查询码错误次数过多" in locked.text and "我的办件" in locked.text
     _, other = submitted(db, settings)
     assert ask(web, other["number"], other["query_code"]).status_code == 200  # other cases still answer
 
@@ -86,7 +86,7 @@ def test_a_strangers_wrong_codes_do_not_block_the_owner_at_another_address(app, 
         assert ask(stranger, case["number"], case["query_code"]).status_code == 429  # the right code, too late
     with client_at(app, "203.0.113.20") as owner:
         page = ask(owner, case["number"], case["query_code"])
-    assert page.status_code == 200 and "个体工商户设立登记" in page.text and "查询过于频繁" not in page.text
+    assert page.status_code == 200 and "个体工商户设立登记" in page.text and "查询码错误次数过多" not in page.text
 
 
 def test_an_ipv6_guesser_cannot_dodge_the_limit_by_changing_the_last_bits(app, db, settings, published):
@@ -112,7 +112,7 @@ def test_fifty_wrong_codes_from_many_addresses_block_the_number_but_not_the_sign
     assert guess(app, "198.51.100.10", number, code) == [404] * 5  # the 50th wrong code
     with client_at(app, "203.0.113.21") as owner:
         blocked = ask(owner, number, code)
-    assert blocked.status_code == 429 and "查询过于频繁" in blocked.text and "我的办件" in blocked.text
+    assert blocked.status_code == 429 and "查询码错误次数过多" in blocked.text and "我的办件" in blocked.text
     own = web.get(f"/cases/{number}")  # signed in, the owner reads the case without a query code
     assert own.status_code == 200 and "个体工商户设立登记" in own.text
     assert number in web.get("/cases").text
