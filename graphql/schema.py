@@ -22,15 +22,17 @@ from tongban.graphql.core.extensions import Limits, QueryCost
 from tongban.graphql.sharing.queries import SharingQueries
 from tongban.graphql.supervision.mutations import SupervisionMutations
 from tongban.graphql.supervision.queries import SupervisionQueries
+from tongban.graphql.supervision.petitions import PetitionMutations, PetitionQueries
 from tongban.graphql.supervision.rectification import RectificationMutations, RectificationQueries
 from tongban.graphql.tenants.queries import TenantQueries
 
 log = logging.getLogger("tongban.graphql")
 
 Query = merge_types("Query", (TenantQueries, CatalogueQueries, ApprovalQueries, AppointmentQueries,
-                             SharingQueries, SupervisionQueries, RectificationQueries))
+                             SharingQueries, SupervisionQueries, RectificationQueries, PetitionQueries))
 Mutation = merge_types("Mutation", (ApprovalMutations, CatalogueMutations, HandlingMutations,
-                                   AppointmentMutations, SupervisionMutations, RectificationMutations))
+                                   AppointmentMutations, SupervisionMutations, RectificationMutations,
+                                   PetitionMutations))
 
 
 class ApiSchema(strawberry.Schema):

@@ -5,6 +5,8 @@ asks, rates and reads back the applicant's own entries. Imported lazily: the por
 """
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,21 +41,15 @@ def cases_to_ask_about(session: Session, subject: str, tenant_code: str, limit: 
 def my_petitions(session: Session, subject: str, limit: int = 50) -> list[dict]:
     """The applicant's consultations and complaints in the unit of work's tenant, newest first; ``late``: not
     answered by its deadline (the supervision rules have carded it)."""
+    from tongban.platform.approval.departments import DEPARTMENTS
     from tongban.platform.db import utcnow
+    from tongban.platform.supervision.petitions import asked_by, is_late
 
     now = utcnow()
-    from tongban.platform.supervision.models import Petition
-    from tongban.platform.supervision.petitions import is_late
-
-    rows = session.scalars(select(Petition).where(Petition.asker_subject == subject)
-                           .order_by(Petition.asked_at.desc()).limit(limit))
-    from tongban.platform.approval.departments import DEPARTMENTS
-
-    return [{"kind": KINDS.get(p.kind, (p.kind, p.kind)), "question": p.question, "case_number": p.case_number,
-             "department": DEPARTMENTS.get(p.department, (p.department, p.department)),
-             "answer": p.answer, "asked_at": p.asked_at, "answered_at": p.answered_at, "due_at": p.due_at,
-             "late": is_late(p, now)}
-            for p in rows]
+    return [{**p, "kind": KINDS.get(p["kind"], (p["kind"], p["kind"])),
+             "department": DEPARTMENTS.get(p["department"], (p["department"], p["department"])),
+             "late": is_late(SimpleNamespace(**p), now)}
+            for p in asked_by(session, subject, limit)]
 
 
 def rate(database, actor, case_id: int, *, level: int, reason: str) -> dict:

@@ -145,6 +145,13 @@ def _tell_asker(session, petition: Petition, tenant: Tenant) -> int:
     return len(contact)
 
 
+def asked_by(session, subject: str, limit: int = 50) -> list[dict]:
+    """The petitions ``subject`` asked in the unit of work's tenant, newest first."""
+    rows = session.scalars(select(Petition).where(Petition.asker_subject == subject)
+                           .order_by(Petition.asked_at.desc(), Petition.id.desc()).limit(limit))
+    return [petition_dict(p) for p in rows]
+
+
 def petitions_of(database, tenant_code: str, *, unanswered: bool = False, department: str | None = None,
                  now: datetime | None = None) -> list[dict]:
     """The tenant's petitions, oldest first, each with whether it is late; with ``department`` (a staff member's),

@@ -212,6 +212,40 @@ def m_rateCase(api, w, db):
     assert _payload(api, w, "other", "rateCase", {"caseId": w.case_id, "level": 1, "reason": "差"})["errors"] == NOT_FOUND
 
 
+def _asked(api, w) -> str:
+    """The citizen's question to 海口: its id."""
+    asked = _payload(api, w, "citizen", "askPetition", {"kind": "CONSULTATION", "question": "几点上班",
+                                                          "tenant": "4601"})
+    assert asked["errors"] == [], asked
+    return data_of(_q(api, w, "citizen", '{ myPetitions(tenant: "4601") { id } }'))["myPetitions"][0]["id"]
+
+
+def q_myPetitions(api, w, db):
+    _asked(api, w)
+    assert data_of(_q(api, w, "other", '{ myPetitions(tenant: "4601") { id } }'))["myPetitions"] == []
+    assert data_of(_q(api, w, "citizen", '{ myPetitions(tenant: "4602") { id } }'))["myPetitions"] == []
+
+
+def q_petitions(api, w, db):
+    _asked(api, w)
+    assert codes_of(_q(api, w, "sanya", '{ petitions(tenant: "4601") { id } }').json()) == ["NOT_FOUND"]
+    assert data_of(_q(api, w, "sanya", '{ petitions(tenant: "4602") { id } }'))["petitions"] == []
+
+
+def m_askPetition(api, w, db):
+    body = _q(api, w, "citizen", 'mutation { askPetition(input: {kind: COMPLAINT, question: "q", tenant: "469999999"}) '
+                                 "{ errors { code } } }").json()
+    assert codes_of(body) == ["NOT_FOUND"]
+
+
+def m_answerPetition(api, w, db):
+    petition_id = _asked(api, w)
+    answered = _payload(api, w, "sanya", "answerPetition", {"petitionId": petition_id, "answer": "a", "tenant": "4602"})
+    assert [e["code"] for e in answered["errors"]] == ["not_found"]
+    answered = _payload(api, w, "sanya", "answerPetition", {"petitionId": petition_id, "answer": "a", "tenant": "4601"})
+    assert answered["errors"] and answered["errors"][0]["code"] == "not_found"
+
+
 def m_rateVisit(api, w, db):
     body = _q(api, w, "citizen", 'mutation { rateVisit(input: {visitKey: "Q-1", level: 5, tenant: "469999999"}) '
                                  "{ errors { code } } }").json()

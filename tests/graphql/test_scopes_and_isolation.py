@@ -34,6 +34,8 @@ QUERIES = {  # field: (query, scope it needs, who)
     "myAppointments": ("{ myAppointments { totalCount } }", "cases:read", P),
     "caseRating": ('{ caseRating(caseId: "1") { id } }', "cases:read", P),
     "ratingsToRectify": (f'{{ ratingsToRectify(tenant: "{T}") {{ id }} }}', "supervision:read", S),
+    "myPetitions": ('{ myPetitions(tenant: "4601") { id } }', "cases:read", P),
+    "petitions": (f'{{ petitions(tenant: "{T}") {{ id }} }}', "supervision:read", S),
     "badRatings": ('{ badRatings(tenant: "4601") { id } }', "supervision:read", S),
 }
 TASK = 'caseId: "1", taskId: "1"'
@@ -61,6 +63,10 @@ MUTATIONS = {  # field: (mutation, scope, who)
     "rateCase": ('mutation { rateCase(input: {caseId: "1", level: 5}) { errors { code } } }', "cases:write", P),
     "rateVisit": ('mutation { rateVisit(input: {visitKey: "v", level: 5, tenant: "4601"}) { errors { code } } }',
                   "cases:write", P),
+    "askPetition": ('mutation { askPetition(input: {kind: CONSULTATION, question: "q", tenant: "4601"}) '
+                    "{ errors { code } } }", "cases:write", P),
+    "answerPetition": (f'mutation {{ answerPetition(input: {{petitionId: "1", answer: "a", tenant: "{T}"}}) '
+                       "{ errors { code } } }", "supervision:write", S),
     "confirmAlert": (f"mutation {{ confirmAlert(input: {{{ALERT}}}) {{ errors {{ code }} }} }}", "supervision:write", S),
     "withdrawAlert": (f'mutation {{ withdrawAlert(input: {{{ALERT}, reason: "x"}}) {{ errors {{ code }} }} }}',
                       "supervision:write", S),
