@@ -178,7 +178,10 @@ def forward(env: Env, case_id: int, task_id: int, actor: Actor, *, department: s
     events.append(env.session, case, actor, "forward", node_id=task.node_id, comment=comment, role=role,
                   tenant=case.tenant_id, public=False, details={"from": before, "to": {"department": task.department,
                                                                                        "assignee": assignee}})
-    env.notices.append((case, "task_opened", {"role": task.role, "department": task.department, "node": task.node_id}))
+    node = flow.node(task.node_id)
+    env.notices.append((case, "task_opened", {"role": task.role, "department": task.department, "node": task.node_id,
+                                              "step": node.label.zh, "step_en": node.label.text("en"),
+                                              "due_at": task.due_at}))
     return task
 
 

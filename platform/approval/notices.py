@@ -5,6 +5,7 @@ from sqlalchemy.orm import Session
 
 from tongban.platform.approval.models import Case
 from tongban.platform.approval.unit import CaseUnit
+from tongban.platform.calendar.working_days import last_day
 from tongban.platform.notify import outbox
 
 APPLICANT_TEXT = {
@@ -74,15 +75,26 @@ def _to_applicant(session: Session, case: Case, kind: str, info: dict, rows) -> 
     return count
 
 
+def _handler_text(case: Case, info: dict) -> str:
+    """What a handler reads: the item, the case, the step and when it is due (Beijing time), where to do it."""
+    step, step_en, due = info.get("step"), info.get("step_en"), info.get("due_at")
+    due_zh = f"，办理期限 {last_day(due):%Y-%m-%d}（当日内）" if due else ""  # due instants are exclusive
+    due_en = f", due by the end of {last_day(due):%Y-%m-%d}" if due else ""
+    return (f"您有新的待办：{case.item_name}（{case.number}）" + (f"，环节：{step}" if step else "") + due_zh
+            + "。请登录工作台“我的待办”办理。\n"
+            + f"New task: {case.number}" + (f" ({step_en})" if step_en else "") + due_en + ", in the workbench's My tasks.")
+
+
 def _to_handlers(session: Session, case: Case, info: dict, rows) -> int:
-    count = 0
+    count, body = 0, None
     for resolve in HANDLER_RESOLVERS:
         for contact in resolve(session, case.tenant_id, info.get("role"), info.get("department")):
             if contact.get("email"):
+                body = body or _handler_text(case, info)
                 outbox.add(session, tenant_id=case.tenant_id, channel="email", recipient=contact["email"],
-                           subject=f"【待办】{case.item_name} {case.number}",
-                           body=f"您有新的待办：{case.item_name}（{case.number}）。\nNew task: {case.number}.",
-                           topic="task_opened", reference={"case": case.number, "node": info.get("node")},
+                           subject=f"【待办】{case.item_name} {case.number}" + (f"（{info['step']}）"
+                                                                             if info.get("step") else ""),
+                           body=body, topic="task_opened", reference={"case": case.number, "node": info.get("node")},
                            rows=rows)
                 count += 1
     return count

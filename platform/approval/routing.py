@@ -78,7 +78,9 @@ def open_task(env: Env, case: Case, flow: Flow, node_id: str, branch: str | None
                       due_at=clock.due(env.calendar, env.now, node.time_limit_days, pauses, env.now))
     CaseUnit.of(env.session).add_task(task)
     env.opened.append(task)
-    env.notices.append((case, "task_opened", {"role": task.role, "department": task.department, "node": node_id}))
+    env.notices.append((case, "task_opened", {"role": task.role, "department": task.department, "node": node_id,
+                                              "step": node.label.zh, "step_en": node.label.text("en"),
+                                              "due_at": task.due_at}))
     return task
 
 

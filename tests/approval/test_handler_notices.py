@@ -54,6 +54,8 @@ def test_a_new_task_is_mailed_to_the_staff_holding_its_role_in_the_handling_tena
     with db.unit_of_work(TenantContext.system("read outbox")) as session:
         mail = session.scalars(select(OutboxMessage).where(OutboxMessage.topic == "task_opened")).first()
     assert mail.channel == "email" and number in mail.subject and "个体工商户设立登记" in mail.subject
+    assert mail.subject.endswith("（审查）") and "环节：审查" in mail.body and "办理期限 2" in mail.body
+    assert "我的待办" in mail.body and "New task" in mail.body
 
 
 def test_the_window_clerks_hear_of_a_new_application(engine, db):
