@@ -14,8 +14,8 @@ from datetime import date, datetime, timedelta
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from tongban.platform.portal.appointments import (AppointmentError, AppointmentInvalid, beijing_today, starts_at,
-                                                  text_applicant)
+from tongban.platform.portal.appointments import (CLOSED_BY, AppointmentError, AppointmentInvalid, beijing_today,
+                                                  starts_at, text_applicant)
 from tongban.platform.portal.models import Appointment, AppointmentClosure, AppointmentSlot, AppointmentWindow
 
 REASON_MAX = 100
@@ -80,7 +80,7 @@ def close(session: Session, tenant_code: str, day: date, window: str, reason: st
         slot.capacity = 0
         for booking in session.scalars(select(Appointment).where(Appointment.slot_id == slot.id,
                                                                  Appointment.status == "booked")):
-            booking.status, booking.handled_at, booking.handled_by = "cancelled", now, f"closure:{actor}"[:80]
+            booking.status, booking.handled_at, booking.handled_by = "cancelled", now, f"{CLOSED_BY}{actor}"[:80]
             cancelled += 1
             texted += text_applicant(session, tenant_code, booking.phone, "appointment_closed",
                                      closure_text(reason, slot.window, slot.day, slot.start, slot.end, booking.number),
@@ -97,6 +97,12 @@ def affected(session: Session, day: date, window: str, now: datetime) -> int:
         return 0
     return len(list(session.scalars(select(Appointment.id).where(Appointment.slot_id.in_(slots),
                                                                   Appointment.status == "booked"))))
+
+
+def offered(session: Session, day: date, window: str, now: datetime) -> int:
+    """How many of the day's slots not begun are open (none: a day off, or one not opened yet — closing it still
+    keeps later openings from offering it)."""
+    return sum(1 for s in _slots(session, day, window) if s.capacity > 0 and starts_at(s.day, s.start) > now)
 
 
 def reopen(session: Session, closure_id: int, *, now: datetime) -> AppointmentClosure:

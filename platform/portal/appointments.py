@@ -36,6 +36,8 @@ SLOT_ID_MAX = 2**31 - 1
 STATUS_LABELS = {"booked": ("待办理", "Booked"), "cancelled": ("已取消", "Cancelled"),
                  "attended": ("已到场办理", "Attended"), "no_show": ("未到场（爽约）", "Did not come"),
                  "expired": ("已过时段，待窗口确认", "Past, awaiting the window")}
+CLOSED_LABEL = ("已取消（当日临时闭厅）", "Cancelled: the hall closed that day")
+CLOSED_BY = "closure:"  # handled_by of a booking a closure cancelled
 
 
 class AppointmentError(ValueError):
@@ -67,6 +69,7 @@ class Booking:
     name: str = ""
     phone: str = ""
     tenant: str = ""  # the tenant whose window it is
+    closed: bool = False  # cancelled because the hall closed that day (临时闭厅), not by the applicant
 
     @property
     def may_cancel(self) -> bool:
@@ -74,6 +77,8 @@ class Booking:
 
     @property
     def label(self) -> tuple[str, str]:
+        if self.status == "cancelled" and self.closed:
+            return CLOSED_LABEL
         return STATUS_LABELS[self.status]
 
 
@@ -284,4 +289,5 @@ def _booking(appointment: Appointment, slot: AppointmentSlot, address: str, now:
     if status == "booked" and starts_at(slot.day, slot.start) <= now:
         status = "expired"
     return Booking(appointment.number, slot.window, address, slot.day, slot.start, slot.end, status,
-                   appointment.item_code, appointment.applicant_name, appointment.phone, slot.tenant_id)
+                   appointment.item_code, appointment.applicant_name, appointment.phone, slot.tenant_id,
+                   closed=(appointment.handled_by or "").startswith(CLOSED_BY))

@@ -73,7 +73,9 @@ def _close(request: Request, ctx: Ctx, actor: str, form):
                 held = closures.affected(session, day, window, now)
                 shown = window or min(names, default="")  # the text names each booking's own window
                 sample = closures.closure_text(reason, shown, day, "09:00", "10:00", "YY…")
-                return _page(request, ctx, None, {}, None, 200, closing=typed | {"sample": sample}, confirming=held)
+                slots = closures.offered(session, day, window, now)
+                return _page(request, ctx, None, {}, None, 200, closing=typed | {"sample": sample, "slots": slots},
+                             confirming=held)
             done = closures.close(session, ctx.tenant.code, day, window, reason, actor=actor, now=now)
     except AppointmentInvalid as invalid:
         return _page(request, ctx, None, invalid.problems, None, 422, closing=typed)

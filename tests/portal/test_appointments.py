@@ -348,6 +348,9 @@ def test_a_closed_day_cancels_its_bookings_with_a_text_and_stays_closed_until_re
     assert (done.cancelled, done.texted) == (2, 1)
     assert statuses(db) == [("person:1", "cancelled"), ("person:2", "cancelled"), ("person:3", "booked")]
     with db.unit_of_work(tenant_context(db, "4601")) as s:
+        mine = appointments.my_bookings(s, "person:1", NOW)
+    assert mine[0].label == ("已取消（当日临时闭厅）", "Cancelled: the hall closed that day")  # not by the applicant
+    with db.unit_of_work(tenant_context(db, "4601")) as s:
         (text,) = [m.body for m in s.scalars(select(OutboxMessage).where(OutboxMessage.topic == "appointment_closed"))]
     assert "因台风“摩羯”橙色预警，综合窗口03月03日暂停办理" in text and "请改约其他时间" in text
     assert tuesday not in offered_days(db) and wednesday in offered_days(db)
@@ -408,6 +411,10 @@ def test_the_administrator_closes_a_day_after_confirming_and_citizens_see_it(web
     assert empty.status_code == 422 and "请填写闭厅原因" in empty.text and 'id="c-reason-error"' in empty.text
     asked = web.post("/portal-admin/appointments/closures", data=typed)
     assert asked.status_code == 200 and "将取消 1 个预约并短信告知" in asked.text and "短信内容：因台风，综合窗口" in asked.text
+    assert "没有开放的号源" not in asked.text
+    weekend = next(day + timedelta(days=n) for n in range(1, 8) if (day + timedelta(days=n)).weekday() == 6)
+    sunday = web.post("/portal-admin/appointments/closures", data={**typed, "day": weekend.isoformat()})
+    assert sunday.status_code == 200 and "这一天目前没有预约" in sunday.text and "没有开放的号源" in sunday.text
     assert asked.text.index("确认关闭") < asked.text.index("新增窗口")  # asked at the top, not below the windows
     assert statuses(db) == [("person:9", "booked")]  # nothing yet
     done = web.post("/portal-admin/appointments/closures", data={**typed, "confirm": "1"}, follow_redirects=False)
