@@ -60,7 +60,8 @@ def _consult(request: Request, ctx: Ctx, user: PortalUser, form, expired: bool):
         theme = theme_of(session, ctx)
         mine = feedback.my_petitions(session, user.subject)
     data = {"trail": trail(request, ctx, (ctx._("咨询投诉"), None)), "kinds": feedback.KINDS, "typed": typed,
-            "departments": departments, "own_cases": own_cases, "mine": mine, "error": error, "problem_field": problem_field,
+            "departments": departments, "own_cases": own_cases, "mine": mine, "error": error,
+            "problem_field": problem_field,
             "asked": ctx.query.get("asked") == "1" and form is None}
     return render(request, ctx, theme, "portal/consult.html", data, status)
 
