@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
-from types import SimpleNamespace
 
 import strawberry
 
@@ -50,11 +49,11 @@ class Petition:
     late: bool = strawberry.field(description="Answered after its deadline, or still unanswered past it")
 
 
-def petition_node(p: dict, now: datetime) -> Petition:
+def petition_node(p: dict) -> Petition:
     return Petition(id=strawberry.ID(str(p["id"])), kind=PetitionKind(p["kind"]), department=p["department"] or "",
                     department_name=department_name(p["department"]), case_number=p.get("case_number"),
                     question=p["question"], answer=p["answer"], asked_at=p["asked_at"], answered_at=p["answered_at"],
-                    due_at=p["due_at"], late=petitions.is_late(SimpleNamespace(**p), now))
+                    due_at=p["due_at"], late=p["late"])
 
 
 @strawberry.type
@@ -93,25 +92,25 @@ class PetitionQueries:
     @strawberry.field(extensions=requires(CASES_READ, account=True),
                       description="我的咨询投诉: the caller's own in a tenant, newest first")
     def my_petitions(self, info: strawberry.Info, tenant: str | None = None) -> list[Petition]:
-        context, now = info.context, utcnow()
+        context = info.context
         place = tenant_of(context, tenant)
         with context.database.unit_of_work(place.context()) as session:
-            rows = petitions.asked_by(session, context.actor.subject)
-        return [petition_node(p, now) for p in rows]
+            rows = petitions.asked_by(session, context.actor.subject, utcnow())
+        return [petition_node(p) for p in rows]
 
     @strawberry.field(extensions=requires(SUPERVISION_READ, staff=True),
                       description="A tenant's petitions, oldest first, for its window clerks and approvers: those for "
                                   "the caller's department and those for none (all of them for staff of none)")
     def petitions(self, info: strawberry.Info, tenant: str | None = None,
                   unanswered_only: bool = False) -> list[Petition]:
-        context, now = info.context, utcnow()
+        context = info.context
         place = tenant_of(context, tenant)
-        staff = acting_staff(context, context.actor)
-        if not petitions.may_answer(staff, place.path):
-            raise refused(Forbidden("forbidden", "无权查看", "not yours to see"), place.code)
-        rows = petitions.petitions_of(context.database, place.code, unanswered=unanswered_only,
-                                      department=staff.department or None, now=now)
-        return [petition_node(p, now) for p in rows]
+        try:
+            rows = petitions.to_answer(context.database, acting_staff(context, context.actor), place.code,
+                                       unanswered=unanswered_only)
+        except SupervisionError as error:
+            raise refused(error, place.code) from None
+        return [petition_node(p) for p in rows]
 
 
 @strawberry.type
@@ -132,7 +131,7 @@ class PetitionMutations:
                                  known_departments=known, case_number=input.case_number or "")
         except SupervisionError as error:
             return PetitionPayload(petition=None, errors=_refusal(error))
-        return PetitionPayload(petition=petition_node(asked, utcnow()), errors=[])
+        return PetitionPayload(petition=petition_node(asked), errors=[])
 
     @strawberry.mutation(extensions=requires(SUPERVISION_WRITE, staff=True),
                          description="答复: answer a petition of the tenant (window clerks and approvers); the asker "
@@ -151,4 +150,4 @@ class PetitionMutations:
             return nothing
         except SupervisionError as error:
             return PetitionPayload(petition=None, errors=_refusal(error))
-        return PetitionPayload(petition=petition_node(answered, utcnow()), errors=[])
+        return PetitionPayload(petition=petition_node(answered), errors=[])

@@ -5,8 +5,6 @@ asks, rates and reads back the applicant's own entries. Imported lazily: the por
 """
 from __future__ import annotations
 
-from types import SimpleNamespace
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -43,13 +41,11 @@ def my_petitions(session: Session, subject: str, limit: int = 50) -> list[dict]:
     answered by its deadline (the supervision rules have carded it)."""
     from tongban.platform.approval.departments import DEPARTMENTS
     from tongban.platform.db import utcnow
-    from tongban.platform.supervision.petitions import asked_by, is_late
+    from tongban.platform.supervision.petitions import asked_by
 
-    now = utcnow()
     return [{**p, "kind": KINDS.get(p["kind"], (p["kind"], p["kind"])),
-             "department": DEPARTMENTS.get(p["department"], (p["department"], p["department"])),
-             "late": is_late(SimpleNamespace(**p), now)}
-            for p in asked_by(session, subject, limit)]
+             "department": DEPARTMENTS.get(p["department"], (p["department"], p["department"]))}
+            for p in asked_by(session, subject, utcnow(), limit)]
 
 
 def rate(database, actor, case_id: int, *, level: int, reason: str) -> dict:

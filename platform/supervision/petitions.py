@@ -145,11 +145,19 @@ def _tell_asker(session, petition: Petition, tenant: Tenant) -> int:
     return len(contact)
 
 
-def asked_by(session, subject: str, limit: int = 50) -> list[dict]:
-    """The petitions ``subject`` asked in the unit of work's tenant, newest first."""
+def asked_by(session, subject: str, now: datetime, limit: int = 50) -> list[dict]:
+    """The petitions ``subject`` asked in the unit of work's tenant, newest first, each with whether it is late."""
     rows = session.scalars(select(Petition).where(Petition.asker_subject == subject)
                            .order_by(Petition.asked_at.desc(), Petition.id.desc()).limit(limit))
-    return [petition_dict(p) for p in rows]
+    return [petition_dict(p, now) for p in rows]
+
+
+def to_answer(database, actor, tenant_code: str, *, unanswered: bool = True, now: datetime | None = None) -> list[dict]:
+    """What a member of staff answers in a tenant: its window clerks and approvers see the petitions for their
+    department and those for none (all of them for staff of none); anyone else is refused (``Forbidden``)."""
+    if not may_answer(actor, _tenant(database, tenant_code).path):
+        raise Forbidden("forbidden", "您不能答复本地区的咨询投诉", "you cannot answer petitions here")
+    return petitions_of(database, tenant_code, unanswered=unanswered, department=actor.department or None, now=now)
 
 
 def petitions_of(database, tenant_code: str, *, unanswered: bool = False, department: str | None = None,
@@ -163,7 +171,7 @@ def petitions_of(database, tenant_code: str, *, unanswered: bool = False, depart
             query = query.where(Petition.answered_at.is_(None))
         if department:
             query = query.where(or_(Petition.department == normalised(department), Petition.department == ""))
-        return [{**petition_dict(p), "late": is_late(p, now)} for p in session.scalars(query)]
+        return [petition_dict(p, now) for p in session.scalars(query)]
 
 
 def _tenant(database, code: str) -> Tenant:
@@ -179,7 +187,8 @@ def _log(session, petition: Petition, actor: str, action: str, now: datetime) ->
                                  action=action))
 
 
-def petition_dict(p: Petition) -> dict:
-    return {"id": p.id, "kind": p.kind, "tenant": p.tenant_id, "department": p.department,
+def petition_dict(p: Petition, now: datetime | None = None) -> dict:
+    """The petition as the rooms show it, with whether it is late (``is_late``) at ``now``."""
+    return {"late": is_late(p, now or utcnow()), "id": p.id, "kind": p.kind, "tenant": p.tenant_id, "department": p.department,
             "case_number": p.case_number, "question": p.question,
             "answer": p.answer, "asked_at": p.asked_at, "answered_at": p.answered_at, "due_at": p.due_at}

@@ -50,8 +50,8 @@ async def department_page(request: Request, *, error: SupervisionError | None = 
               if _answers_alerts(staff) else [])
     rectifications = (await call(ratings.department_rectifications, request.app.state.database, staff.actor,
                                  staff.tenant.code) if _answers_alerts(staff) else [])
-    open_petitions = await call(petitions.petitions_of, request.app.state.database, staff.tenant.code,
-                                unanswered=True, department=staff.actor.department) if _answers_petitions(staff) else []
+    open_petitions = (await call(petitions.to_answer, request.app.state.database, staff.actor, staff.tenant.code)
+                      if _answers_petitions(staff) else [])
     done = request.query_params.get("done")
     return render(request, "supervision.html", {
         "staff": staff, "tenant": staff.tenant, "base": staff.base, "alerts": alerts, "petitions": open_petitions,
